@@ -1,0 +1,234 @@
+//! Command-line interface: one `*Args` struct per verb, each with `run()`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::Config;
+use crate::tag::Tagger;
+use crate::{BuildOptions, load, markdown, scaffold};
+
+/// milbrief — a static site generator for defense-news digests.
+#[derive(Debug, Parser)]
+#[command(name = "milbrief", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into public/ (or --output).
+    Build(BuildArgs),
+    /// Create a new site in DIR (which must be empty or absent).
+    Init(InitArgs),
+    /// Create a new article in content/, dated today.
+    New(NewArgs),
+    /// Print the countries and topics the tagger finds in Markdown files.
+    Tags(TagsArgs),
+}
+
+impl Cli {
+    pub fn run(self) -> anyhow::Result<()> {
+        match self.command {
+            Command::Build(a) => a.run(),
+            Command::Init(a) => a.run(),
+            Command::New(a) => a.run(),
+            Command::Tags(a) => a.run(),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Site root: the directory holding config.toml and content/.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Output directory [default: ROOT/public].
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Base URL of the published site, overriding config.toml.
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Include articles marked `draft = true`.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+impl BuildArgs {
+    pub fn run(self) -> anyhow::Result<()> {
+        let opts = BuildOptions {
+            root: self.root,
+            output: self.output,
+            base_url: self.base_url,
+            drafts: self.drafts,
+        };
+        let r = crate::build(&opts)?;
+        println!(
+            "Built {} article{} into {}: {} files ({} written, {} unchanged, {} removed) in {} ms",
+            r.articles,
+            if r.articles == 1 { "" } else { "s" },
+            opts.output_dir().display(),
+            r.outputs,
+            r.stats.written,
+            r.stats.unchanged,
+            r.stats.removed,
+            r.elapsed.as_millis()
+        );
+        Ok(())
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Directory for the new site.
+    pub dir: PathBuf,
+}
+
+impl InitArgs {
+    pub fn run(self) -> anyhow::Result<()> {
+        let files = scaffold::init(&self.dir, scaffold::today())?;
+        println!(
+            "Created a new milbrief site in {} ({} files). Next:\n  cd {}\n  milbrief new \"Headline of your first article\"\n  milbrief build",
+            self.dir.display(),
+            files,
+            self.dir.display()
+        );
+        Ok(())
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The article's headline.
+    pub title: String,
+    /// Site root.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Date of the article (YYYY-MM-DD) [default: today].
+    #[arg(long)]
+    pub date: Option<jiff::civil::Date>,
+}
+
+impl NewArgs {
+    pub fn run(self) -> anyhow::Result<()> {
+        let date = self.date.unwrap_or_else(scaffold::today);
+        let path = scaffold::new_article(&self.root, &self.title, date)?;
+        println!("Created {}", path.display());
+        Ok(())
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct TagsArgs {
+    /// Markdown files or directories (searched recursively).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Print JSON: {"file.md": {"countries": [...], "topics": [...]}}.
+    #[arg(long)]
+    pub json: bool,
+    /// Site root whose config.toml adds or changes topics.
+    #[arg(long)]
+    pub root: Option<PathBuf>,
+}
+
+#[derive(serde::Serialize)]
+struct TagResult {
+    countries: Vec<String>,
+    topics: Vec<String>,
+}
+
+impl TagsArgs {
+    pub fn run(self) -> anyhow::Result<()> {
+        let config = match &self.root {
+            Some(r) => Config::load(r)?,
+            None => Config::default(),
+        };
+        let tagger = Tagger::new(&config)?;
+        let mut results: BTreeMap<String, TagResult> = BTreeMap::new();
+        let mut failed = 0;
+        for p in &self.paths {
+            for (key, file) in markdown_files(p)? {
+                match tag_file(&tagger, &file, &config) {
+                    Ok(r) => {
+                        results.insert(key, r);
+                    }
+                    Err(e) => {
+                        eprintln!("{}: {e:#}", file.display());
+                        failed += 1;
+                    }
+                }
+            }
+        }
+        if self.json {
+            println!("{}", serde_json::to_string_pretty(&results)?);
+        } else {
+            for (k, r) in &results {
+                println!("{k}: {} | {}", r.countries.join(" "), r.topics.join(", "));
+            }
+        }
+        if failed > 0 {
+            anyhow::bail!("{failed} file(s) could not be read");
+        }
+        Ok(())
+    }
+}
+
+/// (key, path) of every `.md` file: keys relative to a directory argument.
+fn markdown_files(p: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
+    if p.is_file() {
+        return Ok(vec![(p.to_string_lossy().into_owned(), p.to_path_buf())]);
+    }
+    if !p.is_dir() {
+        anyhow::bail!("{}: no such file or directory", p.display());
+    }
+    let mut out = Vec::new();
+    let walker = walkdir::WalkDir::new(p)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for e in walker {
+        let e = e.with_context(|| format!("cannot read {}", p.display()))?;
+        if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md") {
+            let key = e.path().strip_prefix(p).unwrap_or(e.path());
+            out.push((
+                key.to_string_lossy().replace('\\', "/"),
+                e.path().to_path_buf(),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// Tags a file from its text alone: front matter is read only for the title.
+fn tag_file(tagger: &Tagger, path: &Path, config: &Config) -> anyhow::Result<TagResult> {
+    let text = std::fs::read_to_string(path)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let (fm, body) = load::split_front_matter(text).map_err(|m| anyhow::anyhow!(m))?;
+    let title = match fm {
+        Some((fm, _)) => {
+            let table: toml::Table = toml::from_str(fm).context("invalid front matter")?;
+            table
+                .get("title")
+                .and_then(|t| t.as_str())
+                .map(str::to_string)
+        }
+        None => None,
+    };
+    let r = markdown::render(body, &config.markdown, title.as_deref());
+    let title = title.or(r.title.clone()).unwrap_or_default();
+    Ok(TagResult {
+        countries: tagger
+            .countries_for(&title, &r.lead_text, &r.body_text)
+            .into_iter()
+            .map(|s| s.tag.to_string())
+            .collect(),
+        topics: tagger
+            .topics_for(&title, &r.lead_text, &r.body_text)
+            .into_iter()
+            .map(|s| s.tag)
+            .collect(),
+    })
+}

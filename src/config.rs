@@ -1,0 +1,299 @@
+//! `config.toml`: a raw serde shape, validated into [`Config`].
+
+use std::path::Path;
+
+use anyhow::Context as _;
+use serde::Deserialize;
+
+use crate::diag::{Diagnostic, Diagnostics, line_col};
+use crate::markdown::MarkdownOptions;
+
+pub const CONFIG_FILE: &str = "config.toml";
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    description: String,
+    base_url: String,
+    language: String,
+    per_page: i64,
+    index_links: bool,
+    related: i64,
+    markdown: RawMarkdown,
+    tagging: RawTagging,
+    #[serde(rename = "topic")]
+    topics: Vec<TopicConfig>,
+}
+
+impl Default for RawConfig {
+    fn default() -> Self {
+        Self {
+            title: "Defense digest".into(),
+            description: String::new(),
+            base_url: "http://localhost/".into(),
+            language: "en".into(),
+            per_page: 20,
+            index_links: true,
+            related: 5,
+            markdown: RawMarkdown::default(),
+            tagging: RawTagging::default(),
+            topics: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct RawMarkdown {
+    unsafe_html: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct RawTagging {
+    builtin_topics: bool,
+    max_topics: i64,
+}
+
+impl Default for RawTagging {
+    fn default() -> Self {
+        Self {
+            builtin_topics: true,
+            max_topics: 4,
+        }
+    }
+}
+
+/// A `[[topic]]` table: adds a topic, or changes a built-in one.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct TopicConfig {
+    pub slug: String,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// `[phrase, weight]` pairs, added to the built-in rules.
+    pub rules: Vec<(String, i32)>,
+    /// Drop the built-in rules of this topic and use only `rules`.
+    pub replace_rules: bool,
+}
+
+/// A validated site configuration.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// Absolute URL ending in `/`.
+    pub base_url: String,
+    pub language: String,
+    pub per_page: usize,
+    /// Internal links end in `index.html`, so the site browses from disk.
+    pub index_links: bool,
+    pub related: usize,
+    pub markdown: MarkdownOptions,
+    pub builtin_topics: bool,
+    pub max_topics: usize,
+    pub topics: Vec<TopicConfig>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        validate(RawConfig::default(), Path::new(CONFIG_FILE), "")
+            .expect("the default configuration is valid")
+    }
+}
+
+impl Config {
+    /// Reads `root/config.toml`; a site without one gets the defaults.
+    pub fn load(root: &Path) -> anyhow::Result<Config> {
+        let path = root.join(CONFIG_FILE);
+        let shown = Path::new(CONFIG_FILE);
+        if !path.exists() {
+            return Ok(Config::default());
+        }
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        Ok(Self::parse(&text, shown)?)
+    }
+
+    /// Parses and validates config text; `shown` names the file in errors.
+    pub fn parse(text: &str, shown: &Path) -> Result<Config, Diagnostics> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let mut d = Diagnostic::new(shown, e.message().trim().to_string());
+            if let Some(span) = e.span() {
+                let (l, c) = line_col(text, span.start);
+                d = d.at(l, c);
+            }
+            Diagnostics::from(d)
+        })?;
+        validate(raw, shown, text)
+    }
+
+    /// Overrides the base URL (from `--base-url` or the preview server).
+    pub fn set_base_url(&mut self, url: &str) -> Result<(), Diagnostics> {
+        self.base_url = normalise_base_url(url)
+            .map_err(|m| Diagnostics::from(Diagnostic::new("--base-url", m)))?;
+        Ok(())
+    }
+}
+
+fn validate(raw: RawConfig, shown: &Path, text: &str) -> Result<Config, Diagnostics> {
+    let mut errs = Diagnostics::default();
+    let err_at = |key: &str, msg: String| {
+        let mut d = Diagnostic::new(shown, msg);
+        if let Some(pos) = find_key(text, key) {
+            let (l, c) = line_col(text, pos);
+            d = d.at(l, c);
+        }
+        d
+    };
+    let base_url = match normalise_base_url(&raw.base_url) {
+        Ok(u) => u,
+        Err(m) => {
+            errs.0.push(err_at("base_url", m));
+            String::new()
+        }
+    };
+    if raw.per_page < 1 || raw.per_page > 10_000 {
+        errs.0.push(err_at(
+            "per_page",
+            format!("per_page must be between 1 and 10000, not {}", raw.per_page),
+        ));
+    }
+    if !(0..=50).contains(&raw.related) {
+        errs.0.push(err_at(
+            "related",
+            format!("related must be between 0 and 50, not {}", raw.related),
+        ));
+    }
+    if !(1..=20).contains(&raw.tagging.max_topics) {
+        errs.0.push(err_at(
+            "max_topics",
+            format!(
+                "max_topics must be between 1 and 20, not {}",
+                raw.tagging.max_topics
+            ),
+        ));
+    }
+    for t in &raw.topics {
+        if t.slug.is_empty() || slug::slugify(&t.slug) != t.slug {
+            errs.0.push(err_at(
+                "slug",
+                format!(
+                    "topic slug {:?} must be lower-case words joined by hyphens (e.g. {:?})",
+                    t.slug,
+                    slug::slugify(&t.slug)
+                ),
+            ));
+        }
+        for (phrase, w) in &t.rules {
+            if phrase.trim().is_empty() || !(-3..=3).contains(w) {
+                errs.0.push(err_at(
+                    "rules",
+                    format!(
+                        "topic {:?}: rule [{phrase:?}, {w}] needs a phrase and a weight from -3 to 3",
+                        t.slug
+                    ),
+                ));
+            }
+        }
+    }
+    errs.into_result()?;
+    Ok(Config {
+        title: raw.title,
+        description: raw.description,
+        base_url,
+        language: raw.language,
+        per_page: raw.per_page as usize,
+        index_links: raw.index_links,
+        related: raw.related as usize,
+        markdown: MarkdownOptions {
+            unsafe_html: raw.markdown.unsafe_html,
+        },
+        builtin_topics: raw.tagging.builtin_topics,
+        max_topics: raw.tagging.max_topics as usize,
+        topics: raw.topics,
+    })
+}
+
+/// Byte offset of `key =` at the start of a line, for error positions.
+fn find_key(text: &str, key: &str) -> Option<usize> {
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if let Some(rest) = t.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            return Some(pos + (line.len() - t.len()));
+        }
+        pos += line.len();
+    }
+    None
+}
+
+fn normalise_base_url(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(r) if !r.is_empty() && !r.starts_with('/') && !r.contains(char::is_whitespace) => {
+            let mut u = url.to_string();
+            if !u.ends_with('/') {
+                u.push('/');
+            }
+            Ok(u)
+        }
+        _ => Err(format!(
+            "base_url must be an absolute http:// or https:// URL, not {url:?}"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(t: &str) -> Result<Config, Diagnostics> {
+        Config::parse(t, Path::new("config.toml"))
+    }
+
+    #[test]
+    fn defaults_apply() {
+        let c = parse("title = \"T\"").unwrap();
+        assert_eq!(c.title, "T");
+        assert_eq!(c.per_page, 20);
+        assert!(c.index_links);
+        assert!(!c.markdown.unsafe_html);
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_position() {
+        let e = parse("title = \"T\"\ntitel = \"x\"\n").unwrap_err();
+        let s = e.to_string();
+        assert!(s.starts_with("config.toml:2:1:"), "{s}");
+        assert!(s.contains("titel"), "{s}");
+    }
+
+    #[test]
+    fn base_url_is_checked_and_normalised() {
+        assert_eq!(
+            parse("base_url = \"https://a.example/x\"")
+                .unwrap()
+                .base_url,
+            "https://a.example/x/"
+        );
+        let e = parse("\nbase_url = \"ftp://x\"").unwrap_err().to_string();
+        assert!(e.starts_with("config.toml:2:1: base_url"), "{e}");
+    }
+
+    #[test]
+    fn topic_tables_parse() {
+        let c =
+            parse("[[topic]]\nslug = \"drones\"\nname = \"Drones\"\nrules = [[\"drone*\", 3]]\n")
+                .unwrap();
+        assert_eq!(c.topics[0].rules, vec![("drone*".to_string(), 3)]);
+        assert!(parse("[[topic]]\nslug = \"Bad Slug\"\n").is_err());
+        assert!(parse("[[topic]]\nslug = \"x\"\nrules = [[\"a\", 9]]\n").is_err());
+    }
+}

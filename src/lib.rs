@@ -1,0 +1,134 @@
+//! milbrief: a static site generator for defense-news digests.
+//!
+//! The pipeline, one function per stage, each returning values:
+//!
+//! ```text
+//! content/*.md ─load─▶ Article ─tag─▶ tagged Article ─index─▶ Site ─render─▶ Vec<Output> ─write─▶ public/
+//! ```
+//!
+//! [`build_outputs`] runs every stage but the last and touches no disk
+//! except to read; [`build`] adds the writer.
+
+pub mod cli;
+pub mod config;
+pub mod diag;
+pub mod index;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod render;
+pub mod scaffold;
+pub mod tag;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use config::Config;
+use diag::Diagnostics;
+use index::Site;
+use model::Output;
+use tag::Tagger;
+
+/// What to build.
+#[derive(Clone, Debug, Default)]
+pub struct BuildOptions {
+    /// The site root (holds `config.toml`, `content/`, `templates/`, `static/`).
+    pub root: PathBuf,
+    /// Output directory; `root/public` when `None`.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` of `config.toml`.
+    pub base_url: Option<String>,
+    /// Include articles marked `draft = true`.
+    pub drafts: bool,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self {
+            root: root.into(),
+            ..Self::default()
+        }
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// What a build did.
+#[derive(Clone, Debug)]
+pub struct BuildReport {
+    pub articles: usize,
+    pub outputs: usize,
+    pub stats: write::WriteStats,
+    pub elapsed: Duration,
+}
+
+/// Loads the configuration, applying `--base-url`.
+pub fn load_config(opts: &BuildOptions) -> anyhow::Result<Config> {
+    let mut config = Config::load(&opts.root)?;
+    if let Some(u) = &opts.base_url {
+        config.set_base_url(u)?;
+    }
+    Ok(config)
+}
+
+/// Load, tag and index the site's content. Every problem in every article
+/// is reported together.
+pub fn load_site(opts: &BuildOptions, config: Config) -> anyhow::Result<Site> {
+    let tagger = Tagger::new(&config)?;
+    let (mut articles, mut errs) = load::load(&opts.root, &config, opts.drafts)?;
+    if let Err(e) = tagger.tag_all(&mut articles) {
+        errs.0.extend(e.0);
+    }
+    errs.into_result()?;
+    Ok(index::index(config, tagger, articles))
+}
+
+/// Renders a loaded site and its static files into memory.
+pub fn render_site(root: &Path, site: &Site) -> anyhow::Result<Vec<Output>> {
+    let mut tera = render::load_templates(root)?;
+    let mut outputs = render::Renderer::new(site, &mut tera, root).render_all()?;
+    let generated: std::collections::HashSet<String> =
+        outputs.iter().map(|o| o.path.clone()).collect();
+    let statics = write::static_outputs(root)?;
+    let mut clash = Diagnostics::default();
+    for s in &statics {
+        if generated.contains(&s.path) {
+            clash.0.push(diag::Diagnostic::new(
+                Path::new(write::STATIC_DIR).join(&s.path),
+                format!("would overwrite the generated page {}", s.path),
+            ));
+        }
+    }
+    clash.into_result()?;
+    outputs.extend(statics);
+    outputs.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(outputs)
+}
+
+/// Every stage but the writer: the site's files, in memory.
+pub fn build_outputs(opts: &BuildOptions) -> anyhow::Result<(Site, Vec<Output>)> {
+    let config = load_config(opts)?;
+    let site = load_site(opts, config)?;
+    let outputs = render_site(&opts.root, &site)?;
+    Ok((site, outputs))
+}
+
+/// Builds the site into its output directory.
+pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildReport> {
+    let start = Instant::now();
+    let out = opts.output_dir();
+    write::check_output_dir(&opts.root, &out)?;
+    let (site, outputs) = build_outputs(opts)?;
+    let stats = write::write(&out, &outputs)?;
+    Ok(BuildReport {
+        articles: site.articles.len(),
+        outputs: outputs.len(),
+        stats,
+        elapsed: start.elapsed(),
+    })
+}

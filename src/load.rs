@@ -1,0 +1,500 @@
+//! Walks `content/`, splits TOML front matter from Markdown, and builds
+//! [`Article`]s. Every file is read and rendered in parallel; every problem
+//! in every file is reported, with `path:line:col` where there is one.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::{Date, Time};
+use rayon::prelude::*;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics, line_col};
+use crate::markdown;
+use crate::model::{Article, RawTag, TagOrigin};
+
+pub const CONTENT_DIR: &str = "content";
+
+/// Front matter as written. Unknown keys are errors.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    title: Option<String>,
+    date: Option<Spanned<toml::Value>>,
+    source: Option<String>,
+    url: Option<Spanned<String>>,
+    author: Option<String>,
+    summary: Option<String>,
+    countries: Option<Vec<Spanned<String>>>,
+    topics: Option<Vec<Spanned<String>>>,
+    slug: Option<Spanned<String>>,
+    #[serde(default)]
+    draft: bool,
+}
+
+/// Lists the Markdown files under `root/content`, sorted, as paths relative
+/// to `root`. Dotfiles, `_`-prefixed names and symlinks are skipped.
+pub fn content_files(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let dir = root.join(CONTENT_DIR);
+    if !dir.is_dir() {
+        anyhow::bail!(
+            "{}: no content directory (expected Markdown articles in {})",
+            root.display(),
+            dir.display()
+        );
+    }
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(&dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0 || {
+                let n = e.file_name().to_string_lossy();
+                !n.starts_with('.') && !n.starts_with('_')
+            }
+        });
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let p = e
+                .path()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| dir.clone());
+            anyhow::anyhow!("{}: cannot read: {e}", p.display())
+        })?;
+        if entry.file_type().is_file()
+            && entry.path().extension().is_some_and(|x| x == "md")
+            && let Ok(rel) = entry.path().strip_prefix(root)
+        {
+            files.push(rel.to_path_buf());
+        }
+    }
+    Ok(files)
+}
+
+/// Loads every article of the site. Drafts are dropped unless `drafts`.
+/// Returns the articles that parsed and the problems of those that did not,
+/// so that later stages can report their own problems too.
+pub fn load(
+    root: &Path,
+    config: &Config,
+    drafts: bool,
+) -> anyhow::Result<(Vec<Article>, Diagnostics)> {
+    let files = content_files(root)?;
+    let results: Vec<Result<Article, Vec<Diagnostic>>> = files
+        .par_iter()
+        .map(|rel| {
+            let bytes = std::fs::read(root.join(rel))
+                .map_err(|e| vec![Diagnostic::new(rel, format!("cannot read: {e}"))])?;
+            let text = decode(rel, bytes)?;
+            parse_article(rel, &text, config)
+        })
+        .collect();
+    let mut errs = Diagnostics::default();
+    let mut articles = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(a) => articles.push(a),
+            Err(ds) => errs.0.extend(ds),
+        }
+    }
+    if !drafts {
+        articles.retain(|a| !a.draft);
+    }
+    check_unique_slugs(&articles, &mut errs);
+    Ok((articles, errs))
+}
+
+fn decode(rel: &Path, bytes: Vec<u8>) -> Result<String, Vec<Diagnostic>> {
+    match String::from_utf8(bytes) {
+        Ok(mut s) => {
+            if s.starts_with('\u{feff}') {
+                s.drain(..3);
+            }
+            Ok(s)
+        }
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let valid = std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or_default();
+            let (l, c) = line_col(valid, at);
+            Err(vec![
+                Diagnostic::new(rel, "file is not valid UTF-8 text").at(l, c),
+            ])
+        }
+    }
+}
+
+/// Front matter text and its byte offset in the file.
+pub type FrontMatterText<'a> = Option<(&'a str, usize)>;
+
+/// Splits `+++` front matter from the body. Returns the front matter text,
+/// its byte offset in `text`, and the body.
+pub fn split_front_matter(text: &str) -> Result<(FrontMatterText<'_>, &str), String> {
+    let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    if text[..first_end].trim_end() != "+++" {
+        return Ok((None, text));
+    }
+    let mut pos = first_end;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
+        if text[pos..end].trim_end() == "+++" {
+            return Ok((Some((&text[first_end..pos], first_end)), &text[end..]));
+        }
+        pos = end;
+    }
+    Err("front matter opened with +++ is never closed".into())
+}
+
+/// Parses one article. `rel` names the file in errors.
+pub fn parse_article(rel: &Path, text: &str, config: &Config) -> Result<Article, Vec<Diagnostic>> {
+    let (fm_part, body) =
+        split_front_matter(text).map_err(|m| vec![Diagnostic::new(rel, m).at(1, 1)])?;
+    let mut errs = Vec::new();
+    let (fm, fm_off) = match fm_part {
+        Some((fm_text, off)) => match toml::from_str::<FrontMatter>(fm_text) {
+            Ok(fm) => (fm, off),
+            Err(e) => {
+                let mut d = Diagnostic::new(rel, front_matter_message(&e));
+                let (l, c) = e.span().map_or((1, 1), |s| line_col(text, off + s.start));
+                d = d.at(l, c);
+                return Err(vec![d]);
+            }
+        },
+        None => (FrontMatter::default(), 0),
+    };
+    let pos = |span: std::ops::Range<usize>| line_col(text, fm_off + span.start);
+
+    // Title: front matter, else a leading `# Heading`, else the first line.
+    let fm_title = fm.title.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let mut body = body;
+    let mut first_line_title = None;
+    if fm_title.is_none() && !body.trim_start().starts_with('#') {
+        let trimmed = body.trim_start();
+        let end = trimmed.find('\n').unwrap_or(trimmed.len());
+        let line = trimmed[..end].trim();
+        if !line.is_empty() {
+            first_line_title = Some(line.trim_start_matches('#').trim().to_string());
+            body = &trimmed[end..];
+        }
+    }
+    let rendered = markdown::render(body, &config.markdown, fm_title);
+    let title = fm_title
+        .map(str::to_string)
+        .or(rendered.title.clone())
+        .or(first_line_title)
+        .unwrap_or_default();
+    if title.is_empty() {
+        errs.push(Diagnostic::new(
+            rel,
+            "article has no title: add `title` to the front matter or start with a `# Heading`",
+        ));
+    }
+
+    // Date: front matter, else a YYYY-MM-DD file name prefix.
+    let stem = rel
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (mut date, mut time) = (None, None);
+    if let Some(d) = &fm.date {
+        match parse_date(d.get_ref()) {
+            Ok((dd, tt)) => (date, time) = (Some(dd), tt),
+            Err(m) => {
+                let (l, c) = pos(d.span());
+                errs.push(Diagnostic::new(rel, m).at(l, c));
+            }
+        }
+    } else {
+        date = date_prefix(&stem).map(|(d, _)| d);
+    }
+
+    // Slug: front matter, else the file name without its date prefix.
+    let slug = match &fm.slug {
+        Some(s) => {
+            let slug = slug::slugify(s.get_ref());
+            if slug.is_empty() {
+                let (l, c) = pos(s.span());
+                errs.push(
+                    Diagnostic::new(
+                        rel,
+                        format!("slug {:?} has no letters or digits", s.get_ref()),
+                    )
+                    .at(l, c),
+                );
+            }
+            slug
+        }
+        None => {
+            let base = date_prefix(&stem).map_or(stem.as_str(), |(_, rest)| rest);
+            let s = slug::slugify(base);
+            if s.is_empty() {
+                slug::slugify(&title)
+            } else {
+                s
+            }
+        }
+    };
+
+    let url = match &fm.url {
+        Some(u) => {
+            let v = u.get_ref().trim();
+            if !(v.starts_with("https://") || v.starts_with("http://")) {
+                let (l, c) = pos(u.span());
+                errs.push(
+                    Diagnostic::new(
+                        rel,
+                        format!("url must be an absolute http(s) URL, not {v:?}"),
+                    )
+                    .at(l, c),
+                );
+            }
+            Some(v.to_string())
+        }
+        None => None,
+    };
+
+    let raw_tags = |v: &Option<Vec<Spanned<String>>>| {
+        v.as_ref().map(|list| {
+            list.iter()
+                .map(|s| {
+                    let (line, col) = pos(s.span());
+                    RawTag {
+                        value: s.get_ref().trim().to_string(),
+                        line,
+                        col,
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+
+    let (summary_html, summary_text) = match fm.summary.as_deref().map(str::trim) {
+        Some(s) if !s.is_empty() => {
+            let r = markdown::render(s, &config.markdown, Some(""));
+            (r.html, s.to_string())
+        }
+        _ => (rendered.summary_html, rendered.summary_text),
+    };
+
+    if !errs.is_empty() {
+        return Err(errs);
+    }
+    let clean = |s: Option<String>| s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    Ok(Article {
+        source_path: PathBuf::from(rel.to_string_lossy().replace('\\', "/")),
+        slug,
+        title,
+        date,
+        time,
+        source: clean(fm.source),
+        url,
+        author: clean(fm.author),
+        draft: fm.draft,
+        summary_html,
+        summary_text,
+        body_html: rendered.html,
+        lead_text: rendered.lead_text,
+        body_text: rendered.body_text,
+        word_count: rendered.word_count,
+        raw_countries: raw_tags(&fm.countries),
+        raw_topics: raw_tags(&fm.topics),
+        countries: Vec::new(),
+        topics: Vec::new(),
+        countries_origin: TagOrigin::Auto,
+        topics_origin: TagOrigin::Auto,
+    })
+}
+
+/// Turns serde's wording into ours ("unknown field" → "unknown key").
+fn front_matter_message(e: &toml::de::Error) -> String {
+    let m = e.message().trim();
+    let m = m.replace("unknown field", "unknown front matter key");
+    format!("invalid front matter: {m}")
+}
+
+/// A TOML date or datetime, or a "YYYY-MM-DD" string (optionally with a time).
+fn parse_date(v: &toml::Value) -> Result<(Date, Option<Time>), String> {
+    match v {
+        toml::Value::Datetime(dt) => {
+            let Some(d) = dt.date else {
+                return Err(format!("date {dt} has no day: write e.g. 2023-10-17"));
+            };
+            let date = Date::new(d.year as i16, d.month as i8, d.day as i8)
+                .map_err(|e| format!("invalid date {dt}: {e}"))?;
+            let time = match dt.time {
+                Some(t) => Some(
+                    Time::new(
+                        t.hour as i8,
+                        t.minute as i8,
+                        t.second.unwrap_or(0) as i8,
+                        t.nanosecond.unwrap_or(0) as i32,
+                    )
+                    .map_err(|e| format!("invalid time in {dt}: {e}"))?,
+                ),
+                None => None,
+            };
+            Ok((date, time))
+        }
+        toml::Value::String(s) => {
+            let s = s.trim();
+            if let Ok(d) = s.parse::<Date>() {
+                return Ok((d, None));
+            }
+            if let Ok(dt) = s.parse::<jiff::civil::DateTime>() {
+                return Ok((dt.date(), Some(dt.time())));
+            }
+            if let Ok(ts) = s.parse::<jiff::Timestamp>() {
+                let dt = ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).datetime();
+                return Ok((dt.date(), Some(dt.time())));
+            }
+            Err(format!("date {s:?} is not a date: write YYYY-MM-DD"))
+        }
+        other => Err(format!(
+            "date must be a date like 2023-10-17, not a {}",
+            other.type_str()
+        )),
+    }
+}
+
+/// "2023-10-17-some-slug" → (2023-10-17, "some-slug").
+pub fn date_prefix(stem: &str) -> Option<(Date, &str)> {
+    let head = stem.get(..10)?;
+    let rest = &stem[10..];
+    if !(rest.is_empty() || rest.starts_with(['-', '_'])) {
+        return None;
+    }
+    let d = head.parse::<Date>().ok()?;
+    Some((d, rest.trim_start_matches(['-', '_'])))
+}
+
+fn check_unique_slugs(articles: &[Article], errs: &mut Diagnostics) {
+    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
+    for a in articles {
+        if let Some(first) = seen.insert(&a.slug, &a.source_path) {
+            errs.0.push(Diagnostic::new(
+                &a.source_path,
+                format!(
+                    "slug {:?} is already used by {}: both would be written to articles/{}/; set a different `slug`",
+                    a.slug,
+                    crate::diag::display_path(first),
+                    a.slug
+                ),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Article, Vec<Diagnostic>> {
+        parse_article(
+            Path::new("content/2023-10-17-x.md"),
+            text,
+            &Config::default(),
+        )
+    }
+
+    fn err(text: &str) -> String {
+        parse(text).unwrap_err()[0].to_string()
+    }
+
+    #[test]
+    fn full_front_matter() {
+        let a = parse(
+            "+++\ntitle = \"T\"\ndate = 2023-10-17T09:30:00Z\nsource = \"Wire\"\nurl = \"https://e.org/a\"\nauthor = \"A\"\ncountries = [\"Pakistan\", \"ru\"]\ntopics = [\"arms-trade\"]\nslug = \"My Slug\"\n+++\nBody text.\n",
+        )
+        .unwrap();
+        assert_eq!(a.title, "T");
+        assert_eq!(a.date, Some(jiff::civil::date(2023, 10, 17)));
+        assert_eq!(a.time, Some(jiff::civil::time(9, 30, 0, 0)));
+        assert_eq!(a.slug, "my-slug");
+        assert_eq!(a.source.as_deref(), Some("Wire"));
+        let c = a.raw_countries.unwrap();
+        assert_eq!(c[0].value, "Pakistan");
+        assert_eq!((c[0].line, c[0].col), (7, 14));
+        assert_eq!(a.summary_text, "Body text.");
+    }
+
+    #[test]
+    fn date_forms() {
+        for d in [
+            "2023-10-17",
+            "\"2023-10-17\"",
+            "2023-10-17T08:00:00",
+            "\"2023-10-17T08:00:00+05:00\"",
+        ] {
+            let a = parse(&format!("+++\ntitle = \"T\"\ndate = {d}\n+++\nx")).unwrap();
+            assert_eq!(a.date, Some(jiff::civil::date(2023, 10, 17)), "{d}");
+        }
+        let e = err("+++\ntitle = \"T\"\ndate = \"17/10/2023\"\n+++\nx");
+        assert_eq!(
+            e,
+            "content/2023-10-17-x.md:3:8: date \"17/10/2023\" is not a date: write YYYY-MM-DD"
+        );
+    }
+
+    #[test]
+    fn unknown_key_names_the_key_and_position() {
+        let e = err("+++\ntitle = \"T\"\ncountrys = [\"PK\"]\n+++\nx");
+        assert!(e.starts_with("content/2023-10-17-x.md:3:1:"), "{e}");
+        assert!(e.contains("unknown front matter key `countrys`"), "{e}");
+    }
+
+    #[test]
+    fn syntax_error_position() {
+        let e = err("+++\ntitle = \"T\"\ndate = 2023-13-45\n+++\nx");
+        assert!(e.starts_with("content/2023-10-17-x.md:3:"), "{e}");
+        let e = err("+++\ntitle = \"T\nx");
+        assert!(e.contains("never closed"), "{e}");
+    }
+
+    #[test]
+    fn no_front_matter_title_from_heading_or_first_line() {
+        let a = parse("# Heading Title\n\nThe lead.\n").unwrap();
+        assert_eq!(a.title, "Heading Title");
+        assert_eq!(a.date, Some(jiff::civil::date(2023, 10, 17)));
+        assert_eq!(a.slug, "x");
+        assert_eq!(a.summary_text, "The lead.");
+        let a = parse("\nA plain first line\nThe lead.\n\nMore.").unwrap();
+        assert_eq!(a.title, "A plain first line");
+        assert!(!a.body_html.contains("A plain first line"));
+    }
+
+    #[test]
+    fn summary_precedence() {
+        let a = parse("+++\ntitle = \"T\"\nsummary = \"Given *here*.\"\n+++\nFirst.\n").unwrap();
+        assert_eq!(a.summary_text, "Given *here*.");
+        assert!(a.summary_html.contains("<em>here</em>"));
+        let a = parse("+++\ntitle = \"T\"\n+++\nA.\n\nB.\n\n<!-- more -->\n\nC.").unwrap();
+        assert_eq!(a.summary_text, "A. B.");
+    }
+
+    #[test]
+    fn bad_url_and_empty_slug() {
+        let e = err("+++\ntitle = \"T\"\nurl = \"example.org\"\n+++\nx");
+        assert!(e.contains(":3:7: url must be"), "{e}");
+        let e = err("+++\ntitle = \"T\"\nslug = \"../..\"\n+++\nx");
+        assert!(e.contains("has no letters"), "{e}");
+    }
+
+    #[test]
+    fn crlf_and_front_matter_split() {
+        let a = parse("+++\r\ntitle = \"T\"\r\n+++\r\nBody.\r\n").unwrap();
+        assert_eq!(a.title, "T");
+        assert_eq!(a.summary_text, "Body.");
+    }
+
+    #[test]
+    fn date_prefixes() {
+        assert_eq!(
+            date_prefix("2023-10-17-abc"),
+            Some((jiff::civil::date(2023, 10, 17), "abc"))
+        );
+        assert_eq!(date_prefix("2023-10-17abc"), None);
+        assert_eq!(date_prefix("abc"), None);
+    }
+}

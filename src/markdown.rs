@@ -1,0 +1,515 @@
+//! Markdown to HTML: pulldown-cmark with tables, footnotes, strikethrough and
+//! heading ids; summaries; plain text for the tagger; sanitising of raw HTML.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+
+/// How Markdown is rendered for one site.
+#[derive(Clone, Debug, Default)]
+pub struct MarkdownOptions {
+    /// Pass raw HTML in articles through unsanitised (trusted sites only).
+    pub unsafe_html: bool,
+}
+
+/// One article body, rendered.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Rendered {
+    pub html: String,
+    /// HTML of the text before `<!-- more -->`, else of the first paragraph.
+    pub summary_html: String,
+    pub summary_text: String,
+    /// Plain text of the first real paragraph (captions skipped).
+    pub lead_text: String,
+    /// Plain text of the whole body, blocks separated by blank lines.
+    pub body_text: String,
+    /// Text of a leading `# Heading`, which was taken out of the body.
+    pub title: Option<String>,
+    pub word_count: usize,
+}
+
+const MORE_MARKERS: [&str; 2] = ["<!-- more -->", "<!--more-->"];
+
+fn parser_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// Renders a Markdown body. A leading level-1 heading is taken out of the
+/// body when `known_title` is `None` (it becomes the title) or equal to it.
+pub fn render(src: &str, opts: &MarkdownOptions, known_title: Option<&str>) -> Rendered {
+    let mut events: Vec<Event<'_>> = Parser::new_ext(src, parser_options()).collect();
+    let mut out = Rendered::default();
+
+    // A leading H1 is the title, not body.
+    if let Some(Event::Start(Tag::Heading {
+        level: HeadingLevel::H1,
+        ..
+    })) = events.first()
+    {
+        let end = events
+            .iter()
+            .position(|e| matches!(e, Event::End(TagEnd::Heading(HeadingLevel::H1))))
+            .unwrap_or(0);
+        let text = normalise_ws(&plain_text(&events[1..end]));
+        let strip = match known_title {
+            None => true,
+            Some(t) => normalise_ws(t).eq_ignore_ascii_case(&text),
+        };
+        if strip && end > 0 {
+            events.drain(..=end);
+            if !text.is_empty() {
+                out.title = Some(text);
+            }
+        }
+    }
+
+    let mut w = Walker::default();
+    w.walk(events);
+
+    let has_raw_html = w.has_raw_html && !opts.unsafe_html;
+    let mut body = String::with_capacity(src.len() * 3 / 2);
+    html::push_html(&mut body, w.out.iter().cloned());
+    body.push_str(&w.footnotes_html());
+
+    let summary_events: Vec<Event<'_>> = match (w.more_at, &w.lead) {
+        (Some(at), _) => w.summary_slice(0, at),
+        (None, Some((s, e))) => w.summary_slice(*s, *e + 1),
+        (None, None) => Vec::new(),
+    };
+    let mut summary = String::new();
+    html::push_html(&mut summary, summary_events.iter().cloned());
+    out.summary_text = normalise_ws(&plain_text(&summary_events));
+
+    if has_raw_html {
+        body = sanitize(&body);
+        summary = sanitize(&summary);
+    }
+    out.html = body;
+    out.summary_html = summary;
+    out.lead_text = w.lead_text;
+    out.word_count = w.text.split_whitespace().count();
+    out.body_text = w.text;
+    out
+}
+
+/// Cleans untrusted HTML: no scripts, event handlers, `javascript:` URLs,
+/// frames or objects; keeps tables, figures and footnote ids.
+pub fn sanitize(html: &str) -> String {
+    static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+        let mut b = ammonia::Builder::default();
+        b.add_tags(["section", "figure", "figcaption", "del", "s", "mark"])
+            .add_generic_attributes(["id", "class"]);
+        b
+    });
+    CLEANER.clean(html).to_string()
+}
+
+/// A URL safe to put in `href`/`src`: script and data URLs become `#`.
+pub fn safe_url(url: &str) -> bool {
+    let squeezed: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    !(squeezed.starts_with("javascript:")
+        || squeezed.starts_with("vbscript:")
+        || squeezed.starts_with("data:"))
+}
+
+fn normalise_ws(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Text content of a run of events.
+fn plain_text(events: &[Event<'_>]) -> String {
+    let mut s = String::new();
+    for e in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => s.push(' '),
+            _ => {}
+        }
+    }
+    s
+}
+
+/// One pass over the events: heading ids, footnotes, URL checks, the more
+/// marker, the lead paragraph and the plain text.
+#[derive(Default)]
+struct Walker<'a> {
+    out: Vec<Event<'a>>,
+    ids: HashSet<String>,
+    /// Footnote label -> (number, id), in order of first reference.
+    notes: HashMap<String, (usize, String)>,
+    note_order: Vec<String>,
+    /// Footnote label -> body events.
+    defs: HashMap<String, Vec<Event<'a>>>,
+    def_order: Vec<String>,
+    /// Indices in `out` of generated footnote references (left out of summaries).
+    note_refs: HashSet<usize>,
+    has_raw_html: bool,
+    more_at: Option<usize>,
+    lead: Option<(usize, usize)>,
+    lead_text: String,
+    text: String,
+}
+
+impl<'a> Walker<'a> {
+    fn unique_id(&mut self, base: &str) -> String {
+        let base = if base.is_empty() { "section" } else { base };
+        let mut id = base.to_string();
+        let mut n = 1;
+        while self.ids.contains(&id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        self.ids.insert(id.clone());
+        id
+    }
+
+    fn walk(&mut self, events: Vec<Event<'a>>) {
+        let mut depth = 0usize;
+        let mut para_start: Option<(usize, usize)> = None; // (out index, text len)
+        let mut in_def: Option<String> = None;
+        let mut iter = events.into_iter().peekable();
+        let mut pending: Vec<Event<'a>> = Vec::new();
+        while let Some(ev) = pending.pop().or_else(|| iter.next()) {
+            // Footnote definitions are collected aside and rendered at the end.
+            if let Some(label) = in_def.clone() {
+                match ev {
+                    Event::End(TagEnd::FootnoteDefinition) => in_def = None,
+                    other => {
+                        self.text_of(&other);
+                        let other = self.fix(other);
+                        self.defs.entry(label).or_default().push(other);
+                    }
+                }
+                continue;
+            }
+            match ev {
+                Event::Start(Tag::FootnoteDefinition(label)) => {
+                    let label = label.to_string();
+                    if !self.defs.contains_key(&label) {
+                        self.def_order.push(label.clone());
+                        self.defs.insert(label.clone(), Vec::new());
+                    }
+                    in_def = Some(label);
+                }
+                Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }) => {
+                    // Look ahead for the heading's text to make its id.
+                    let mut inner = Vec::new();
+                    for e in iter.by_ref() {
+                        let end = matches!(e, Event::End(TagEnd::Heading(_)));
+                        inner.push(e);
+                        if end {
+                            break;
+                        }
+                    }
+                    let base = match &id {
+                        Some(explicit) => slug::slugify(explicit.as_ref()),
+                        None => slug::slugify(plain_text(&inner)),
+                    };
+                    let id = self.unique_id(&base);
+                    self.out.push(Event::Start(Tag::Heading {
+                        level,
+                        id: Some(CowStr::from(id)),
+                        classes,
+                        attrs,
+                    }));
+                    depth += 1;
+                    inner.reverse();
+                    pending.extend(inner);
+                }
+                Event::FootnoteReference(label) => {
+                    let label = label.to_string();
+                    let html = match self.notes.get(&label) {
+                        Some((n, id)) => format!(
+                            "<sup class=\"footnote-ref\"><a href=\"#fn-{id}\">{n}</a></sup>"
+                        ),
+                        None => {
+                            let n = self.note_order.len() + 1;
+                            let id = self.unique_id(&format!("fn-{}", slug::slugify(&label)));
+                            let id = id.trim_start_matches("fn-").to_string();
+                            self.ids.insert(format!("fnref-{id}"));
+                            self.notes.insert(label.clone(), (n, id.clone()));
+                            self.note_order.push(label);
+                            format!(
+                                "<sup class=\"footnote-ref\" id=\"fnref-{id}\"><a href=\"#fn-{id}\">{n}</a></sup>"
+                            )
+                        }
+                    };
+                    self.note_refs.insert(self.out.len());
+                    self.out.push(Event::InlineHtml(CowStr::from(html)));
+                }
+                Event::Html(ref t) | Event::InlineHtml(ref t) => {
+                    let trimmed = t.trim();
+                    if depth <= 1 && self.more_at.is_none() && MORE_MARKERS.contains(&trimmed) {
+                        // Cut before the (empty) HTML block that held the marker.
+                        let at = match self.out.last() {
+                            Some(Event::Start(Tag::HtmlBlock)) => self.out.len() - 1,
+                            _ => self.out.len(),
+                        };
+                        self.more_at = Some(at);
+                    } else {
+                        self.has_raw_html = true;
+                        self.out.push(ev);
+                    }
+                }
+                Event::Start(tag) => {
+                    if depth == 0 && matches!(tag, Tag::Paragraph) {
+                        para_start = Some((self.out.len(), self.text.len()));
+                    }
+                    depth += 1;
+                    let ev = self.fix(Event::Start(tag));
+                    self.out.push(ev);
+                }
+                Event::End(end) => {
+                    depth = depth.saturating_sub(1);
+                    self.out.push(Event::End(end));
+                    if matches!(
+                        end,
+                        TagEnd::Paragraph
+                            | TagEnd::Heading(_)
+                            | TagEnd::Item
+                            | TagEnd::BlockQuote(_)
+                            | TagEnd::TableCell
+                            | TagEnd::CodeBlock
+                    ) {
+                        self.text.push_str("\n\n");
+                    }
+                    if depth == 0
+                        && end == TagEnd::Paragraph
+                        && let Some((start, text_at)) = para_start.take()
+                        && self.lead.is_none()
+                        && !is_caption(&self.out[start..])
+                    {
+                        self.lead = Some((start, self.out.len() - 1));
+                        self.lead_text = normalise_ws(&self.text[text_at..]);
+                    }
+                }
+                other => {
+                    self.text_of(&other);
+                    self.out.push(other);
+                }
+            }
+        }
+    }
+
+    fn text_of(&mut self, e: &Event<'_>) {
+        match e {
+            Event::Text(t) | Event::Code(t) => self.text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => self.text.push(' '),
+            _ => {}
+        }
+    }
+
+    /// Neutralises script URLs in links and images.
+    fn fix(&mut self, e: Event<'a>) -> Event<'a> {
+        match e {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if !safe_url(&dest_url) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: CowStr::from("#"),
+                title,
+                id,
+            }),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if !safe_url(&dest_url) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: CowStr::from("#"),
+                title,
+                id,
+            }),
+            other => other,
+        }
+    }
+
+    /// Events `from..to` of the body, for a summary: without footnote
+    /// references (their targets are not on listing pages) or heading ids.
+    fn summary_slice(&self, from: usize, to: usize) -> Vec<Event<'a>> {
+        (from..to.min(self.out.len()))
+            .filter(|i| !self.note_refs.contains(i))
+            .map(|i| match &self.out[i] {
+                Event::Start(Tag::Heading {
+                    level,
+                    classes,
+                    attrs,
+                    ..
+                }) => Event::Start(Tag::Heading {
+                    level: *level,
+                    id: None,
+                    classes: classes.clone(),
+                    attrs: attrs.clone(),
+                }),
+                e => e.clone(),
+            })
+            .collect()
+    }
+
+    fn footnotes_html(&self) -> String {
+        if self.defs.is_empty() {
+            return String::new();
+        }
+        let mut s = String::from("<section class=\"footnotes\">\n<ol>\n");
+        // Referenced notes in order of reference, then unreferenced ones.
+        let unreferenced = self
+            .def_order
+            .iter()
+            .filter(|l| !self.notes.contains_key(*l));
+        for label in self.note_order.iter().chain(unreferenced) {
+            let Some(events) = self.defs.get(label) else {
+                continue;
+            };
+            match self.notes.get(label) {
+                Some((_, id)) => s.push_str(&format!("<li id=\"fn-{id}\">")),
+                None => s.push_str("<li>"),
+            }
+            html::push_html(&mut s, events.iter().cloned());
+            if let Some((_, id)) = self.notes.get(label) {
+                s.push_str(&format!(
+                    "<p class=\"footnote-back\"><a href=\"#fnref-{id}\" aria-label=\"Back to text\">↩</a></p>"
+                ));
+            }
+            s.push_str("</li>\n");
+        }
+        s.push_str("</ol>\n</section>\n");
+        s
+    }
+}
+
+/// A paragraph that is only emphasis or an image: a photo caption, not a lead.
+fn is_caption(events: &[Event<'_>]) -> bool {
+    let mut inline_depth = 0usize;
+    let mut any_text = false;
+    for e in events {
+        match e {
+            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Image { .. }) => inline_depth += 1,
+            Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Image) => {
+                inline_depth = inline_depth.saturating_sub(1)
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if inline_depth == 0 && !t.trim().is_empty() {
+                    return false;
+                }
+                any_text = true;
+            }
+            _ => {}
+        }
+    }
+    any_text
+        || events
+            .iter()
+            .any(|e| matches!(e, Event::Start(Tag::Image { .. })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(src: &str) -> Rendered {
+        render(src, &MarkdownOptions::default(), None)
+    }
+
+    #[test]
+    fn leading_h1_becomes_title() {
+        let out = r("# Big News\n\nFirst para.\n\nSecond.");
+        assert_eq!(out.title.as_deref(), Some("Big News"));
+        assert!(!out.html.contains("<h1"));
+        assert_eq!(out.summary_text, "First para.");
+    }
+
+    #[test]
+    fn h1_kept_when_it_differs_from_known_title() {
+        let out = render(
+            "# Other\n\nText.",
+            &MarkdownOptions::default(),
+            Some("Title"),
+        );
+        assert!(out.title.is_none());
+        assert!(out.html.contains("<h1 id=\"other\">Other</h1>"));
+    }
+
+    #[test]
+    fn summary_is_first_paragraph_skipping_captions() {
+        let out = r("*Troops at the range. (Army)*\n\nISLAMABAD: The lead.\n\nMore.");
+        assert_eq!(out.summary_text, "ISLAMABAD: The lead.");
+        assert_eq!(out.lead_text, "ISLAMABAD: The lead.");
+        assert_eq!(out.summary_html.trim(), "<p>ISLAMABAD: The lead.</p>");
+    }
+
+    #[test]
+    fn more_marker_cuts_the_summary() {
+        let out = r("One.\n\nTwo.\n\n<!-- more -->\n\nThree.");
+        assert_eq!(out.summary_text, "One. Two.");
+        assert!(out.html.contains("Three."));
+        assert!(!out.html.contains("more"));
+    }
+
+    #[test]
+    fn heading_ids_are_unique() {
+        let out = r("Intro.\n\n## Background\n\n## Background\n\n## Délivery {#custom}");
+        assert!(out.html.contains("<h2 id=\"background\">"));
+        assert!(out.html.contains("<h2 id=\"background-1\">"));
+        assert!(out.html.contains("<h2 id=\"custom\">"));
+    }
+
+    #[test]
+    fn footnotes_get_unique_ids_and_move_to_the_end() {
+        let out = r("Claim[^a] and another[^b].\n\n[^b]: Second.\n[^a]: First.\n\n## fn a\n");
+        let h = &out.html;
+        assert!(h.contains("id=\"fnref-a\""), "{h}");
+        assert!(h.contains("<li id=\"fn-a\">"), "{h}");
+        assert!(h.find("fn-a\">").unwrap() < h.find("fn-b\">").unwrap());
+        // The heading "fn a" must not take the footnote's id.
+        assert!(h.contains("<h2 id=\"fn-a-1\">"), "{h}");
+        assert!(!out.summary_html.contains("fnref"));
+        assert_eq!(out.summary_text, "Claim and another.");
+    }
+
+    #[test]
+    fn tables_and_strikethrough_render() {
+        let out = r("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ new");
+        assert!(out.html.contains("<table>"));
+        assert!(out.html.contains("<del>old</del>"));
+    }
+
+    #[test]
+    fn raw_html_is_sanitised_by_default() {
+        let src = "Hi <script>alert(1)</script><b onclick=\"x()\">b</b>\n\n<iframe src=\"x\"></iframe>\n\n[l](javascript:alert(1))";
+        let out = r(src);
+        assert!(!out.html.contains("<script"), "{}", out.html);
+        assert!(!out.html.contains("onclick"));
+        assert!(!out.html.contains("<iframe"));
+        assert!(!out.html.contains("javascript:"));
+        assert!(out.html.contains("<b>b</b>"));
+        let trusted = render(src, &MarkdownOptions { unsafe_html: true }, Some("t"));
+        assert!(trusted.html.contains("<iframe"));
+    }
+
+    #[test]
+    fn plain_text_and_word_count() {
+        let out = r("Alpha **beta** gamma.\n\n- one\n- two");
+        assert_eq!(out.word_count, 5);
+        assert!(out.body_text.contains("Alpha beta gamma."));
+    }
+}

@@ -1,0 +1,208 @@
+//! Pure data types of the pipeline: no I/O here.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use jiff::civil::{Date, Time};
+use serde::Serialize;
+
+/// An ISO 3166-1 alpha-2 country code, always stored upper-case ("PK").
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CountryCode([u8; 2]);
+
+impl CountryCode {
+    /// Builds a code from two ASCII letters, in any case.
+    pub fn new(s: &str) -> Option<Self> {
+        let b = s.as_bytes();
+        if b.len() == 2 && b.iter().all(u8::is_ascii_alphabetic) {
+            Some(Self([b[0].to_ascii_uppercase(), b[1].to_ascii_uppercase()]))
+        } else {
+            None
+        }
+    }
+
+    /// "PK"
+    pub fn as_str(&self) -> &str {
+        // Both bytes are ASCII letters by construction.
+        std::str::from_utf8(&self.0).unwrap_or("??")
+    }
+
+    /// "pk", as used in URLs.
+    pub fn lower(&self) -> String {
+        self.as_str().to_ascii_lowercase()
+    }
+
+    /// The flag emoji: two regional indicator symbols.
+    pub fn flag(&self) -> String {
+        self.0
+            .iter()
+            .filter_map(|b| char::from_u32(0x1F1E6 + u32::from(b - b'A')))
+            .collect()
+    }
+}
+
+impl fmt::Display for CountryCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for CountryCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CountryCode({})", self.as_str())
+    }
+}
+
+impl Serialize for CountryCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// Where an article's tags of one kind came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum TagOrigin {
+    /// Given in front matter.
+    Explicit,
+    /// Inferred by the tagger.
+    #[default]
+    Auto,
+}
+
+/// A tag given in front matter, with the 1-based line and column of its value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawTag {
+    pub value: String,
+    pub line: usize,
+    pub col: usize,
+}
+
+/// An article as loaded from disk and rendered to HTML, before tagging.
+#[derive(Clone, Debug)]
+pub struct Article {
+    /// Path relative to the site root, with `/` separators ("content/2023/x.md").
+    pub source_path: PathBuf,
+    /// URL slug, safe as a single path segment.
+    pub slug: String,
+    pub title: String,
+    pub date: Option<Date>,
+    pub time: Option<Time>,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub author: Option<String>,
+    pub draft: bool,
+    /// Summary as HTML (inline or block).
+    pub summary_html: String,
+    /// Summary as plain text, for meta descriptions and the search index.
+    pub summary_text: String,
+    /// Body as HTML.
+    pub body_html: String,
+    /// Plain text of the title's body for the tagger: the lead paragraph.
+    pub lead_text: String,
+    /// Plain text of the whole body (paragraphs separated by blank lines).
+    pub body_text: String,
+    pub word_count: usize,
+    /// Tags from front matter, not yet normalised.
+    pub raw_countries: Option<Vec<RawTag>>,
+    pub raw_topics: Option<Vec<RawTag>>,
+    /// Final tags (after the tag stage), in order of salience.
+    pub countries: Vec<CountryCode>,
+    pub topics: Vec<String>,
+    pub countries_origin: TagOrigin,
+    pub topics_origin: TagOrigin,
+}
+
+impl Article {
+    /// Sort key: newest first, undated last, then by title and slug.
+    pub fn sort_key(&self) -> impl Ord + '_ {
+        (
+            std::cmp::Reverse(self.date),
+            std::cmp::Reverse(self.time),
+            self.title.as_str(),
+            self.slug.as_str(),
+        )
+    }
+}
+
+/// A finished output file: a path relative to the output root and its bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Output {
+    /// Relative path with `/` separators, e.g. "countries/pk/index.html".
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Output {
+    pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        Self {
+            path: path.into(),
+            bytes: bytes.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+impl Article {
+    pub(crate) fn blank(slug: &str) -> Self {
+        Article {
+            source_path: PathBuf::from(format!("content/{slug}.md")),
+            slug: slug.to_string(),
+            title: slug.to_string(),
+            date: None,
+            time: None,
+            source: None,
+            url: None,
+            author: None,
+            draft: false,
+            summary_html: String::new(),
+            summary_text: String::new(),
+            body_html: String::new(),
+            lead_text: String::new(),
+            body_text: String::new(),
+            word_count: 0,
+            raw_countries: None,
+            raw_topics: None,
+            countries: Vec::new(),
+            topics: Vec::new(),
+            countries_origin: TagOrigin::Auto,
+            topics_origin: TagOrigin::Auto,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn country_codes_normalise_case() {
+        assert_eq!(CountryCode::new("pk").unwrap().as_str(), "PK");
+        assert_eq!(
+            CountryCode::new("Pk").unwrap(),
+            CountryCode::new("PK").unwrap()
+        );
+        assert!(CountryCode::new("PAK").is_none());
+        assert!(CountryCode::new("p1").is_none());
+        assert_eq!(CountryCode::new("pk").unwrap().lower(), "pk");
+    }
+
+    #[test]
+    fn flags_are_regional_indicators() {
+        assert_eq!(CountryCode::new("PK").unwrap().flag(), "🇵🇰");
+        assert_eq!(CountryCode::new("ru").unwrap().flag(), "🇷🇺");
+    }
+
+    #[test]
+    fn undated_articles_sort_last() {
+        let mut a = Article::blank("a");
+        a.date = Some(jiff::civil::date(2023, 10, 1));
+        let b = Article::blank("b");
+        let mut c = Article::blank("c");
+        c.date = Some(jiff::civil::date(2023, 10, 2));
+        let mut v = [&b, &a, &c];
+        v.sort_by(|x, y| x.sort_key().cmp(&y.sort_key()));
+        let order: Vec<_> = v.iter().map(|x| x.slug.as_str()).collect();
+        assert_eq!(order, ["c", "a", "b"]);
+    }
+}

@@ -1,0 +1,363 @@
+//! Countries: ISO codes and names from keshvar, plus the checked-in
+//! `data/gazetteer.toml` (aliases, demonyms, places, metonyms, historical
+//! names, ambiguous forms, stop-phrases), compiled into one aho-corasick
+//! automaton (leftmost-longest, case-sensitive, whole words).
+
+use std::collections::{BTreeMap, HashMap};
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use anyhow::Context as _;
+use serde::Deserialize;
+
+use crate::model::CountryCode;
+
+const BUILTIN: &str = include_str!("../../data/gazetteer.toml");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGazetteer {
+    stop: RawStop,
+    country: Vec<RawCountry>,
+    #[serde(default)]
+    ambiguous_between: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStop {
+    phrases: Vec<String>,
+    origin_suffixes: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCountry {
+    code: String,
+    #[serde(default)]
+    display: Option<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    demonyms: Vec<String>,
+    #[serde(default)]
+    places: Vec<String>,
+    #[serde(default)]
+    metonyms: Vec<String>,
+    #[serde(default)]
+    historical: Vec<String>,
+    #[serde(default)]
+    ambiguous: Vec<String>,
+}
+
+/// How a surface form refers to its country.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MentionKind {
+    Name,
+    Demonym,
+    Place,
+    Metonym,
+}
+
+/// What a matched surface form means.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// One country; `ambiguous` when the form often means something else
+    /// ("Jordan" the name, "Georgia" the US state).
+    Country {
+        code: CountryCode,
+        kind: MentionKind,
+        ambiguous: bool,
+    },
+    /// A form shared by several countries ("Korea", "Congo").
+    Either(Vec<CountryCode>, MentionKind),
+    /// A stop-phrase: matched so that it hides the country name inside it.
+    Stop,
+}
+
+/// One country's facts.
+#[derive(Clone, Debug)]
+pub struct CountryInfo {
+    pub code: CountryCode,
+    /// Common English name ("Russia", not "Russian Federation").
+    pub name: String,
+    /// UN M49 region and sub-region slugs ("asia", "southern-asia").
+    pub region: Option<String>,
+    pub subregion: Option<String>,
+}
+
+/// A mention found in a text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mention<'g> {
+    pub start: usize,
+    pub end: usize,
+    pub target: &'g Target,
+}
+
+pub struct Gazetteer {
+    countries: BTreeMap<CountryCode, CountryInfo>,
+    /// Lower-cased names, aliases and codes for front-matter normalisation.
+    lookup: HashMap<String, CountryCode>,
+    automaton: AhoCorasick,
+    targets: Vec<Target>,
+    origin_suffixes: Vec<String>,
+}
+
+impl Gazetteer {
+    /// The built-in gazetteer.
+    pub fn builtin() -> anyhow::Result<Gazetteer> {
+        Self::from_toml(BUILTIN).context("data/gazetteer.toml (built in)")
+    }
+
+    pub fn from_toml(text: &str) -> anyhow::Result<Gazetteer> {
+        let raw: RawGazetteer = toml::from_str(text)?;
+        let mut countries = BTreeMap::new();
+        let mut lookup = HashMap::new();
+        let mut forms: BTreeMap<String, Target> = BTreeMap::new();
+        let mut demonym_owner: BTreeMap<String, (u64, CountryCode)> = BTreeMap::new();
+
+        for c in keshvar::CountryIterator::new() {
+            let Some(code) = CountryCode::new(&c.alpha2().to_string()) else {
+                continue;
+            };
+            let iso = c.iso_short_name();
+            lookup.insert(code.as_str().to_ascii_lowercase(), code);
+            lookup.insert(iso.to_lowercase(), code);
+            lookup.insert(c.iso_long_name().to_lowercase(), code);
+            if !iso.contains(['(', ',']) {
+                forms.insert(iso.to_string(), country_target(code, MentionKind::Name));
+            }
+            if let Some(n) = c.maybe_nationality() {
+                // "Norwegian" is also Svalbard's and "American" American
+                // Samoa's: a shared adjective goes to the most populous.
+                let pop = c.maybe_population().unwrap_or(0);
+                let best = demonym_owner.get(n).is_none_or(|(p, _)| pop > *p);
+                if best {
+                    demonym_owner.insert(n.to_string(), (pop, code));
+                }
+            }
+            countries.insert(
+                code,
+                CountryInfo {
+                    code,
+                    name: iso.to_string(),
+                    region: c.maybe_region().map(|r| r.to_string()),
+                    subregion: c.maybe_subregion().map(|r| r.to_string()),
+                },
+            );
+        }
+
+        for (n, (_, code)) in demonym_owner {
+            forms.insert(n, country_target(code, MentionKind::Demonym));
+        }
+        for rc in &raw.country {
+            let code = CountryCode::new(&rc.code)
+                .filter(|c| countries.contains_key(c))
+                .with_context(|| format!("unknown country code {:?}", rc.code))?;
+            if let Some(d) = &rc.display {
+                if let Some(info) = countries.get_mut(&code) {
+                    info.name = d.clone();
+                }
+                lookup.insert(d.to_lowercase(), code);
+                forms.insert(d.clone(), country_target(code, MentionKind::Name));
+            }
+            let groups: [(&Vec<String>, MentionKind); 5] = [
+                (&rc.aliases, MentionKind::Name),
+                (&rc.historical, MentionKind::Name),
+                (&rc.demonyms, MentionKind::Demonym),
+                (&rc.places, MentionKind::Place),
+                (&rc.metonyms, MentionKind::Metonym),
+            ];
+            for (list, kind) in groups {
+                for f in list {
+                    if kind == MentionKind::Name {
+                        lookup.insert(f.to_lowercase(), code);
+                    }
+                    forms.insert(f.clone(), country_target(code, kind));
+                }
+            }
+            for f in &rc.ambiguous {
+                if let Some(Target::Country { ambiguous, .. }) = forms.get_mut(f) {
+                    *ambiguous = true;
+                }
+            }
+        }
+        for (form, codes) in &raw.ambiguous_between {
+            let codes: Vec<CountryCode> =
+                codes.iter().filter_map(|c| CountryCode::new(c)).collect();
+            let kind = if form.ends_with('n') || form.ends_with("ns") || form.ends_with("ese") {
+                MentionKind::Demonym
+            } else {
+                MentionKind::Name
+            };
+            forms.insert(form.clone(), Target::Either(codes, kind));
+        }
+        for p in &raw.stop.phrases {
+            forms.insert(p.clone(), Target::Stop);
+        }
+
+        let (patterns, targets): (Vec<String>, Vec<Target>) = forms
+            .into_iter()
+            .filter(|(f, _)| !f.trim().is_empty())
+            .unzip();
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)?;
+        Ok(Gazetteer {
+            countries,
+            lookup,
+            automaton,
+            targets,
+            origin_suffixes: raw.stop.origin_suffixes,
+        })
+    }
+
+    pub fn info(&self, code: CountryCode) -> Option<&CountryInfo> {
+        self.countries.get(&code)
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = &CountryInfo> {
+        self.countries.values()
+    }
+
+    /// Display name of a code ("Russia"); the code itself if unknown.
+    pub fn name(&self, code: CountryCode) -> String {
+        self.info(code)
+            .map_or_else(|| code.to_string(), |i| i.name.clone())
+    }
+
+    /// Normalises a front-matter value: "PK", "pk", "Pakistan", "pakistan".
+    pub fn resolve(&self, value: &str) -> Option<CountryCode> {
+        let v = value.trim();
+        if let Some(code) = CountryCode::new(v)
+            && self.countries.contains_key(&code)
+        {
+            return Some(code);
+        }
+        self.lookup.get(&v.to_lowercase()).copied()
+    }
+
+    /// Whole-word mentions in `text`, stop-phrases and weapon-origin
+    /// adjectives ("Chinese-made") left out.
+    pub fn mentions<'g>(&'g self, text: &str) -> Vec<Mention<'g>> {
+        let mut out = Vec::new();
+        for m in self.automaton.find_iter(text) {
+            let (s, e) = (m.start(), m.end());
+            if !is_boundary(text, s, e) {
+                continue;
+            }
+            let target = &self.targets[m.pattern().as_usize()];
+            if matches!(target, Target::Stop) {
+                continue;
+            }
+            let after = &text[e..];
+            if self
+                .origin_suffixes
+                .iter()
+                .any(|suf| after.starts_with(suf.as_str()))
+            {
+                continue;
+            }
+            out.push(Mention {
+                start: s,
+                end: e,
+                target,
+            });
+        }
+        out
+    }
+}
+
+fn country_target(code: CountryCode, kind: MentionKind) -> Target {
+    Target::Country {
+        code,
+        kind,
+        ambiguous: false,
+    }
+}
+
+/// The match is a whole word: no letter or digit touches either end. A form
+/// ending in "." ("U.S.") may be followed by anything.
+fn is_boundary(text: &str, s: usize, e: usize) -> bool {
+    let before = text[..s].chars().next_back();
+    let after = text[e..].chars().next();
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
+    let matched_last = text[s..e].chars().next_back();
+    // "U.S.-led": fine; "USAF": not "US".
+    !word(before) && (!word(after) || matched_last == Some('.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn g() -> Gazetteer {
+        Gazetteer::builtin().expect("built-in gazetteer parses")
+    }
+
+    fn codes(g: &Gazetteer, text: &str) -> Vec<String> {
+        g.mentions(text)
+            .iter()
+            .filter_map(|m| match m.target {
+                Target::Country { code, .. } => Some(code.to_string()),
+                Target::Either(c, _) => Some(format!("{c:?}")),
+                Target::Stop => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn resolves_codes_and_names() {
+        let g = g();
+        let pk = CountryCode::new("PK").unwrap();
+        for v in ["PK", "pk", "Pakistan", "pakistan", " Pakistan "] {
+            assert_eq!(g.resolve(v), Some(pk), "{v}");
+        }
+        assert_eq!(
+            g.resolve("United States").map(|c| c.to_string()).as_deref(),
+            Some("US")
+        );
+        assert_eq!(
+            g.resolve("Russia").map(|c| c.to_string()).as_deref(),
+            Some("RU")
+        );
+        assert_eq!(g.resolve("Pakistn"), None);
+        assert_eq!(g.resolve("XX"), None);
+    }
+
+    #[test]
+    fn finds_names_demonyms_capitals() {
+        let g = g();
+        assert_eq!(
+            codes(&g, "Pakistani troops met in Moscow with Russian officers."),
+            ["PK", "RU", "RU"]
+        );
+    }
+
+    #[test]
+    fn whole_words_only_and_stop_phrases() {
+        let g = g();
+        // "US" inside "USAF" is no match; "USAF" itself names the US Air Force.
+        assert!(codes(&g, "The USAFE flew; BUS stops.").is_empty());
+        assert_eq!(codes(&g, "The USAF flew."), ["US"]);
+        assert!(codes(&g, "Ships in the South China Sea and the Sea of Japan.").is_empty());
+        assert!(codes(&g, "A Chinese-made drone.").is_empty());
+        assert!(codes(&g, "We ate turkey.").is_empty());
+    }
+
+    #[test]
+    fn longest_name_wins() {
+        let g = g();
+        assert_eq!(codes(&g, "Papua New Guinea"), ["PG"]);
+        assert_eq!(codes(&g, "South Sudan"), ["SS"]);
+        assert_eq!(codes(&g, "Guinea-Bissau"), ["GW"]);
+    }
+
+    #[test]
+    fn every_country_has_a_display_name_and_region_data() {
+        let g = g();
+        assert!(g.all().count() >= 249);
+        assert_eq!(g.name(CountryCode::new("RU").unwrap()), "Russia");
+        assert_eq!(g.name(CountryCode::new("US").unwrap()), "United States");
+        assert!(g.all().all(|c| !c.name.contains('(')));
+    }
+}

@@ -1,0 +1,262 @@
+//! Topics: the built-in 20-topic taxonomy (`data/topics.toml`) merged with a
+//! site's `[[topic]]` tables, and weighted phrase rules matched in one
+//! aho-corasick pass (case-insensitive, whole words, `*` = prefix).
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use anyhow::Context as _;
+use serde::Deserialize;
+
+use crate::config::TopicConfig;
+
+const BUILTIN: &str = include_str!("../../data/topics.toml");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTopics {
+    topic: Vec<RawTopic>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTopic {
+    slug: String,
+    name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    rules: Vec<(String, i32)>,
+}
+
+/// A topic as shown on the site.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Topic {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+}
+
+struct Rule {
+    topic: usize,
+    weight: i32,
+    prefix: bool,
+}
+
+pub struct TopicSet {
+    topics: Vec<Topic>,
+    by_slug: HashMap<String, usize>,
+    automaton: AhoCorasick,
+    rules: Vec<Rule>,
+}
+
+/// Per-topic score of one text.
+pub type Scores = Vec<f64>;
+
+impl TopicSet {
+    /// Built-in topics (unless `builtin` is false) with the site's changes.
+    pub fn new(builtin: bool, site: &[TopicConfig]) -> anyhow::Result<TopicSet> {
+        let raw: RawTopics =
+            toml::from_str(BUILTIN).context("data/topics.toml (built in) is invalid")?;
+        let mut topics: Vec<(Topic, Vec<(String, i32)>)> = Vec::new();
+        if builtin {
+            for t in raw.topic {
+                topics.push((
+                    Topic {
+                        slug: t.slug,
+                        name: t.name,
+                        description: t.description,
+                    },
+                    t.rules,
+                ));
+            }
+        }
+        for s in site {
+            match topics.iter_mut().find(|(t, _)| t.slug == s.slug) {
+                Some((t, rules)) => {
+                    if let Some(n) = &s.name {
+                        t.name = n.clone();
+                    }
+                    if let Some(d) = &s.description {
+                        t.description = d.clone();
+                    }
+                    if s.replace_rules {
+                        rules.clear();
+                    }
+                    rules.extend(s.rules.iter().cloned());
+                }
+                None => topics.push((
+                    Topic {
+                        slug: s.slug.clone(),
+                        name: s.name.clone().unwrap_or_else(|| s.slug.replace('-', " ")),
+                        description: s.description.clone().unwrap_or_default(),
+                    },
+                    s.rules.clone(),
+                )),
+            }
+        }
+        let mut patterns = Vec::new();
+        let mut rules = Vec::new();
+        for (i, (_, rs)) in topics.iter().enumerate() {
+            for (phrase, weight) in rs {
+                let p = phrase.trim();
+                let (p, prefix) = match p.strip_suffix('*') {
+                    Some(p) => (p, true),
+                    None => (p, false),
+                };
+                let p = normalise(p);
+                if p.is_empty() {
+                    continue;
+                }
+                patterns.push(p);
+                rules.push(Rule {
+                    topic: i,
+                    weight: *weight,
+                    prefix,
+                });
+            }
+        }
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)?;
+        let topics: Vec<Topic> = topics.into_iter().map(|(t, _)| t).collect();
+        let by_slug = topics
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.slug.clone(), i))
+            .collect();
+        Ok(TopicSet {
+            topics,
+            by_slug,
+            automaton,
+            rules,
+        })
+    }
+
+    pub fn all(&self) -> &[Topic] {
+        &self.topics
+    }
+
+    pub fn get(&self, slug: &str) -> Option<&Topic> {
+        self.by_slug.get(slug).map(|&i| &self.topics[i])
+    }
+
+    /// Normalises a front-matter value: a slug in any case, or a display name.
+    pub fn resolve(&self, value: &str) -> Option<&str> {
+        let v = value.trim();
+        let s = slug::slugify(v);
+        if let Some(&i) = self.by_slug.get(&s) {
+            return Some(&self.topics[i].slug);
+        }
+        self.topics
+            .iter()
+            .find(|t| t.name.eq_ignore_ascii_case(v))
+            .map(|t| t.slug.as_str())
+    }
+
+    /// Adds `mult` × weight for every rule hit in `text` to `scores`.
+    pub fn score_into(&self, text: &str, mult: f64, scores: &mut Scores) {
+        scores.resize(self.topics.len(), 0.0);
+        let hay = normalise(text);
+        let bytes = hay.as_bytes();
+        for m in self.automaton.find_overlapping_iter(&hay) {
+            let rule = &self.rules[m.pattern().as_usize()];
+            let word = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
+            let start_ok = m.start() == 0 || !word(bytes[m.start() - 1]);
+            let end_ok = rule.prefix || m.end() == bytes.len() || !word(bytes[m.end()]);
+            if start_ok && end_ok {
+                scores[rule.topic] += mult * f64::from(rule.weight);
+            }
+        }
+    }
+
+    pub fn slug(&self, index: usize) -> &str {
+        &self.topics[index].slug
+    }
+}
+
+/// Lower case with runs of whitespace as one space.
+fn normalise(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        for l in c.to_lowercase() {
+            out.push(l);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_has_the_twenty_topics() {
+        let t = TopicSet::new(true, &[]).unwrap();
+        assert_eq!(t.all().len(), 20);
+        assert_eq!(t.all()[0].slug, "armed-conflict");
+        assert!(t.get("arms-trade").is_some());
+    }
+
+    #[test]
+    fn resolve_slugs_and_names() {
+        let t = TopicSet::new(true, &[]).unwrap();
+        assert_eq!(t.resolve("arms-trade"), Some("arms-trade"));
+        assert_eq!(t.resolve("Arms-Trade"), Some("arms-trade"));
+        assert_eq!(t.resolve("Energy security"), Some("energy-security"));
+        assert_eq!(t.resolve("armstrade"), None);
+    }
+
+    #[test]
+    fn site_can_add_rename_and_replace() {
+        let site = vec![
+            TopicConfig {
+                slug: "drones".into(),
+                name: Some("Drones".into()),
+                rules: vec![("drone*".into(), 3)],
+                ..Default::default()
+            },
+            TopicConfig {
+                slug: "arms-trade".into(),
+                name: Some("Arms transfers".into()),
+                rules: vec![("widget".into(), 3)],
+                replace_rules: true,
+                ..Default::default()
+            },
+        ];
+        let t = TopicSet::new(true, &site).unwrap();
+        assert_eq!(t.all().len(), 21);
+        assert_eq!(t.get("arms-trade").unwrap().name, "Arms transfers");
+        let mut s = Vec::new();
+        t.score_into("Two  Drones and a widget; no drone-free zone", 1.0, &mut s);
+        let drones = t.all().iter().position(|x| x.slug == "drones").unwrap();
+        let arms = t.all().iter().position(|x| x.slug == "arms-trade").unwrap();
+        assert_eq!(s[drones], 6.0);
+        assert_eq!(s[arms], 3.0);
+        let mut s = Vec::new();
+        t.score_into("arms sale of weapons", 1.0, &mut s);
+        assert_eq!(s[arms], 0.0, "built-in arms-trade rules were replaced");
+    }
+
+    #[test]
+    fn words_must_be_whole_unless_prefix() {
+        let site = vec![TopicConfig {
+            slug: "x".into(),
+            rules: vec![("test".into(), 1), ("drill*".into(), 1)],
+            ..Default::default()
+        }];
+        let t = TopicSet::new(false, &site).unwrap();
+        let mut s = Vec::new();
+        t.score_into("testing contest test; drills drill", 1.0, &mut s);
+        assert_eq!(s[0], 3.0);
+    }
+}
