@@ -1,0 +1,210 @@
+//! The `milbrief` binary: verbs, errors and exit codes.
+
+mod common;
+
+use assert_cmd::Command;
+use common::*;
+
+fn milbrief() -> Command {
+    Command::cargo_bin("milbrief").unwrap()
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn every_verb_has_help() {
+    for verb in ["build", "init", "new", "tags"] {
+        let out = milbrief().args([verb, "--help"]).output().unwrap();
+        assert!(out.status.success(), "{verb} --help");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("Usage: milbrief"));
+    }
+}
+
+#[test]
+fn front_matter_errors_name_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = milbrief()
+        .args(["build", "--root"])
+        .arg(fixture("bad-front-matter"))
+        .arg("--output")
+        .arg(dir.path().join("public"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "content/bad.md:3:1: invalid front matter: unknown front matter key `countrys`"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/bad-country.md:4:20: unknown country \"Narnia\""),
+        "every problem is reported, not only the first: {err}"
+    );
+    assert!(!dir.path().join("public").exists(), "nothing written");
+}
+
+#[test]
+fn template_errors_name_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = milbrief()
+        .args(["build", "--root"])
+        .arg(fixture("bad-template"))
+        .arg("--output")
+        .arg(dir.path().join("public"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("templates/article.html:3:"), "{err}");
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("basic"), dir.path());
+    milbrief()
+        .args(["build", "--root"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let index = dir.path().join("public/index.html");
+    let before = std::fs::read(&index).unwrap();
+    std::fs::write(
+        dir.path().join("content/broken.md"),
+        "+++\ntitle = 3\n+++\n",
+    )
+    .unwrap();
+    let out = milbrief()
+        .args(["build", "--root"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("content/broken.md:2:9:"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read(&index).unwrap(), before);
+}
+
+#[test]
+fn init_then_new_then_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("digest");
+    milbrief().arg("init").arg(&site).assert().success();
+    assert!(site.join("config.toml").is_file());
+    assert!(site.join("templates/base.html").is_file());
+    assert!(site.join("static/style.css").is_file());
+    // A second init refuses the now non-empty directory.
+    milbrief().arg("init").arg(&site).assert().failure();
+
+    milbrief()
+        .args([
+            "new",
+            "Navy tests new drone",
+            "--date",
+            "2023-10-17",
+            "--root",
+        ])
+        .arg(&site)
+        .assert()
+        .success();
+    let article = site.join("content/2023-10-17-navy-tests-new-drone.md");
+    assert!(article.is_file());
+    std::fs::write(
+        &article,
+        "+++\ntitle = \"Edited\"\ndate = 2023-10-17\n+++\nText.\n",
+    )
+    .unwrap();
+    let out = milbrief()
+        .args([
+            "new",
+            "Navy tests new drone",
+            "--date",
+            "2023-10-17",
+            "--root",
+        ])
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("already exists"));
+    assert!(
+        std::fs::read_to_string(&article)
+            .unwrap()
+            .contains("Edited"),
+        "never overwritten"
+    );
+
+    milbrief()
+        .args(["build", "--root"])
+        .arg(&site)
+        .assert()
+        .success();
+    assert!(
+        site.join("public/articles/navy-tests-new-drone/index.html")
+            .is_file()
+    );
+    assert!(site.join("public/articles/welcome/index.html").is_file());
+}
+
+#[test]
+fn build_refuses_to_write_over_the_site() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("basic"), dir.path());
+    for bad in ["content", ".", "static"] {
+        let out = milbrief()
+            .args(["build", "--root"])
+            .arg(dir.path())
+            .arg("--output")
+            .arg(dir.path().join(bad))
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "--output {bad}");
+    }
+    assert!(
+        dir.path()
+            .join("content/2023-10-02-navy-drill.md")
+            .is_file()
+    );
+}
+
+#[test]
+fn base_url_flag_changes_canonical_urls() {
+    let dir = tempfile::tempdir().unwrap();
+    milbrief()
+        .args(["build", "--root"])
+        .arg(fixture("basic"))
+        .arg("--output")
+        .arg(dir.path())
+        .args(["--base-url", "https://news.example/brief"])
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
+    assert!(
+        html.contains("href=\"https://news.example/brief/\""),
+        "{html}"
+    );
+}
+
+#[test]
+fn tags_prints_json_for_the_scorer() {
+    let out = milbrief()
+        .args(["tags", "--json"])
+        .arg(fixture("basic").join("content"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let entry = &v["2023-11-21-no-front-matter.md"];
+    assert_eq!(entry["countries"], serde_json::json!(["PK", "RU"]));
+    let topics = entry["topics"].as_array().unwrap();
+    assert!(!topics.is_empty() && topics.len() <= 4, "{topics:?}");
+    assert!(topics.iter().all(|t| t.is_string()));
+    assert!(v.get(".hidden.md").is_none(), "dotfiles are skipped");
+}
