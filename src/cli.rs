@@ -1,13 +1,15 @@
 //! Command-line interface: one `*Args` struct per verb, each with `run()`.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::Config;
-use crate::tag::Tagger;
+use rayon::prelude::*;
+
+use crate::model::CountryCode;
+use crate::tag::{Evidence, Scored, TagText, Tagger};
 use crate::{BuildOptions, load, markdown, scaffold};
 
 /// milbrief — a static site generator for defense-news digests.
@@ -129,15 +131,19 @@ pub struct TagsArgs {
     /// Print JSON: {"file.md": {"countries": [...], "topics": [...]}}.
     #[arg(long)]
     pub json: bool,
+    /// Show each tag's score and the phrases that earned it.
+    #[arg(long)]
+    pub explain: bool,
     /// Site root whose config.toml adds or changes topics.
     #[arg(long)]
     pub root: Option<PathBuf>,
 }
 
-#[derive(serde::Serialize)]
 struct TagResult {
-    countries: Vec<String>,
-    topics: Vec<String>,
+    countries: Vec<Scored<CountryCode>>,
+    /// Countries mentioned but not tagged.
+    dropped: Vec<Scored<CountryCode>>,
+    topics: Vec<Scored<String>>,
 }
 
 impl TagsArgs {
@@ -147,32 +153,83 @@ impl TagsArgs {
             None => Config::default(),
         };
         let tagger = Tagger::new(&config)?;
-        let mut results: BTreeMap<String, TagResult> = BTreeMap::new();
-        let mut failed = 0;
+        let mut files = Vec::new();
         for p in &self.paths {
-            for (key, file) in markdown_files(p)? {
-                match tag_file(&tagger, &file, &config) {
-                    Ok(r) => {
-                        results.insert(key, r);
-                    }
-                    Err(e) => {
-                        eprintln!("{}: {e:#}", file.display());
-                        failed += 1;
-                    }
+            files.extend(markdown_files(p)?);
+        }
+        let results: Vec<(String, PathBuf, anyhow::Result<TagResult>)> = files
+            .into_par_iter()
+            .map(|(key, file)| {
+                let r = tag_file(&tagger, &file, &config);
+                (key, file, r)
+            })
+            .collect();
+        let mut failed = 0;
+        let mut json = serde_json::Map::new();
+        for (key, file, r) in results {
+            let r = match r {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("{}: {e:#}", file.display());
+                    failed += 1;
+                    continue;
                 }
+            };
+            let codes: Vec<String> = r.countries.iter().map(|s| s.tag.to_string()).collect();
+            let slugs: Vec<&str> = r.topics.iter().map(|s| s.tag.as_str()).collect();
+            if self.json {
+                let mut v = serde_json::json!({"countries": codes, "topics": slugs});
+                if self.explain {
+                    v["explain"] = serde_json::json!({
+                        "countries": r.countries,
+                        "topics": r.topics,
+                    });
+                }
+                json.insert(key, v);
+            } else if self.explain {
+                println!("{key}");
+                for s in &r.countries {
+                    let name = tagger.gazetteer.name(s.tag);
+                    println!("  country {} ({name}) score {}", s.tag, s.score);
+                    print_evidence(&s.evidence);
+                }
+                for s in &r.topics {
+                    println!("  topic {} score {}", s.tag, s.score);
+                    print_evidence(&s.evidence);
+                }
+                for s in &r.dropped {
+                    let name = tagger.gazetteer.name(s.tag);
+                    println!("  not tagged: {} ({name}) score {}", s.tag, s.score);
+                    print_evidence(&s.evidence);
+                }
+            } else {
+                println!("{key}: {} | {}", codes.join(" "), slugs.join(", "));
             }
         }
         if self.json {
-            println!("{}", serde_json::to_string_pretty(&results)?);
-        } else {
-            for (k, r) in &results {
-                println!("{k}: {} | {}", r.countries.join(" "), r.topics.join(", "));
-            }
+            println!("{}", serde_json::to_string_pretty(&json)?);
         }
         if failed > 0 {
             anyhow::bail!("{failed} file(s) could not be read");
         }
         Ok(())
+    }
+}
+
+fn print_evidence(evidence: &[Evidence]) {
+    for e in evidence {
+        let times = if e.count > 1 {
+            format!(" ×{}", e.count)
+        } else {
+            String::new()
+        };
+        let note = e.note.map(|n| format!(" ({n})")).unwrap_or_default();
+        println!(
+            "      {:<8} {:?}{times}: {:+}{note}",
+            e.part.label(),
+            e.text,
+            e.weight
+        );
     }
 }
 
@@ -219,16 +276,15 @@ fn tag_file(tagger: &Tagger, path: &Path, config: &Config) -> anyhow::Result<Tag
     };
     let r = markdown::render(body, &config.markdown, title.as_deref());
     let title = title.or(r.title.clone()).unwrap_or_default();
+    let text = TagText {
+        title: &title,
+        body: &r.body_text,
+        lead: r.lead.clone(),
+    };
+    let (countries, dropped) = crate::tag::salience::ranked(&tagger.gazetteer, &text);
     Ok(TagResult {
-        countries: tagger
-            .countries_for(&title, &r.lead_text, &r.body_text)
-            .into_iter()
-            .map(|s| s.tag.to_string())
-            .collect(),
-        topics: tagger
-            .topics_for(&title, &r.lead_text, &r.body_text)
-            .into_iter()
-            .map(|s| s.tag)
-            .collect(),
+        countries,
+        dropped,
+        topics: tagger.topics_for(&text),
     })
 }

@@ -54,6 +54,7 @@ struct RawMarkdown {
 struct RawTagging {
     builtin_topics: bool,
     max_topics: i64,
+    auto_tag: bool,
 }
 
 impl Default for RawTagging {
@@ -61,6 +62,7 @@ impl Default for RawTagging {
         Self {
             builtin_topics: true,
             max_topics: 4,
+            auto_tag: true,
         }
     }
 }
@@ -93,6 +95,8 @@ pub struct Config {
     pub markdown: MarkdownOptions,
     pub builtin_topics: bool,
     pub max_topics: usize,
+    /// Infer tags for articles that do not give them.
+    pub auto_tag: bool,
     pub topics: Vec<TopicConfig>,
 }
 
@@ -212,6 +216,7 @@ fn validate(raw: RawConfig, shown: &Path, text: &str) -> Result<Config, Diagnost
         },
         builtin_topics: raw.tagging.builtin_topics,
         max_topics: raw.tagging.max_topics as usize,
+        auto_tag: raw.tagging.auto_tag,
         topics: raw.topics,
     })
 }

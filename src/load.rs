@@ -32,6 +32,9 @@ struct FrontMatter {
     slug: Option<Spanned<String>>,
     #[serde(default)]
     draft: bool,
+    not_countries: Option<Vec<Spanned<String>>>,
+    not_topics: Option<Vec<Spanned<String>>>,
+    auto_tag: Option<bool>,
 }
 
 /// Lists the Markdown files under `root/content`, sorted, as paths relative
@@ -295,11 +298,15 @@ pub fn parse_article(rel: &Path, text: &str, config: &Config) -> Result<Article,
         summary_html,
         summary_text,
         body_html: rendered.html,
-        lead_text: rendered.lead_text,
+        lead: rendered.lead,
         body_text: rendered.body_text,
         word_count: rendered.word_count,
         raw_countries: raw_tags(&fm.countries),
         raw_topics: raw_tags(&fm.topics),
+        not_countries: raw_tags(&fm.not_countries).unwrap_or_default(),
+        not_topics: raw_tags(&fm.not_topics).unwrap_or_default(),
+        auto_tag: fm.auto_tag,
+        explanations: Vec::new(),
         countries: Vec::new(),
         topics: Vec::new(),
         countries_origin: TagOrigin::Auto,

@@ -20,8 +20,9 @@ pub struct Rendered {
     /// HTML of the text before `<!-- more -->`, else of the first paragraph.
     pub summary_html: String,
     pub summary_text: String,
-    /// Plain text of the first real paragraph (captions skipped).
-    pub lead_text: String,
+    /// Byte range in `body_text` of the first real paragraph (captions
+    /// skipped): the lead.
+    pub lead: std::ops::Range<usize>,
     /// Plain text of the whole body, blocks separated by blank lines.
     pub body_text: String,
     /// Text of a leading `# Heading`, which was taken out of the body.
@@ -70,6 +71,12 @@ pub fn render(src: &str, opts: &MarkdownOptions, known_title: Option<&str>) -> R
 
     let mut w = Walker::default();
     w.walk(events);
+    if w.lead.is_none()
+        && let Some((s, e, r)) = w.short_first.take()
+    {
+        w.lead = Some((s, e));
+        w.lead_range = r;
+    }
 
     let has_raw_html = w.has_raw_html && !opts.unsafe_html;
     let mut body = String::with_capacity(src.len() * 3 / 2);
@@ -91,7 +98,7 @@ pub fn render(src: &str, opts: &MarkdownOptions, known_title: Option<&str>) -> R
     }
     out.html = body;
     out.summary_html = summary;
-    out.lead_text = w.lead_text;
+    out.lead = w.lead_range;
     out.word_count = w.text.split_whitespace().count();
     out.body_text = w.text;
     out
@@ -157,8 +164,18 @@ struct Walker<'a> {
     has_raw_html: bool,
     more_at: Option<usize>,
     lead: Option<(usize, usize)>,
-    lead_text: String,
+    lead_range: std::ops::Range<usize>,
+    /// The first paragraph, when it is too short to be a lead: the lead
+    /// if no better one follows.
+    short_first: Option<(usize, usize, std::ops::Range<usize>)>,
     text: String,
+}
+
+impl Rendered {
+    /// The lead paragraph's text.
+    pub fn lead_text(&self) -> &str {
+        self.body_text.get(self.lead.clone()).unwrap_or("")
+    }
 }
 
 impl<'a> Walker<'a> {
@@ -278,6 +295,20 @@ impl<'a> Walker<'a> {
                 Event::End(end) => {
                     depth = depth.saturating_sub(1);
                     self.out.push(Event::End(end));
+                    if depth == 0
+                        && end == TagEnd::Paragraph
+                        && let Some((start, text_at)) = para_start.take()
+                        && self.lead.is_none()
+                        && !is_caption(&self.out[start..])
+                    {
+                        let found = (start, self.out.len() - 1, text_at..self.text.len());
+                        if is_lead_like(&self.text[text_at..]) {
+                            self.lead = Some((found.0, found.1));
+                            self.lead_range = found.2;
+                        } else if self.short_first.is_none() {
+                            self.short_first = Some(found);
+                        }
+                    }
                     if matches!(
                         end,
                         TagEnd::Paragraph
@@ -288,15 +319,6 @@ impl<'a> Walker<'a> {
                             | TagEnd::CodeBlock
                     ) {
                         self.text.push_str("\n\n");
-                    }
-                    if depth == 0
-                        && end == TagEnd::Paragraph
-                        && let Some((start, text_at)) = para_start.take()
-                        && self.lead.is_none()
-                        && !is_caption(&self.out[start..])
-                    {
-                        self.lead = Some((start, self.out.len() - 1));
-                        self.lead_text = normalise_ws(&self.text[text_at..]);
                     }
                 }
                 other => {
@@ -397,6 +419,12 @@ impl<'a> Walker<'a> {
     }
 }
 
+/// A lead has at least a sentence's worth of words: "By Jane Doe",
+/// "News Release NR-205-19, Aug. 4, 2019" and "Short Url" are not leads.
+fn is_lead_like(text: &str) -> bool {
+    text.split_whitespace().count() >= 8
+}
+
 /// A paragraph that is only emphasis or an image: a photo caption, not a lead.
 fn is_caption(events: &[Event<'_>]) -> bool {
     let mut inline_depth = 0usize;
@@ -453,7 +481,7 @@ mod tests {
     fn summary_is_first_paragraph_skipping_captions() {
         let out = r("*Troops at the range. (Army)*\n\nISLAMABAD: The lead.\n\nMore.");
         assert_eq!(out.summary_text, "ISLAMABAD: The lead.");
-        assert_eq!(out.lead_text, "ISLAMABAD: The lead.");
+        assert_eq!(&out.body_text[out.lead.clone()], "ISLAMABAD: The lead.");
         assert_eq!(out.summary_html.trim(), "<p>ISLAMABAD: The lead.</p>");
     }
 

@@ -98,14 +98,21 @@ pub struct Article {
     pub summary_text: String,
     /// Body as HTML.
     pub body_html: String,
-    /// Plain text of the title's body for the tagger: the lead paragraph.
-    pub lead_text: String,
     /// Plain text of the whole body (paragraphs separated by blank lines).
     pub body_text: String,
+    /// Byte range of the lead paragraph in `body_text`.
+    pub lead: std::ops::Range<usize>,
     pub word_count: usize,
     /// Tags from front matter, not yet normalised.
     pub raw_countries: Option<Vec<RawTag>>,
     pub raw_topics: Option<Vec<RawTag>>,
+    /// Automatic tags the editor ruled out.
+    pub not_countries: Vec<RawTag>,
+    pub not_topics: Vec<RawTag>,
+    /// Front-matter `auto_tag`: overrides the site's setting.
+    pub auto_tag: Option<bool>,
+    /// Why each automatic tag was given.
+    pub explanations: Vec<crate::tag::Explanation>,
     /// Final tags (after the tag stage), in order of salience.
     pub countries: Vec<CountryCode>,
     pub topics: Vec<String>,
@@ -158,11 +165,15 @@ impl Article {
             summary_html: String::new(),
             summary_text: String::new(),
             body_html: String::new(),
-            lead_text: String::new(),
+            lead: 0..0,
             body_text: String::new(),
             word_count: 0,
             raw_countries: None,
             raw_topics: None,
+            not_countries: Vec::new(),
+            not_topics: Vec::new(),
+            auto_tag: None,
+            explanations: Vec::new(),
             countries: Vec::new(),
             topics: Vec::new(),
             countries_origin: TagOrigin::Auto,

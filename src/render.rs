@@ -164,6 +164,17 @@ struct ArticleView<'a> {
     topics: Vec<TopicRef>,
     countries_auto: bool,
     topics_auto: bool,
+    /// Why each automatic tag was given.
+    why: Vec<WhyView>,
+}
+
+#[derive(Serialize)]
+struct WhyView {
+    kind: &'static str,
+    name: String,
+    score: f64,
+    /// "“Pakistani” (headline), “Islamabad” ×3 (body)"
+    evidence: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -640,6 +651,20 @@ impl<'s> Renderer<'s> {
             topics: a.topics.iter().map(|t| self.topic_ref(t)).collect(),
             countries_auto: a.countries_origin == crate::model::TagOrigin::Auto,
             topics_auto: a.topics_origin == crate::model::TagOrigin::Auto,
+            why: a
+                .explanations
+                .iter()
+                .map(|x| WhyView {
+                    kind: x.kind,
+                    name: match x.kind {
+                        "country" => CountryCode::new(&x.tag)
+                            .map_or_else(|| x.tag.clone(), |c| self.site.tagger.gazetteer.name(c)),
+                        _ => self.topic_ref(&x.tag).name,
+                    },
+                    score: x.score,
+                    evidence: why_phrases(&x.evidence),
+                })
+                .collect(),
         }
     }
 
@@ -701,6 +726,33 @@ impl<'s> Renderer<'s> {
     fn partner_counts(&self, list: &[usize], c: CountryCode, n: usize) -> Value {
         self.country_counts_except(list, Some(c), n)
     }
+}
+
+/// Evidence as short phrases, strongest first, merged by text and place.
+fn why_phrases(evidence: &[crate::tag::Evidence]) -> Vec<String> {
+    let mut merged: Vec<(&str, crate::tag::Part, usize, f64)> = Vec::new();
+    for e in evidence.iter().filter(|e| e.weight > 0.0) {
+        match merged.iter_mut().find(|m| m.0 == e.text && m.1 == e.part) {
+            Some(m) => {
+                m.2 += e.count;
+                m.3 += e.weight;
+            }
+            None => merged.push((&e.text, e.part, e.count, e.weight)),
+        }
+    }
+    merged.sort_by(|a, b| b.3.total_cmp(&a.3).then_with(|| a.0.cmp(b.0)));
+    merged
+        .into_iter()
+        .take(6)
+        .map(|(text, part, count, _)| {
+            let times = if count > 1 {
+                format!(" ×{count}")
+            } else {
+                String::new()
+            };
+            format!("“{text}”{times} ({})", part.label())
+        })
+        .collect()
 }
 
 /// The path part of a base URL: "https://a.org/digest/" → "/digest/".

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use crate::model::CountryCode;
 
 const BUILTIN: &str = include_str!("../../data/gazetteer.toml");
+const CITIES: &str = include_str!("../../data/cities.tsv");
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -55,6 +56,8 @@ pub enum MentionKind {
     Name,
     Demonym,
     Place,
+    /// A large city from the GeoNames-derived list.
+    City,
     Metonym,
 }
 
@@ -97,6 +100,8 @@ pub struct Gazetteer {
     countries: BTreeMap<CountryCode, CountryInfo>,
     /// Lower-cased names, aliases and codes for front-matter normalisation.
     lookup: HashMap<String, CountryCode>,
+    /// Lower-cased single-country forms and cities, for datelines.
+    places: HashMap<String, CountryCode>,
     automaton: AhoCorasick,
     targets: Vec<Target>,
     origin_suffixes: Vec<String>,
@@ -105,10 +110,12 @@ pub struct Gazetteer {
 impl Gazetteer {
     /// The built-in gazetteer.
     pub fn builtin() -> anyhow::Result<Gazetteer> {
-        Self::from_toml(BUILTIN).context("data/gazetteer.toml (built in)")
+        Self::from_data(BUILTIN, CITIES).context("data/gazetteer.toml (built in)")
     }
 
-    pub fn from_toml(text: &str) -> anyhow::Result<Gazetteer> {
+    /// Builds a gazetteer from gazetteer TOML and a cities TSV
+    /// (`name<TAB>code<TAB>population`, `#` comments).
+    pub fn from_data(text: &str, cities: &str) -> anyhow::Result<Gazetteer> {
         let raw: RawGazetteer = toml::from_str(text)?;
         let mut countries = BTreeMap::new();
         let mut lookup = HashMap::new();
@@ -184,7 +191,8 @@ impl Gazetteer {
         for (form, codes) in &raw.ambiguous_between {
             let codes: Vec<CountryCode> =
                 codes.iter().filter_map(|c| CountryCode::new(c)).collect();
-            let kind = if form.ends_with('n') || form.ends_with("ns") || form.ends_with("ese") {
+            const DEMONYM_ENDINGS: [&str; 8] = ["an", "ans", "ese", "i", "is", "er", "ers", "ish"];
+            let kind = if DEMONYM_ENDINGS.iter().any(|e| form.ends_with(e)) {
                 MentionKind::Demonym
             } else {
                 MentionKind::Name
@@ -193,6 +201,24 @@ impl Gazetteer {
         }
         for p in &raw.stop.phrases {
             forms.insert(p.clone(), Target::Stop);
+        }
+        for line in cities.lines().filter(|l| !l.starts_with('#')) {
+            let mut cols = line.split('\t');
+            if let (Some(name), Some(code)) = (cols.next(), cols.next())
+                && let Some(code) = CountryCode::new(code).filter(|c| countries.contains_key(c))
+            {
+                forms
+                    .entry(name.to_string())
+                    .or_insert_with(|| country_target(code, MentionKind::City));
+            }
+        }
+        let mut places = HashMap::new();
+        for (form, t) in &forms {
+            if let Target::Country { code, kind, .. } = t
+                && *kind != MentionKind::Demonym
+            {
+                places.insert(form.to_lowercase(), *code);
+            }
         }
 
         let (patterns, targets): (Vec<String>, Vec<Target>) = forms
@@ -205,6 +231,7 @@ impl Gazetteer {
         Ok(Gazetteer {
             countries,
             lookup,
+            places,
             automaton,
             targets,
             origin_suffixes: raw.stop.origin_suffixes,
@@ -234,6 +261,11 @@ impl Gazetteer {
             return Some(code);
         }
         self.lookup.get(&v.to_lowercase()).copied()
+    }
+
+    /// The country of a place name in any case ("ISLAMABAD", "New York").
+    pub fn place(&self, name: &str) -> Option<CountryCode> {
+        self.places.get(&name.trim().to_lowercase()).copied()
     }
 
     /// Whole-word mentions in `text`, stop-phrases and weapon-origin

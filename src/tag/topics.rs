@@ -41,6 +41,18 @@ struct Rule {
     topic: usize,
     weight: i32,
     prefix: bool,
+    phrase: String,
+}
+
+/// One rule hit in a text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RuleMatch<'r> {
+    pub topic: usize,
+    pub weight: i32,
+    /// The rule as written ("sanction*").
+    pub phrase: &'r str,
+    /// Byte offset in the text.
+    pub start: usize,
 }
 
 pub struct TopicSet {
@@ -113,6 +125,7 @@ impl TopicSet {
                     topic: i,
                     weight: *weight,
                     prefix,
+                    phrase: phrase.trim().to_string(),
                 });
             }
         }
@@ -154,19 +167,33 @@ impl TopicSet {
             .map(|t| t.slug.as_str())
     }
 
-    /// Adds `mult` × weight for every rule hit in `text` to `scores`.
-    pub fn score_into(&self, text: &str, mult: f64, scores: &mut Scores) {
-        scores.resize(self.topics.len(), 0.0);
-        let hay = normalise(text);
+    /// Every rule hit in `text`, with offsets into `text`.
+    pub fn matches(&self, text: &str) -> Vec<RuleMatch<'_>> {
+        let (hay, map) = normalise_mapped(text);
         let bytes = hay.as_bytes();
+        let word = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
+        let mut out = Vec::new();
         for m in self.automaton.find_overlapping_iter(&hay) {
             let rule = &self.rules[m.pattern().as_usize()];
-            let word = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
             let start_ok = m.start() == 0 || !word(bytes[m.start() - 1]);
             let end_ok = rule.prefix || m.end() == bytes.len() || !word(bytes[m.end()]);
             if start_ok && end_ok {
-                scores[rule.topic] += mult * f64::from(rule.weight);
+                out.push(RuleMatch {
+                    topic: rule.topic,
+                    weight: rule.weight,
+                    phrase: &rule.phrase,
+                    start: map[m.start()],
+                });
             }
+        }
+        out
+    }
+
+    /// Adds `mult` × weight for every rule hit in `text` to `scores`.
+    pub fn score_into(&self, text: &str, mult: f64, scores: &mut Scores) {
+        scores.resize(self.topics.len(), 0.0);
+        for m in self.matches(text) {
+            scores[m.topic] += mult * f64::from(m.weight);
         }
     }
 
@@ -177,22 +204,37 @@ impl TopicSet {
 
 /// Lower case with runs of whitespace as one space.
 fn normalise(s: &str) -> String {
+    normalise_mapped(s).0
+}
+
+/// [`normalise`], with the offset in `s` of every byte of the result.
+fn normalise_mapped(s: &str) -> (String, Vec<usize>) {
     let mut out = String::with_capacity(s.len());
+    let mut map = Vec::with_capacity(s.len() + 1);
     let mut space = false;
-    for c in s.chars() {
+    for (i, c) in s.char_indices() {
         if c.is_whitespace() {
             space = true;
             continue;
         }
         if space && !out.is_empty() {
             out.push(' ');
+            map.push(i);
         }
         space = false;
-        for l in c.to_lowercase() {
-            out.push(l);
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            map.push(i);
+        } else {
+            for l in c.to_lowercase() {
+                let before = out.len();
+                out.push(l);
+                map.extend(std::iter::repeat_n(i, out.len() - before));
+            }
         }
     }
-    out
+    map.push(s.len());
+    (out, map)
 }
 
 #[cfg(test)]

@@ -1,0 +1,417 @@
+//! Tagging rules, one test per case the gazetteer and salience must get right.
+
+use super::*;
+use crate::model::RawTag;
+
+fn tagger() -> Tagger {
+    Tagger::new(&Config::default()).unwrap()
+}
+
+/// Countries of a story with a headline and paragraphs (the first is the lead).
+fn countries(t: &Tagger, title: &str, paras: &[&str]) -> Vec<String> {
+    let body = paras.join("\n\n");
+    let lead = 0..paras.first().map_or(0, |p| p.len());
+    let text = TagText {
+        title,
+        body: &body,
+        lead,
+    };
+    t.countries_for(&text)
+        .into_iter()
+        .map(|s| s.tag.to_string())
+        .collect()
+}
+
+fn topics(t: &Tagger, title: &str, paras: &[&str]) -> Vec<String> {
+    let body = paras.join("\n\n");
+    let lead = 0..paras.first().map_or(0, |p| p.len());
+    let text = TagText {
+        title,
+        body: &body,
+        lead,
+    };
+    t.topics_for(&text).into_iter().map(|s| s.tag).collect()
+}
+
+fn raw(v: &[&str]) -> Vec<RawTag> {
+    v.iter()
+        .map(|s| RawTag {
+            value: s.to_string(),
+            line: 3,
+            col: 14,
+        })
+        .collect()
+}
+
+#[test]
+fn explicit_tags_are_normalised() {
+    let t = tagger();
+    let mut a = Article::blank("a");
+    a.raw_countries = Some(raw(&["Pakistan", "pakistan", "pk", "RU"]));
+    a.raw_topics = Some(raw(&["Arms-Trade"]));
+    assert!(t.tag(&mut a).is_empty());
+    let codes: Vec<String> = a.countries.iter().map(|c| c.to_string()).collect();
+    assert_eq!(codes, ["PK", "RU"]);
+    assert_eq!(a.topics, ["arms-trade"]);
+    assert_eq!(a.countries_origin, TagOrigin::Explicit);
+    assert!(
+        a.explanations.is_empty(),
+        "explicit tags need no explanation"
+    );
+
+    a.raw_countries = Some(raw(&["Narnia"]));
+    a.raw_topics = Some(raw(&["gossip"]));
+    let errs = t.tag(&mut a);
+    assert_eq!(errs.len(), 2);
+    assert!(
+        errs[0]
+            .to_string()
+            .starts_with("content/a.md:3:14: unknown country \"Narnia\"")
+    );
+    assert!(errs[1].to_string().contains("unknown topic \"gossip\""));
+}
+
+#[test]
+fn editors_can_veto_and_turn_off_automatic_tags() {
+    let t = tagger();
+    let mut a = Article::blank("a");
+    a.title = "Pakistan and Russia hold joint military exercise".into();
+    a.body_text = "ISLAMABAD: Pakistani and Russian troops began a joint exercise in Pakistan, the Pakistani army said. Russia sent special forces.".into();
+    a.lead = 0..a.body_text.len();
+    assert!(t.tag(&mut a).is_empty());
+    let codes: Vec<String> = a.countries.iter().map(|c| c.to_string()).collect();
+    assert_eq!(codes, ["PK", "RU"]);
+    assert!(
+        a.explanations
+            .iter()
+            .any(|x| x.kind == "country" && x.tag == "PK")
+    );
+
+    a.not_countries = raw(&["russia"]);
+    a.not_topics = raw(&["military-exercises"]);
+    t.tag(&mut a);
+    let codes: Vec<String> = a.countries.iter().map(|c| c.to_string()).collect();
+    assert_eq!(codes, ["PK"]);
+    assert!(!a.topics.iter().any(|x| x == "military-exercises"));
+
+    a.auto_tag = Some(false);
+    t.tag(&mut a);
+    assert!(a.countries.is_empty() && a.topics.is_empty());
+
+    let config = Config {
+        auto_tag: false,
+        ..Config::default()
+    };
+    let off = Tagger::new(&config).unwrap();
+    a.auto_tag = None;
+    off.tag(&mut a);
+    assert!(a.countries.is_empty());
+    a.auto_tag = Some(true);
+    off.tag(&mut a);
+    assert_eq!(a.countries.len(), 1, "the article's own setting wins");
+}
+
+#[test]
+fn turkey_the_country_not_the_bird() {
+    let t = tagger();
+    assert_eq!(
+        countries(
+            &t,
+            "Turkey buys drones",
+            &["Turkey signed a deal for drones."]
+        ),
+        ["TR"]
+    );
+    assert!(
+        countries(
+            &t,
+            "Holiday turkey prices",
+            &["A turkey costs more this year."]
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn chad_and_jordan_the_people() {
+    let t = tagger();
+    assert!(
+        countries(
+            &t,
+            "Analyst warns on drones",
+            &["Chad Smith, an analyst, said drones are cheap. Chad Smith added more."]
+        )
+        .is_empty()
+    );
+    assert!(
+        countries(
+            &t,
+            "Jordan Peterson speaks",
+            &["Jordan Peterson gave a talk on defence spending."]
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        countries(
+            &t,
+            "Jordan receives F-16 jets",
+            &["AMMAN: Jordan received two F-16 jets, the Jordanian air force said."]
+        ),
+        ["JO"]
+    );
+}
+
+#[test]
+fn georgia_the_us_state_is_not_the_country() {
+    let t = tagger();
+    let got = countries(
+        &t,
+        "Army base in Georgia expands",
+        &["The U.S. Army will expand Fort Stewart in Georgia, the Pentagon said."],
+    );
+    assert_eq!(got, ["US"]);
+    let got = countries(
+        &t,
+        "Georgia holds drills",
+        &["TBILISI: Georgian troops began drills near Tbilisi, Georgia's defence ministry said."],
+    );
+    assert_eq!(got, ["GE"]);
+}
+
+#[test]
+fn niger_is_not_nigeria() {
+    let t = tagger();
+    assert_eq!(
+        countries(
+            &t,
+            "Niger junta expels troops",
+            &["Niger's junta ordered the troops out."]
+        ),
+        ["NE"]
+    );
+    assert_eq!(
+        countries(
+            &t,
+            "Nigeria buys jets",
+            &["Nigeria ordered jets; the Nigerian air force said."]
+        ),
+        ["NG"]
+    );
+}
+
+#[test]
+fn guineas_sudans_and_congos_are_told_apart() {
+    let t = tagger();
+    assert_eq!(
+        countries(
+            &t,
+            "Papua New Guinea signs pact",
+            &["Papua New Guinea signed."]
+        ),
+        ["PG"]
+    );
+    assert_eq!(
+        countries(&t, "Guinea-Bissau coup attempt", &["Guinea-Bissau said."]),
+        ["GW"]
+    );
+    assert_eq!(
+        countries(
+            &t,
+            "Equatorial Guinea buys ships",
+            &["Equatorial Guinea said."]
+        ),
+        ["GQ"]
+    );
+    assert_eq!(
+        countries(&t, "Guinea holds vote", &["Guinea said."]),
+        ["GN"]
+    );
+    assert_eq!(
+        countries(&t, "South Sudan clashes", &["South Sudan said."]),
+        ["SS"]
+    );
+    assert_eq!(countries(&t, "Sudan clashes", &["Sudan said."]), ["SD"]);
+    assert_eq!(
+        countries(
+            &t,
+            "DR Congo army advances",
+            &["DR Congo troops advanced near Goma."]
+        ),
+        ["CD"]
+    );
+    assert_eq!(
+        countries(
+            &t,
+            "Congo signs deal",
+            &["BRAZZAVILLE: Congo signed a deal, officials in Brazzaville said."]
+        ),
+        ["CG"]
+    );
+}
+
+#[test]
+fn korea_is_decided_from_context() {
+    let t = tagger();
+    assert_eq!(
+        countries(
+            &t,
+            "Korea tests missile",
+            &["Pyongyang fired a missile, North Korean state media said. Korea's leader watched."]
+        ),
+        ["KP"]
+    );
+    assert_eq!(
+        countries(
+            &t,
+            "Korea buys tanks",
+            &["Seoul approved the purchase, the South Korean ministry said. Korea will pay."]
+        ),
+        ["KR"]
+    );
+}
+
+#[test]
+fn us_inside_usaf_is_not_a_match() {
+    let t = tagger();
+    let g = &t.gazetteer;
+    assert!(g.mentions("BUS USAFE MUSK").is_empty());
+    let got = countries(&t, "U.S. jets land", &["The U.S. jets landed."]);
+    assert_eq!(got, ["US"]);
+}
+
+#[test]
+fn seas_gulfs_and_weapon_origins_are_not_mentions() {
+    let t = tagger();
+    let g = &t.gazetteer;
+    for text in [
+        "Ships sailed through the South China Sea.",
+        "A patrol in the Sea of Japan.",
+        "Tankers in the Gulf of Oman.",
+        "Chinese-made drones and Russian-built tanks and Soviet-era jets.",
+        "The Indian Ocean.",
+    ] {
+        assert!(g.mentions(text).is_empty(), "{text}");
+    }
+    assert!(
+        countries(
+            &t,
+            "Navy patrols the South China Sea",
+            &["A destroyer sailed the South China Sea with Chinese-made drones overhead."]
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn regions_and_organisations_are_not_countries() {
+    let t = tagger();
+    assert!(
+        countries(
+            &t,
+            "NATO and EU ministers meet",
+            &["NATO, the EU and the UN discussed Central Asia and the Gulf."]
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn historical_states_map_to_successors() {
+    let t = tagger();
+    assert_eq!(
+        countries(
+            &t,
+            "Soviet Union stages nuclear test",
+            &["The Soviet Union tested a device."]
+        ),
+        ["RU"]
+    );
+    assert_eq!(
+        countries(
+            &t,
+            "West Germany buys tanks",
+            &["West Germany ordered tanks."]
+        ),
+        ["DE"]
+    );
+}
+
+#[test]
+fn datelines_venues_sources_and_lists_do_not_make_a_story_about_a_country() {
+    let t = tagger();
+    let mut got = countries(
+        &t,
+        "Pakistan and Russia deepen ties",
+        &[
+            "LONDON: Pakistan and Russia signed a defence pact, the British newspaper reported.",
+            "Pakistani officials met in Brussels. Russia said the pact would last.",
+            "Observers from Japan, South Korea, Australia and India attended.",
+        ],
+    );
+    got.sort();
+    assert_eq!(got, ["PK", "RU"]);
+}
+
+#[test]
+fn a_story_with_no_other_country_happens_at_its_dateline() {
+    let t = tagger();
+    let got = countries(
+        &t,
+        "Steelmaker files for share offering",
+        &["CHICAGO, March 3 - Inland Steel said it registered a share offering."],
+    );
+    assert_eq!(got, ["US"]);
+}
+
+#[test]
+fn every_tag_keeps_its_evidence() {
+    let t = tagger();
+    let body = "ISLAMABAD: Pakistani troops began a joint exercise.";
+    let text = TagText {
+        title: "Pakistan drills",
+        body,
+        lead: 0..body.len(),
+    };
+    let got = t.countries_for(&text);
+    assert_eq!(got[0].tag.to_string(), "PK");
+    let ev = &got[0].evidence;
+    assert!(
+        ev.iter()
+            .any(|e| e.text == "Pakistan" && e.part == Part::Title)
+    );
+    assert!(
+        ev.iter()
+            .any(|e| e.text == "ISLAMABAD" && e.part == Part::Dateline && e.weight == 0.0)
+    );
+    let topics = t.topics_for(&text);
+    assert!(topics[0].evidence.iter().any(|e| e.weight > 0.0));
+}
+
+#[test]
+fn topics_are_inferred_one_to_four() {
+    let t = tagger();
+    let got = topics(
+        &t,
+        "Armies begin joint military exercise",
+        &[
+            "The armies began a joint exercise. The drills include live-fire training and war games over two weeks.",
+        ],
+    );
+    assert_eq!(got[0], "military-exercises", "{got:?}");
+    assert!(got.len() <= 4);
+}
+
+#[test]
+fn all_caps_headlines_are_read() {
+    use super::salience::uncap;
+    assert_eq!(
+        uncap("MOSCOW STAGES NUCLEAR TEST"),
+        "Moscow Stages Nuclear Test"
+    );
+    assert_eq!(
+        uncap("U.S. NAVY SAID INCREASING PRESENCE"),
+        "U.S. Navy Said Increasing Presence"
+    );
+    assert_eq!(uncap("NEW YORK TALKS"), "New York Talks");
+    assert_eq!(uncap("Normal Title Here"), "Normal Title Here");
+}
