@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 use anyhow::Context as _;
 use serde::Deserialize;
 
@@ -104,6 +104,8 @@ pub struct Gazetteer {
     places: HashMap<String, CountryCode>,
     automaton: AhoCorasick,
     targets: Vec<Target>,
+    /// Bytes some form starts with.
+    first_bytes: [bool; 256],
     origin_suffixes: Vec<String>,
 }
 
@@ -227,13 +229,22 @@ impl Gazetteer {
             .unzip();
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Anchored)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&patterns)?;
+        let mut first_bytes = [false; 256];
+        for p in &patterns {
+            if let Some(b) = p.as_bytes().first() {
+                first_bytes[usize::from(*b)] = true;
+            }
+        }
         Ok(Gazetteer {
             countries,
             lookup,
             places,
             automaton,
             targets,
+            first_bytes,
             origin_suffixes: raw.stop.origin_suffixes,
         })
     }
@@ -271,12 +282,34 @@ impl Gazetteer {
     /// Whole-word mentions in `text`, stop-phrases and weapon-origin
     /// adjectives ("Chinese-made") left out.
     pub fn mentions<'g>(&'g self, text: &str) -> Vec<Mention<'g>> {
+        // Every form starts a word, and nearly all start with a capital: an
+        // anchored search at each word start that could begin one visits a
+        // small part of the text instead of scanning all of it.
+        let bytes = text.as_bytes();
         let mut out = Vec::new();
-        for m in self.automaton.find_iter(text) {
-            let (s, e) = (m.start(), m.end());
-            if !is_boundary(text, s, e) {
+        let mut i = 0;
+        while i < bytes.len() {
+            if !self.first_bytes[usize::from(bytes[i])]
+                || !text.is_char_boundary(i)
+                || text[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric)
+            {
+                i += 1;
                 continue;
             }
+            let input = Input::new(text).range(i..).anchored(Anchored::Yes);
+            let Some(m) = self.automaton.find(input) else {
+                i += 1;
+                continue;
+            };
+            let (s, e) = (m.start(), m.end());
+            if !is_boundary(text, s, e) {
+                i += 1;
+                continue;
+            }
+            i = e;
             let target = &self.targets[m.pattern().as_usize()];
             if matches!(target, Target::Stop) {
                 continue;

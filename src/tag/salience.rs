@@ -63,10 +63,10 @@ const VENUE_CUES: [&str; 10] = [
     "speaking in ",
 ];
 
-struct Hit<'g> {
+struct Hit<'g, 't> {
     code: CountryCode,
     part: Part,
-    text: String,
+    text: &'t str,
     weight: f64,
     note: Option<&'static str>,
     ambiguous: bool,
@@ -83,7 +83,7 @@ pub fn ranked(
     g: &Gazetteer,
     t: &TagText<'_>,
 ) -> (Vec<Scored<CountryCode>>, Vec<Scored<CountryCode>>) {
-    let mut hits: Vec<Hit<'_>> = Vec::new();
+    let mut hits: Vec<Hit<'_, '_>> = Vec::new();
     let title = uncap(t.title);
     collect(g, &title, 0..title.len(), Part::Title, None, &mut hits);
 
@@ -95,7 +95,7 @@ pub fn ranked(
         hits.push(Hit {
             code: *code,
             part: Part::Dateline,
-            text: t.body[range.clone()].trim().to_string(),
+            text: t.body[range.clone()].trim(),
             weight: 0.0,
             note: Some("dateline"),
             ambiguous: false,
@@ -204,7 +204,7 @@ fn clamp(text: &str, r: std::ops::Range<usize>) -> std::ops::Range<usize> {
     }
 }
 
-fn add_evidence(list: &mut Vec<Evidence>, h: &Hit<'_>) {
+fn add_evidence(list: &mut Vec<Evidence>, h: &Hit<'_, '_>) {
     match list
         .iter_mut()
         .find(|e| e.text == h.text && e.part == h.part && e.note == h.note)
@@ -214,7 +214,7 @@ fn add_evidence(list: &mut Vec<Evidence>, h: &Hit<'_>) {
             e.weight = round(e.weight + h.weight);
         }
         None => list.push(Evidence {
-            text: h.text.clone(),
+            text: h.text.to_string(),
             part: h.part,
             count: 1,
             weight: round(h.weight),
@@ -224,13 +224,13 @@ fn add_evidence(list: &mut Vec<Evidence>, h: &Hit<'_>) {
 }
 
 /// Mentions in `text[range]`, weighed, appended to `hits`.
-fn collect<'g>(
+fn collect<'g, 't>(
     g: &'g Gazetteer,
-    text: &str,
+    text: &'t str,
     range: std::ops::Range<usize>,
     part: Part,
     skip: Option<std::ops::Range<usize>>,
-    hits: &mut Vec<Hit<'g>>,
+    hits: &mut Vec<Hit<'g, 't>>,
 ) {
     if range.is_empty() {
         return;
@@ -295,7 +295,7 @@ fn collect<'g>(
         hits.push(Hit {
             code,
             part,
-            text: slice[m.start..m.end].to_string(),
+            text: &slice[m.start..m.end],
             weight,
             note,
             ambiguous,

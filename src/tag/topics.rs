@@ -131,6 +131,8 @@ impl TopicSet {
         }
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            .ascii_case_insensitive(true)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&patterns)?;
         let topics: Vec<Topic> = topics.into_iter().map(|(t, _)| t).collect();
         let by_slug = topics
@@ -167,13 +169,26 @@ impl TopicSet {
             .map(|t| t.slug.as_str())
     }
 
-    /// Every rule hit in `text`, with offsets into `text`.
+    /// Every rule hit in `text`, with offsets into `text`. Matching is
+    /// ASCII case-insensitive on the text as it is (a phrase does not run
+    /// across a paragraph break); text with capitals beyond ASCII is
+    /// lower-cased first.
     pub fn matches(&self, text: &str) -> Vec<RuleMatch<'_>> {
-        let (hay, map) = normalise_mapped(text);
+        let needs_normalising =
+            !text.is_ascii() && text.chars().any(|c| !c.is_ascii() && c.is_uppercase());
+        if needs_normalising {
+            let (hay, map) = normalise_mapped(text);
+            self.matches_in(&hay, |i| map[i])
+        } else {
+            self.matches_in(text, |i| i)
+        }
+    }
+
+    fn matches_in(&self, hay: &str, offset: impl Fn(usize) -> usize) -> Vec<RuleMatch<'_>> {
         let bytes = hay.as_bytes();
         let word = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
         let mut out = Vec::new();
-        for m in self.automaton.find_overlapping_iter(&hay) {
+        for m in self.automaton.find_overlapping_iter(hay) {
             let rule = &self.rules[m.pattern().as_usize()];
             let start_ok = m.start() == 0 || !word(bytes[m.start() - 1]);
             let end_ok = rule.prefix || m.end() == bytes.len() || !word(bytes[m.end()]);
@@ -182,7 +197,7 @@ impl TopicSet {
                     topic: rule.topic,
                     weight: rule.weight,
                     phrase: &rule.phrase,
-                    start: map[m.start()],
+                    start: offset(m.start()),
                 });
             }
         }
