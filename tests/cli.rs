@@ -208,3 +208,30 @@ fn tags_prints_json_for_the_scorer() {
     assert!(topics.iter().all(|t| t.is_string()));
     assert!(v.get(".hidden.md").is_none(), "dotfiles are skipped");
 }
+
+#[test]
+fn tags_explain_shows_scores_and_phrases() {
+    let out = milbrief()
+        .args(["tags", "--explain"])
+        .arg(fixture("basic").join("content/2023-11-21-no-front-matter.md"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("country PK (Pakistan) score"), "{text}");
+    assert!(text.contains("headline \"Pakistan\""), "{text}");
+    assert!(
+        text.contains("dateline \"ISLAMABAD\": +0 (dateline)"),
+        "{text}"
+    );
+    assert!(text.contains("topic terrorism-insurgency score"), "{text}");
+
+    let out = milbrief()
+        .args(["tags", "--json", "--explain"])
+        .arg(fixture("basic").join("content"))
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ev = &v["2023-11-21-no-front-matter.md"]["explain"]["countries"][0]["evidence"];
+    assert!(ev.as_array().is_some_and(|a| !a.is_empty()), "{v}");
+}

@@ -241,7 +241,17 @@ impl Tagger {
         // Every hit of every rule, with where it stands.
         let mut hits: BTreeMap<(usize, &str), Vec<(Part, i32)>> = BTreeMap::new();
         for (text, in_title) in [(title.as_str(), true), (t.body, false)] {
+            // Rules of one topic that match at the same place ("exercise"
+            // and "exercise*", "missile" and "missile test") count once,
+            // as the strongest of them.
+            let mut best: BTreeMap<(usize, usize), topics::RuleMatch<'_>> = BTreeMap::new();
             for m in self.topics.matches(text) {
+                let key = (m.topic, m.start);
+                if best.get(&key).is_none_or(|b| m.weight > b.weight) {
+                    best.insert(key, m);
+                }
+            }
+            for m in best.into_values() {
                 let part = if in_title {
                     Part::Title
                 } else if lead.contains(&m.start) {
