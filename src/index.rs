@@ -2,6 +2,7 @@
 //! and month, with related articles.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -16,7 +17,7 @@ pub struct Site {
     pub config: Config,
     pub tagger: Tagger,
     /// Newest first; undated articles last.
-    pub articles: Vec<Article>,
+    pub articles: Vec<Arc<Article>>,
     pub by_country: BTreeMap<CountryCode, Vec<usize>>,
     pub by_topic: BTreeMap<String, Vec<usize>>,
     /// (year, month) → articles, keys ascending.
@@ -26,7 +27,7 @@ pub struct Site {
 }
 
 /// Sorts and indexes tagged articles.
-pub fn index(config: Config, tagger: Tagger, mut articles: Vec<Article>) -> Site {
+pub fn index(config: Config, tagger: Tagger, mut articles: Vec<Arc<Article>>) -> Site {
     articles.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let mut by_country: BTreeMap<CountryCode, Vec<usize>> = BTreeMap::new();
     let mut by_topic: BTreeMap<String, Vec<usize>> = BTreeMap::new();
@@ -59,7 +60,7 @@ pub fn index(config: Config, tagger: Tagger, mut articles: Vec<Article>) -> Site
 /// nearer in time first on ties. Only neighbours within a window of each
 /// tag list are scored, which keeps this linear in the number of articles.
 fn related_all(
-    articles: &[Article],
+    articles: &[Arc<Article>],
     by_country: &BTreeMap<CountryCode, Vec<usize>>,
     by_topic: &BTreeMap<String, Vec<usize>>,
     n: usize,
@@ -130,7 +131,10 @@ mod tests {
                 art("new", 20, &["PK", "RU"], &["military-exercises"]),
                 art("mid", 10, &["FR"], &["arms-trade"]),
                 art("other", 11, &["PK"], &["arms-trade"]),
-            ],
+            ]
+            .into_iter()
+            .map(Arc::new)
+            .collect(),
         );
         let slugs: Vec<_> = site.articles.iter().map(|a| a.slug.as_str()).collect();
         assert_eq!(slugs, ["new", "other", "mid", "old"]);

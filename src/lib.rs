@@ -85,13 +85,14 @@ pub fn load_site(opts: &BuildOptions, config: Config) -> anyhow::Result<Site> {
         errs.0.extend(e.0);
     }
     errs.into_result()?;
+    let articles = articles.into_iter().map(std::sync::Arc::new).collect();
     Ok(index::index(config, tagger, articles))
 }
 
 /// Renders a loaded site and its static files into memory.
 pub fn render_site(root: &Path, site: &Site) -> anyhow::Result<Vec<Output>> {
-    let mut tera = render::load_templates(root)?;
-    let mut outputs = render::Renderer::new(site, &mut tera, root).render_all()?;
+    let mut templates = render::load_templates(root)?;
+    let mut outputs = render::Renderer::new(site, &mut templates, root).render_all()?;
     let generated: std::collections::HashSet<String> =
         outputs.iter().map(|o| o.path.clone()).collect();
     let statics = write::static_outputs(root)?;

@@ -2,6 +2,7 @@
 //! [`Article`]s. Every file is read and rendered in parallel; every problem
 //! in every file is reported, with `path:line:col` where there is one.
 
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -88,12 +89,7 @@ pub fn load(
     let files = content_files(root)?;
     let results: Vec<Result<Article, Vec<Diagnostic>>> = files
         .par_iter()
-        .map(|rel| {
-            let bytes = std::fs::read(root.join(rel))
-                .map_err(|e| vec![Diagnostic::new(rel, format!("cannot read: {e}"))])?;
-            let text = decode(rel, bytes)?;
-            parse_article(rel, &text, config)
-        })
+        .map(|rel| load_file(root, rel, config))
         .collect();
     let mut errs = Diagnostics::default();
     let mut articles = Vec::with_capacity(results.len());
@@ -108,6 +104,26 @@ pub fn load(
     }
     check_unique_slugs(&articles, &mut errs);
     Ok((articles, errs))
+}
+
+/// Reads and parses one article; `rel` is relative to `root`.
+pub fn load_file(root: &Path, rel: &Path, config: &Config) -> Result<Article, Vec<Diagnostic>> {
+    let bytes = std::fs::read(root.join(rel))
+        .map_err(|e| vec![Diagnostic::new(rel, format!("cannot read: {e}"))])?;
+    let fingerprint = fingerprint(rel, &bytes);
+    let text = decode(rel, bytes)?;
+    let mut a = parse_article(rel, &text, config)?;
+    a.fingerprint = fingerprint;
+    Ok(a)
+}
+
+/// A stable hash of a file's path and bytes.
+pub fn fingerprint(rel: &Path, bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    rel.hash(&mut h);
+    bytes.hash(&mut h);
+    h.finish()
 }
 
 fn decode(rel: &Path, bytes: Vec<u8>) -> Result<String, Vec<Diagnostic>> {
@@ -287,6 +303,7 @@ pub fn parse_article(rel: &Path, text: &str, config: &Config) -> Result<Article,
     let clean = |s: Option<String>| s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
     Ok(Article {
         source_path: PathBuf::from(rel.to_string_lossy().replace('\\', "/")),
+        fingerprint: 0,
         slug,
         title,
         date,
@@ -376,9 +393,10 @@ pub fn date_prefix(stem: &str) -> Option<(Date, &str)> {
     Some((d, rest.trim_start_matches(['-', '_'])))
 }
 
-fn check_unique_slugs(articles: &[Article], errs: &mut Diagnostics) {
+pub fn check_unique_slugs<A: Borrow<Article>>(articles: &[A], errs: &mut Diagnostics) {
     let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
     for a in articles {
+        let a: &Article = a.borrow();
         if let Some(first) = seen.insert(&a.slug, &a.source_path) {
             errs.0.push(Diagnostic::new(
                 &a.source_path,

@@ -83,6 +83,9 @@ pub struct RawTag {
 pub struct Article {
     /// Path relative to the site root, with `/` separators ("content/2023/x.md").
     pub source_path: PathBuf,
+    /// Hash of the source path and bytes: equal fingerprints, equal articles
+    /// (under one configuration).
+    pub fingerprint: u64,
     /// URL slug, safe as a single path segment.
     pub slug: String,
     pub title: String,
@@ -154,6 +157,7 @@ impl Article {
     pub(crate) fn blank(slug: &str) -> Self {
         Article {
             source_path: PathBuf::from(format!("content/{slug}.md")),
+            fingerprint: 0,
             slug: slug.to_string(),
             title: slug.to_string(),
             date: None,

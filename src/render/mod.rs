@@ -5,192 +5,33 @@
 //! template value once and shared by every listing that shows it: template
 //! values are reference-counted, so a page never copies the site.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::path::Path;
 
 use rayon::prelude::*;
-use serde::Serialize;
 use tera::{Context, Tera, Value};
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::Diagnostics;
 use crate::index::Site;
 use crate::model::{Article, CountryCode, Output};
 
-pub const TEMPLATES_DIR: &str = "templates";
+mod templates;
+mod views;
 
-/// The built-in templates, also the files of the default site.
-pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../templates/base.html")),
-    ("index.html", include_str!("../templates/index.html")),
-    ("article.html", include_str!("../templates/article.html")),
-    (
-        "countries.html",
-        include_str!("../templates/countries.html"),
-    ),
-    ("country.html", include_str!("../templates/country.html")),
-    ("topics.html", include_str!("../templates/topics.html")),
-    ("topic.html", include_str!("../templates/topic.html")),
-    ("archive.html", include_str!("../templates/archive.html")),
-    ("month.html", include_str!("../templates/month.html")),
-    ("404.html", include_str!("../templates/404.html")),
-    (
-        "partials/card.html",
-        include_str!("../templates/partials/card.html"),
-    ),
-    (
-        "partials/days.html",
-        include_str!("../templates/partials/days.html"),
-    ),
-    (
-        "partials/pagination.html",
-        include_str!("../templates/partials/pagination.html"),
-    ),
-];
+pub use templates::{BUILTIN_TEMPLATES, TEMPLATES_DIR, Templates, load_templates, template_error};
+use views::*;
 
-/// Loads the built-in templates, then the site's `templates/**/*.html`
-/// over them, name by name.
-pub fn load_templates(root: &Path) -> anyhow::Result<Tera> {
-    let mut set: BTreeMap<String, String> = BUILTIN_TEMPLATES
-        .iter()
-        .map(|(n, t)| (n.to_string(), t.to_string()))
-        .collect();
-    let dir = root.join(TEMPLATES_DIR);
-    if dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-            let entry = entry.map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let Ok(rel) = entry.path().strip_prefix(&dir) else {
-                continue;
-            };
-            let name = rel.to_string_lossy().replace('\\', "/");
-            if name.split('/').any(|p| p.starts_with('.')) {
-                continue;
-            }
-            let text = std::fs::read_to_string(entry.path())
-                .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", entry.path().display()))?;
-            set.insert(name, text);
-        }
+/// Hashes the shown counts of a list once, for the fingerprints of its pages.
+fn aggregate(top: Value, partners: Value) -> Aggregate {
+    let mut h = std::hash::DefaultHasher::new();
+    top.to_string().hash(&mut h);
+    partners.to_string().hash(&mut h);
+    Aggregate {
+        top,
+        partners,
+        hash: h.finish(),
     }
-    let mut tera = Tera::new();
-    tera.add_raw_templates(set.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-        .map_err(|e| template_error(root, &e))?;
-    Ok(tera)
-}
-
-/// A Tera error as `templates/name.html:line:col: message`.
-pub fn template_error(root: &Path, e: &tera::Error) -> Diagnostics {
-    use tera::ErrorKind;
-    let shown = |name: &str| {
-        let site = Path::new(TEMPLATES_DIR).join(name);
-        if root.join(&site).is_file() {
-            site
-        } else {
-            Path::new("(built-in templates)").join(name)
-        }
-    };
-    let d = match e.kind() {
-        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
-            let s = r.span();
-            Diagnostic::new(shown(r.filename()), r.message().to_string())
-                .at(s.start_line, s.start_col + 1)
-        }
-        other => {
-            let mut msg = other.to_string();
-            let mut src = std::error::Error::source(e);
-            while let Some(s) = src {
-                msg.push_str(&format!(": {s}"));
-                src = s.source();
-            }
-            Diagnostic::new(TEMPLATES_DIR, msg)
-        }
-    };
-    Diagnostics::from(d)
-}
-
-/// Builds an object value from fields.
-fn obj<const N: usize>(fields: [(&'static str, Value); N]) -> Value {
-    let mut m = tera::Map::with_capacity(N);
-    for (k, v) in fields {
-        m.insert(k.into(), v);
-    }
-    Value::from(m)
-}
-
-#[derive(Serialize)]
-struct CountryRef {
-    code: String,
-    name: String,
-    flag: String,
-    path: String,
-}
-
-#[derive(Serialize)]
-struct TopicRef {
-    slug: String,
-    name: String,
-    path: String,
-}
-
-#[derive(Serialize)]
-struct Card<'a> {
-    title: &'a str,
-    path: String,
-    date: Option<String>,
-    date_human: Option<String>,
-    source: Option<&'a str>,
-    summary_html: &'a str,
-    summary_text: &'a str,
-    countries: Vec<CountryRef>,
-    topics: Vec<TopicRef>,
-}
-
-#[derive(Serialize)]
-struct ArticleView<'a> {
-    title: &'a str,
-    path: String,
-    date: Option<String>,
-    date_human: Option<String>,
-    source: Option<&'a str>,
-    url: Option<&'a str>,
-    author: Option<&'a str>,
-    draft: bool,
-    body_html: &'a str,
-    summary_text: &'a str,
-    word_count: usize,
-    reading_minutes: usize,
-    countries: Vec<CountryRef>,
-    topics: Vec<TopicRef>,
-    countries_auto: bool,
-    topics_auto: bool,
-    /// Why each automatic tag was given.
-    why: Vec<WhyView>,
-}
-
-#[derive(Serialize)]
-struct WhyView {
-    kind: &'static str,
-    name: String,
-    score: f64,
-    /// "“Pakistani” (headline), “Islamabad” ×3 (body)"
-    evidence: Vec<String>,
-}
-
-#[derive(Serialize)]
-struct PageLink {
-    number: usize,
-    path: String,
-    current: bool,
-}
-
-#[derive(Serialize)]
-struct Pagination {
-    current: usize,
-    total: usize,
-    prev: Option<String>,
-    next: Option<String>,
-    pages: Vec<PageLink>,
 }
 
 /// One output to render.
@@ -211,11 +52,41 @@ pub struct Renderer<'s> {
     tera: &'s Tera,
     root: &'s Path,
     cards: Vec<Value>,
+    /// Changes with the configuration and the templates: a new salt makes
+    /// every fingerprint new.
+    salt: u64,
+    /// Per country and topic: counts shown on all of its pages, and their hash.
+    country_aggr: BTreeMap<CountryCode, Aggregate>,
+    topic_aggr: BTreeMap<&'s str, Aggregate>,
+}
+
+/// Facts about a whole list shown on each of its pages.
+struct Aggregate {
+    top: Value,
+    partners: Value,
+    hash: u64,
+}
+
+/// What one render pass produced.
+pub struct RenderPass {
+    /// The outputs rendered: all on a first pass, else those whose inputs
+    /// changed since the fingerprints it was given.
+    pub outputs: Vec<Output>,
+    /// The fingerprint of every output the site has now.
+    pub fingerprints: HashMap<String, u64>,
+    /// Outputs whose inputs were unchanged, so they were not rendered.
+    pub reused: usize,
 }
 
 impl<'s> Renderer<'s> {
-    pub fn new(site: &'s Site, tera: &'s mut Tera, root: &'s Path) -> Self {
+    pub fn new(site: &'s Site, templates: &'s mut Templates, root: &'s Path) -> Self {
         let c = &site.config;
+        let mut salt = std::hash::DefaultHasher::new();
+        format!("{c:?}").hash(&mut salt);
+        templates.hash.hash(&mut salt);
+        env!("CARGO_PKG_VERSION").hash(&mut salt);
+        let salt = salt.finish();
+        let tera = &mut templates.tera;
         tera.global_context().insert(
             "site",
             &serde_json::json!({
@@ -249,17 +120,76 @@ impl<'s> Renderer<'s> {
             tera,
             root,
             cards: Vec::new(),
+            salt,
+            country_aggr: BTreeMap::new(),
+            topic_aggr: BTreeMap::new(),
         };
         r.cards = site
             .articles
             .par_iter()
             .map(|a| Value::from_serializable(&r.card(a)))
             .collect();
+        r.country_aggr = site
+            .by_country
+            .iter()
+            .map(|(c, list)| {
+                let top = r.topic_counts(list, 6);
+                let partners = r.partner_counts(list, *c, 8);
+                (*c, aggregate(top, partners))
+            })
+            .collect();
+        r.topic_aggr = site
+            .by_topic
+            .iter()
+            .map(|(t, list)| {
+                let top = r.country_counts(list, 10);
+                (t.as_str(), aggregate(top, Value::from(Vec::<Value>::new())))
+            })
+            .collect();
         r
     }
 
     /// Renders every page of the site.
     pub fn render_all(&self) -> Result<Vec<Output>, Diagnostics> {
+        Ok(self.render_changed(&HashMap::new())?.outputs)
+    }
+
+    /// Renders the pages whose inputs changed since `previous` (output path
+    /// → fingerprint of a former pass); an empty map renders everything.
+    pub fn render_changed(
+        &self,
+        previous: &HashMap<String, u64>,
+    ) -> Result<RenderPass, Diagnostics> {
+        let jobs = self.jobs();
+        let keyed: Vec<(String, u64)> = jobs
+            .par_iter()
+            .map(|j| (self.job_path(j), self.fingerprint(j)))
+            .collect();
+        let todo: Vec<usize> = (0..jobs.len())
+            .filter(|&i| previous.get(&keyed[i].0) != Some(&keyed[i].1))
+            .collect();
+        let results: Vec<Result<Output, Diagnostics>> = todo
+            .par_iter()
+            .map(|&i| self.render_job(&jobs[i]))
+            .collect();
+        let mut errs = Diagnostics::default();
+        let mut outputs = Vec::with_capacity(results.len());
+        for r in results {
+            match r {
+                Ok(o) => outputs.push(o),
+                Err(e) => errs.0.extend(e.0),
+            }
+        }
+        errs.into_result()?;
+        Ok(RenderPass {
+            reused: jobs.len() - outputs.len(),
+            outputs,
+            fingerprints: keyed.into_iter().collect(),
+        })
+    }
+
+    /// Every page the site has.
+    fn jobs(&self) -> Vec<Job<'s>> {
         let s = self.site;
         let per = s.config.per_page;
         let pages = |n: usize| n.div_ceil(per).max(1);
@@ -277,19 +207,96 @@ impl<'s> Renderer<'s> {
         jobs.push(Job::Archive);
         jobs.extend(s.by_month.keys().map(|k| Job::Month(*k)));
         jobs.push(Job::NotFound);
+        jobs
+    }
 
-        let results: Vec<Result<Output, Diagnostics>> =
-            jobs.par_iter().map(|j| self.render_job(j)).collect();
-        let mut errs = Diagnostics::default();
-        let mut out = Vec::with_capacity(results.len());
-        for r in results {
-            match r {
-                Ok(o) => out.push(o),
-                Err(e) => errs.0.extend(e.0),
+    /// The output path of a page.
+    fn job_path(&self, job: &Job<'_>) -> String {
+        let dir = match *job {
+            Job::Front(p) => Self::paged_dir("", p),
+            Job::Article(i) => Self::article_dir(&self.site.articles[i]),
+            Job::Countries => "countries/".into(),
+            Job::Country(c, p) => Self::paged_dir(&format!("countries/{}/", c.lower()), p),
+            Job::Topics => "topics/".into(),
+            Job::Topic(t, p) => Self::paged_dir(&format!("topics/{t}/"), p),
+            Job::Archive => "archive/".into(),
+            Job::Month((y, m)) => format!("archive/{y}/{m:02}/"),
+            Job::NotFound => return "404.html".into(),
+        };
+        format!("{dir}index.html")
+    }
+
+    /// A hash of everything a page shows: equal fingerprints, equal pages.
+    /// Articles enter by their own fingerprints (a hash of their source),
+    /// so this costs a few hashes per card, not a render.
+    fn fingerprint(&self, job: &Job<'_>) -> u64 {
+        let s = self.site;
+        let mut h = std::hash::DefaultHasher::new();
+        self.salt.hash(&mut h);
+        let fp = |i: usize| s.articles[i].fingerprint;
+        let per = s.config.per_page;
+        match *job {
+            Job::Front(p) => {
+                (0, p, s.articles.len(), s.by_country.len(), s.by_topic.len()).hash(&mut h);
+                let all: Vec<usize> = (0..s.articles.len()).collect();
+                self.page_slice(&all, p)
+                    .iter()
+                    .for_each(|&i| fp(i).hash(&mut h));
             }
+            Job::Article(i) => {
+                (1, i == 0, i + 1 == s.articles.len(), fp(i)).hash(&mut h);
+                if i > 0 {
+                    fp(i - 1).hash(&mut h);
+                }
+                if i + 1 < s.articles.len() {
+                    fp(i + 1).hash(&mut h);
+                }
+                s.related[i].iter().for_each(|&j| fp(j).hash(&mut h));
+            }
+            Job::Countries => {
+                2.hash(&mut h);
+                s.by_country
+                    .iter()
+                    .for_each(|(c, l)| (c, l.len()).hash(&mut h));
+            }
+            Job::Country(c, p) => {
+                let list = &s.by_country[&c];
+                (3, c, p, list.len().div_ceil(per), list.len()).hash(&mut h);
+                self.country_aggr[&c].hash.hash(&mut h);
+                self.page_slice(list, p)
+                    .iter()
+                    .for_each(|&i| fp(i).hash(&mut h));
+            }
+            Job::Topics => {
+                4.hash(&mut h);
+                s.by_topic
+                    .iter()
+                    .for_each(|(t, l)| (t, l.len()).hash(&mut h));
+            }
+            Job::Topic(t, p) => {
+                let list = &s.by_topic[t];
+                (5, t, p, list.len().div_ceil(per), list.len()).hash(&mut h);
+                self.topic_aggr[t].hash.hash(&mut h);
+                self.page_slice(list, p)
+                    .iter()
+                    .for_each(|&i| fp(i).hash(&mut h));
+            }
+            Job::Archive => {
+                6.hash(&mut h);
+                s.by_month
+                    .iter()
+                    .for_each(|(k, l)| (k, l.len()).hash(&mut h));
+            }
+            Job::Month(k) => {
+                (7, k).hash(&mut h);
+                let keys: Vec<_> = s.by_month.keys().copied().collect();
+                let pos = keys.iter().position(|x| *x == k).unwrap_or(0);
+                (pos.checked_sub(1).map(|p| keys[p]), keys.get(pos + 1)).hash(&mut h);
+                s.by_month[&k].iter().for_each(|&i| fp(i).hash(&mut h));
+            }
+            Job::NotFound => 8.hash(&mut h),
         }
-        errs.into_result()?;
-        Ok(out)
+        h.finish()
     }
 
     // ---- links -------------------------------------------------------
@@ -485,8 +492,9 @@ impl<'s> Renderer<'s> {
                 ctx.insert_value("days", self.days(self.page_slice(list, page)));
                 let base = format!("countries/{}/", c.lower());
                 ctx.insert("pagination", &self.pagination(&base, page, list.len()));
-                ctx.insert_value("top_topics", self.topic_counts(list, 6));
-                ctx.insert_value("partners", self.partner_counts(list, c, 8));
+                let aggr = &self.country_aggr[&c];
+                ctx.insert_value("top_topics", aggr.top.clone());
+                ctx.insert_value("partners", aggr.partners.clone());
                 (
                     Self::paged_dir(&base, page),
                     "country.html",
@@ -535,7 +543,7 @@ impl<'s> Renderer<'s> {
                 ctx.insert_value("days", self.days(self.page_slice(list, page)));
                 let base = format!("topics/{slug}/");
                 ctx.insert("pagination", &self.pagination(&base, page, list.len()));
-                ctx.insert_value("top_countries", self.country_counts(list, 10));
+                ctx.insert_value("top_countries", self.topic_aggr[slug].top.clone());
                 (Self::paged_dir(&base, page), "topic.html", title, desc)
             }
             Job::Archive => {
@@ -602,11 +610,7 @@ impl<'s> Renderer<'s> {
                 String::new(),
             ),
         };
-        let out_path = if matches!(job, Job::NotFound) {
-            "404.html".to_string()
-        } else {
-            format!("{dir}index.html")
-        };
+        let out_path = self.job_path(job);
         let depth = out_path.matches('/').count();
         let root = if matches!(job, Job::NotFound) {
             // Served at any depth: link from the site root.
@@ -725,103 +729,5 @@ impl<'s> Renderer<'s> {
 
     fn partner_counts(&self, list: &[usize], c: CountryCode, n: usize) -> Value {
         self.country_counts_except(list, Some(c), n)
-    }
-}
-
-/// Evidence as short phrases, strongest first, merged by text and place.
-fn why_phrases(evidence: &[crate::tag::Evidence]) -> Vec<String> {
-    let mut merged: Vec<(&str, crate::tag::Part, usize, f64)> = Vec::new();
-    for e in evidence.iter().filter(|e| e.weight > 0.0) {
-        match merged.iter_mut().find(|m| m.0 == e.text && m.1 == e.part) {
-            Some(m) => {
-                m.2 += e.count;
-                m.3 += e.weight;
-            }
-            None => merged.push((&e.text, e.part, e.count, e.weight)),
-        }
-    }
-    merged.sort_by(|a, b| b.3.total_cmp(&a.3).then_with(|| a.0.cmp(b.0)));
-    merged
-        .into_iter()
-        .take(6)
-        .map(|(text, part, count, _)| {
-            let times = if count > 1 {
-                format!(" ×{count}")
-            } else {
-                String::new()
-            };
-            format!("“{text}”{times} ({})", part.label())
-        })
-        .collect()
-}
-
-/// The path part of a base URL: "https://a.org/digest/" → "/digest/".
-fn url_path(base: &str) -> String {
-    let rest = base.split_once("://").map_or(base, |(_, r)| r);
-    match rest.find('/') {
-        Some(i) => rest[i..].to_string(),
-        None => "/".to_string(),
-    }
-}
-
-fn month_name(m: i8) -> &'static str {
-    const NAMES: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    NAMES[(m.clamp(1, 12) - 1) as usize]
-}
-
-/// "17 Oct 2023"
-fn human_date(d: jiff::civil::Date) -> String {
-    format!("{} {} {}", d.day(), &month_name(d.month())[..3], d.year())
-}
-
-/// "Tuesday, 17 October 2023"
-fn long_date(d: jiff::civil::Date) -> String {
-    d.strftime("%A, %-d %B %Y").to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_read_well() {
-        let d = jiff::civil::date(2023, 10, 17);
-        assert_eq!(human_date(d), "17 Oct 2023");
-        assert_eq!(long_date(d), "Tuesday, 17 October 2023");
-    }
-
-    #[test]
-    fn url_paths() {
-        assert_eq!(url_path("https://a.org/"), "/");
-        assert_eq!(url_path("https://a.org/digest/"), "/digest/");
-    }
-
-    #[test]
-    fn builtin_templates_compile() {
-        let dir = tempfile::tempdir().unwrap();
-        load_templates(dir.path()).unwrap();
-    }
-
-    #[test]
-    fn template_errors_name_file_line_col() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("templates")).unwrap();
-        std::fs::write(dir.path().join("templates/404.html"), "<p>\n{% if %}\n</p>").unwrap();
-        let e = load_templates(dir.path()).unwrap_err();
-        let d = e.downcast_ref::<Diagnostics>().unwrap().to_string();
-        assert!(d.starts_with("templates/404.html:2:"), "{d}");
     }
 }
