@@ -24,6 +24,8 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into public/ (or --output).
     Build(BuildArgs),
+    /// Turn scraped text or saved HTML pages into tagged Markdown articles.
+    Import(crate::import::ImportArgs),
     /// Create a new site in DIR (which must be empty or absent).
     Init(InitArgs),
     /// Create a new article in content/, dated today.
@@ -36,6 +38,7 @@ impl Cli {
     pub fn run(self) -> anyhow::Result<()> {
         match self.command {
             Command::Build(a) => a.run(),
+            Command::Import(a) => a.run(),
             Command::Init(a) => a.run(),
             Command::New(a) => a.run(),
             Command::Tags(a) => a.run(),

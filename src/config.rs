@@ -22,6 +22,7 @@ struct RawConfig {
     related: i64,
     markdown: RawMarkdown,
     tagging: RawTagging,
+    import: RawImport,
     #[serde(rename = "topic")]
     topics: Vec<TopicConfig>,
 }
@@ -38,6 +39,7 @@ impl Default for RawConfig {
             related: 5,
             markdown: RawMarkdown::default(),
             tagging: RawTagging::default(),
+            import: RawImport::default(),
             topics: Vec::new(),
         }
     }
@@ -65,6 +67,14 @@ impl Default for RawTagging {
             auto_tag: true,
         }
     }
+}
+
+/// `[import]`: settings of `milbrief import`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct RawImport {
+    /// Line patterns of scraping debris, added to the built-in list.
+    debris: Vec<String>,
 }
 
 /// A `[[topic]]` table: adds a topic, or changes a built-in one.
@@ -98,6 +108,8 @@ pub struct Config {
     /// Infer tags for articles that do not give them.
     pub auto_tag: bool,
     pub topics: Vec<TopicConfig>,
+    /// Extra debris line patterns for `milbrief import` (`*` matches anything).
+    pub import_debris: Vec<String>,
 }
 
 impl Default for Config {
@@ -202,6 +214,14 @@ fn validate(raw: RawConfig, shown: &Path, text: &str) -> Result<Config, Diagnost
             }
         }
     }
+    for p in &raw.import.debris {
+        if p.trim().trim_matches('*').trim().is_empty() {
+            errs.0.push(err_at(
+                "debris",
+                format!("[import] debris pattern {p:?} must have some text to match"),
+            ));
+        }
+    }
     errs.into_result()?;
     Ok(Config {
         title: raw.title,
@@ -218,6 +238,7 @@ fn validate(raw: RawConfig, shown: &Path, text: &str) -> Result<Config, Diagnost
         max_topics: raw.tagging.max_topics as usize,
         auto_tag: raw.tagging.auto_tag,
         topics: raw.topics,
+        import_debris: raw.import.debris,
     })
 }
 
@@ -300,5 +321,17 @@ mod tests {
         assert_eq!(c.topics[0].rules, vec![("drone*".to_string(), 3)]);
         assert!(parse("[[topic]]\nslug = \"Bad Slug\"\n").is_err());
         assert!(parse("[[topic]]\nslug = \"x\"\nrules = [[\"a\", 9]]\n").is_err());
+    }
+
+    #[test]
+    fn import_debris_extends_the_rules() {
+        assert!(parse("").unwrap().import_debris.is_empty());
+        let c = parse("[import]\ndebris = [\"Download our app*\"]\n").unwrap();
+        assert_eq!(c.import_debris, ["Download our app*"]);
+        let e = parse("[import]\ndebris = [\" * \"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("config.toml:2:1: [import] debris"), "{e}");
+        assert!(parse("[import]\ndebri = []\n").is_err());
     }
 }

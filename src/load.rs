@@ -3,7 +3,6 @@
 //! in every file is reported, with `path:line:col` where there is one.
 
 use std::borrow::Borrow;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use jiff::civil::{Date, Time};
@@ -36,6 +35,7 @@ struct FrontMatter {
     not_countries: Option<Vec<Spanned<String>>>,
     not_topics: Option<Vec<Spanned<String>>>,
     auto_tag: Option<bool>,
+    dateline: Option<String>,
 }
 
 /// Lists the Markdown files under `root/content`, sorted, as paths relative
@@ -76,6 +76,25 @@ pub fn content_files(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
         }
     }
     Ok(files)
+}
+
+/// Whether a path relative to the site root names an article file: a `.md`
+/// file under `content/`, with no component starting with `.` or `_`.
+pub fn is_article_path(rel: &Path) -> bool {
+    let mut parts = rel.components();
+    let first_is_content = matches!(
+        parts.next(),
+        Some(std::path::Component::Normal(c)) if c == CONTENT_DIR
+    );
+    first_is_content
+        && rel.extension().is_some_and(|x| x == "md")
+        && parts.all(|c| match c {
+            std::path::Component::Normal(n) => {
+                let n = n.to_string_lossy();
+                !n.starts_with('.') && !n.starts_with('_')
+            }
+            _ => false,
+        })
 }
 
 /// Loads every article of the site. Drafts are dropped unless `drafts`.
@@ -311,6 +330,7 @@ pub fn parse_article(rel: &Path, text: &str, config: &Config) -> Result<Article,
         source: clean(fm.source),
         url,
         author: clean(fm.author),
+        dateline: clean(fm.dateline),
         draft: fm.draft,
         summary_html,
         summary_text,
@@ -394,17 +414,20 @@ pub fn date_prefix(stem: &str) -> Option<(Date, &str)> {
 }
 
 pub fn check_unique_slugs<A: Borrow<Article>>(articles: &[A], errs: &mut Diagnostics) {
-    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
+    let mut by_slug: std::collections::HashMap<&str, Vec<&Path>> =
+        std::collections::HashMap::with_capacity(articles.len());
     for a in articles {
         let a: &Article = a.borrow();
-        if let Some(first) = seen.insert(&a.slug, &a.source_path) {
+        by_slug.entry(&a.slug).or_default().push(&a.source_path);
+    }
+    for (slug, mut paths) in by_slug.into_iter().filter(|(_, p)| p.len() > 1) {
+        paths.sort();
+        for p in &paths[1..] {
             errs.0.push(Diagnostic::new(
-                &a.source_path,
+                *p,
                 format!(
-                    "slug {:?} is already used by {}: both would be written to articles/{}/; set a different `slug`",
-                    a.slug,
-                    crate::diag::display_path(first),
-                    a.slug
+                    "slug {slug:?} is already used by {}: both would be written to articles/{slug}/; set a different `slug`",
+                    crate::diag::display_path(paths[0]),
                 ),
             ));
         }
@@ -511,6 +534,24 @@ mod tests {
         let a = parse("+++\r\ntitle = \"T\"\r\n+++\r\nBody.\r\n").unwrap();
         assert_eq!(a.title, "T");
         assert_eq!(a.summary_text, "Body.");
+    }
+
+    #[test]
+    fn article_paths() {
+        for ok in ["content/a.md", "content/2023/10/b.md"] {
+            assert!(is_article_path(Path::new(ok)), "{ok}");
+        }
+        for no in [
+            "content/.a.md",
+            "content/_draft.md",
+            "content/_x/a.md",
+            "content/a.txt",
+            "templates/a.md",
+            "a.md",
+            "content/../a.md",
+        ] {
+            assert!(!is_article_path(Path::new(no)), "{no}");
+        }
     }
 
     #[test]

@@ -94,6 +94,8 @@ pub struct Article {
     pub source: Option<String>,
     pub url: Option<String>,
     pub author: Option<String>,
+    /// Where the story was filed ("Islamabad"), from front matter.
+    pub dateline: Option<String>,
     pub draft: bool,
     /// Summary as HTML (inline or block).
     pub summary_html: String,
@@ -165,6 +167,7 @@ impl Article {
             source: None,
             url: None,
             author: None,
+            dateline: None,
             draft: false,
             summary_html: String::new(),
             summary_text: String::new(),
