@@ -30,6 +30,8 @@ pub enum Command {
     Init(InitArgs),
     /// Create a new article in content/, dated today.
     New(NewArgs),
+    /// Preview the site on localhost, rebuilding and reloading on every change.
+    Serve(crate::serve::ServeArgs),
     /// Print the countries and topics the tagger finds in Markdown files.
     Tags(TagsArgs),
 }
@@ -41,6 +43,7 @@ impl Cli {
             Command::Import(a) => a.run(),
             Command::Init(a) => a.run(),
             Command::New(a) => a.run(),
+            Command::Serve(a) => a.run(),
             Command::Tags(a) => a.run(),
         }
     }

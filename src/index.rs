@@ -1,7 +1,7 @@
 //! The index stage: articles sorted newest first, grouped by country, topic
 //! and month, with related articles.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -11,24 +11,52 @@ use crate::model::{Article, CountryCode};
 use crate::tag::Tagger;
 
 /// How many neighbours in each tag list are considered for "related".
-const RELATED_WINDOW: usize = 150;
+const RELATED_WINDOW: usize = 40;
 
 pub struct Site {
     pub config: Config,
-    pub tagger: Tagger,
+    pub tagger: Arc<Tagger>,
     /// Newest first; undated articles last.
     pub articles: Vec<Arc<Article>>,
-    pub by_country: BTreeMap<CountryCode, Vec<usize>>,
-    pub by_topic: BTreeMap<String, Vec<usize>>,
+    pub by_country: Arc<BTreeMap<CountryCode, Vec<usize>>>,
+    pub by_topic: Arc<BTreeMap<String, Vec<usize>>>,
     /// (year, month) → articles, keys ascending.
-    pub by_month: BTreeMap<(i16, i8), Vec<usize>>,
+    pub by_month: Arc<BTreeMap<(i16, i8), Vec<usize>>>,
     /// Related articles of each article, best first.
-    pub related: Vec<Vec<usize>>,
+    pub related: Arc<Vec<Vec<usize>>>,
+    /// A hash of the order and tags of the articles, not their text: two
+    /// sites with equal structure have equal groupings and related lists.
+    pub structure: u64,
 }
 
 /// Sorts and indexes tagged articles.
-pub fn index(config: Config, tagger: Tagger, mut articles: Vec<Arc<Article>>) -> Site {
+pub fn index(config: Config, tagger: Arc<Tagger>, articles: Vec<Arc<Article>>) -> Site {
+    index_reusing(config, tagger, articles, None)
+}
+
+/// [`index`], reusing the groupings and related lists of `previous` when
+/// only the articles' text changed (the common edit), not their order,
+/// dates or tags. `previous` must have the same configuration.
+pub fn index_reusing(
+    config: Config,
+    tagger: Arc<Tagger>,
+    mut articles: Vec<Arc<Article>>,
+    previous: Option<&Site>,
+) -> Site {
     articles.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let structure = structure_of(&articles, config.related);
+    if let Some(p) = previous.filter(|p| p.structure == structure) {
+        return Site {
+            config,
+            tagger,
+            articles,
+            by_country: p.by_country.clone(),
+            by_topic: p.by_topic.clone(),
+            by_month: p.by_month.clone(),
+            related: p.related.clone(),
+            structure,
+        };
+    }
     let mut by_country: BTreeMap<CountryCode, Vec<usize>> = BTreeMap::new();
     let mut by_topic: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let mut by_month: BTreeMap<(i16, i8), Vec<usize>> = BTreeMap::new();
@@ -48,17 +76,29 @@ pub fn index(config: Config, tagger: Tagger, mut articles: Vec<Arc<Article>>) ->
         config,
         tagger,
         articles,
-        by_country,
-        by_topic,
-        by_month,
-        related,
+        by_country: Arc::new(by_country),
+        by_topic: Arc::new(by_topic),
+        by_month: Arc::new(by_month),
+        related: Arc::new(related),
+        structure,
     }
 }
 
+fn structure_of(articles: &[Arc<Article>], related: usize) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    related.hash(&mut h);
+    for a in articles {
+        (&a.slug, a.date, a.time, &a.countries, &a.topics).hash(&mut h);
+    }
+    h.finish()
+}
+
 /// For each article, the articles sharing most tags with it (a shared
-/// country counts 2, a shared topic 1, a shared country pair 2 more),
-/// nearer in time first on ties. Only neighbours within a window of each
-/// tag list are scored, which keeps this linear in the number of articles.
+/// country counts 2, a shared topic 1), nearer in time first on ties. Only
+/// neighbours within a window of each tag list are scored, which keeps this
+/// linear in the number of articles; scores go in a dense scratch array per
+/// worker, and only the best few are sorted.
 fn related_all(
     articles: &[Arc<Article>],
     by_country: &BTreeMap<CountryCode, Vec<usize>>,
@@ -70,37 +110,51 @@ fn related_all(
     }
     (0..articles.len())
         .into_par_iter()
-        .map(|i| {
-            let a = &articles[i];
-            let mut score: HashMap<usize, u32> = HashMap::new();
-            let mut add = |list: &Vec<usize>, w: u32| {
-                let pos = list.binary_search(&i).unwrap_or_else(|p| p);
-                let lo = pos.saturating_sub(RELATED_WINDOW);
-                let hi = (pos + RELATED_WINDOW + 1).min(list.len());
-                for &j in &list[lo..hi] {
-                    if j != i {
-                        *score.entry(j).or_default() += w;
+        .map_init(
+            || (vec![0u32; articles.len()], Vec::<usize>::new()),
+            |(score, touched), i| {
+                let a = &articles[i];
+                let mut add = |list: &Vec<usize>, w: u32| {
+                    let pos = list.binary_search(&i).unwrap_or_else(|p| p);
+                    let lo = pos.saturating_sub(RELATED_WINDOW);
+                    let hi = (pos + RELATED_WINDOW + 1).min(list.len());
+                    for &j in &list[lo..hi] {
+                        if j != i {
+                            if score[j] == 0 {
+                                touched.push(j);
+                            }
+                            score[j] += w;
+                        }
                     }
+                };
+                for c in &a.countries {
+                    add(&by_country[c], 2);
                 }
-            };
-            for c in &a.countries {
-                add(&by_country[c], 2);
-            }
-            for t in &a.topics {
-                add(&by_topic[t], 1);
-            }
-            let mut v: Vec<(usize, u32)> = score.into_iter().collect();
-            v.sort_by(|x, y| {
-                y.1.cmp(&x.1)
-                    .then_with(|| x.0.abs_diff(i).cmp(&y.0.abs_diff(i)))
-                    .then_with(|| x.0.cmp(&y.0))
-            });
-            v.into_iter()
-                .filter(|(_, s)| *s >= 2)
-                .take(n)
-                .map(|(j, _)| j)
-                .collect()
-        })
+                for t in &a.topics {
+                    add(&by_topic[t], 1);
+                }
+                let mut best: Vec<(u32, usize)> = touched
+                    .iter()
+                    .filter(|&&j| score[j] >= 2)
+                    .map(|&j| (score[j], j))
+                    .collect();
+                for &j in touched.iter() {
+                    score[j] = 0;
+                }
+                touched.clear();
+                let better = |x: &(u32, usize), y: &(u32, usize)| {
+                    y.0.cmp(&x.0)
+                        .then_with(|| x.1.abs_diff(i).cmp(&y.1.abs_diff(i)))
+                        .then_with(|| x.1.cmp(&y.1))
+                };
+                if best.len() > n {
+                    best.select_nth_unstable_by(n, better);
+                    best.truncate(n);
+                }
+                best.sort_by(better);
+                best.into_iter().map(|(_, j)| j).collect()
+            },
+        )
         .collect()
 }
 
@@ -122,7 +176,7 @@ mod tests {
     #[test]
     fn sorts_groups_and_relates() {
         let config = Config::default();
-        let tagger = Tagger::new(&config).unwrap();
+        let tagger = Arc::new(Tagger::new(&config).unwrap());
         let site = index(
             config,
             tagger,

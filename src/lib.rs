@@ -19,7 +19,9 @@ pub mod markdown;
 pub mod model;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod tag;
+pub mod workspace;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -87,7 +89,7 @@ pub fn load_site(opts: &BuildOptions, config: Config) -> anyhow::Result<Site> {
     }
     errs.into_result()?;
     let articles = articles.into_iter().map(std::sync::Arc::new).collect();
-    Ok(index::index(config, tagger, articles))
+    Ok(index::index(config, std::sync::Arc::new(tagger), articles))
 }
 
 /// Renders a loaded site and its static files into memory.

@@ -64,14 +64,14 @@ fn country_and_topic_pages_list_exactly_their_articles() {
         );
         assert_eq!(found_set, expected, "{dir}");
     };
-    for (code, list) in &site.by_country {
+    for (code, list) in site.by_country.iter() {
         let expected = list
             .iter()
             .map(|&i| format!("articles/{}/index.html", site.articles[i].slug))
             .collect();
         check(format!("countries/{}/", code.lower()), expected);
     }
-    for (slug, list) in &site.by_topic {
+    for (slug, list) in site.by_topic.iter() {
         let expected = list
             .iter()
             .map(|&i| format!("articles/{}/index.html", site.articles[i].slug))

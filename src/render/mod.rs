@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use tera::{Context, Tera, Value};
@@ -52,13 +53,30 @@ pub struct Renderer<'s> {
     tera: &'s Tera,
     root: &'s Path,
     cards: Vec<Value>,
+    /// Article fingerprints by position, contiguous for fast hashing.
+    fps: Vec<u64>,
     /// Changes with the configuration and the templates: a new salt makes
     /// every fingerprint new.
     salt: u64,
     /// Per country and topic: counts shown on all of its pages, and their hash.
-    country_aggr: BTreeMap<CountryCode, Aggregate>,
-    topic_aggr: BTreeMap<&'s str, Aggregate>,
+    country_aggr: Arc<BTreeMap<CountryCode, Aggregate>>,
+    topic_aggr: Arc<BTreeMap<String, Aggregate>>,
 }
+
+/// What one pass can hand to the next under the same configuration: the
+/// article cards (by article fingerprint) and the per-list counts (by site
+/// structure).
+#[derive(Default, Clone)]
+pub struct RenderCache {
+    cards: HashMap<u64, Value>,
+    aggregates: Option<Aggregates>,
+}
+
+type Aggregates = (
+    u64,
+    Arc<BTreeMap<CountryCode, Aggregate>>,
+    Arc<BTreeMap<String, Aggregate>>,
+);
 
 /// Facts about a whole list shown on each of its pages.
 struct Aggregate {
@@ -80,6 +98,18 @@ pub struct RenderPass {
 
 impl<'s> Renderer<'s> {
     pub fn new(site: &'s Site, templates: &'s mut Templates, root: &'s Path) -> Self {
+        Self::with_cache(site, templates, root, &mut RenderCache::default())
+    }
+
+    /// A renderer that reuses what a former pass under the same
+    /// configuration built: cards of unchanged articles, and the per-list
+    /// counts when the site's structure is unchanged.
+    pub fn with_cache(
+        site: &'s Site,
+        templates: &'s mut Templates,
+        root: &'s Path,
+        cache: &mut RenderCache,
+    ) -> Self {
         let c = &site.config;
         let mut salt = std::hash::DefaultHasher::new();
         format!("{c:?}").hash(&mut salt);
@@ -120,32 +150,58 @@ impl<'s> Renderer<'s> {
             tera,
             root,
             cards: Vec::new(),
+            fps: site.articles.iter().map(|a| a.fingerprint).collect(),
             salt,
-            country_aggr: BTreeMap::new(),
-            topic_aggr: BTreeMap::new(),
+            country_aggr: Arc::default(),
+            topic_aggr: Arc::default(),
         };
-        r.cards = site
+        let previous = &cache.cards;
+        let cards: Vec<(Value, bool)> = site
             .articles
             .par_iter()
-            .map(|a| Value::from_serializable(&r.card(a)))
-            .collect();
-        r.country_aggr = site
-            .by_country
-            .iter()
-            .map(|(c, list)| {
-                let top = r.topic_counts(list, 6);
-                let partners = r.partner_counts(list, *c, 8);
-                (*c, aggregate(top, partners))
+            .map(|a| match previous.get(&a.fingerprint) {
+                Some(v) if a.fingerprint != 0 => (v.clone(), false),
+                _ => (Value::from_serializable(&r.card(a)), a.fingerprint != 0),
             })
             .collect();
-        r.topic_aggr = site
-            .by_topic
-            .iter()
-            .map(|(t, list)| {
-                let top = r.country_counts(list, 10);
-                (t.as_str(), aggregate(top, Value::from(Vec::<Value>::new())))
-            })
-            .collect();
+        // New cards join the cache; it is pruned when removed articles'
+        // cards pile up.
+        if cache.cards.len() > 2 * site.articles.len() + 64 {
+            cache.cards.clear();
+        }
+        for (a, (v, new)) in site.articles.iter().zip(&cards) {
+            if *new || (a.fingerprint != 0 && !cache.cards.contains_key(&a.fingerprint)) {
+                cache.cards.insert(a.fingerprint, v.clone());
+            }
+        }
+        r.cards = cards.into_iter().map(|(v, _)| v).collect();
+        if let Some((structure, countries, topics)) = &cache.aggregates
+            && *structure == site.structure
+        {
+            r.country_aggr = countries.clone();
+            r.topic_aggr = topics.clone();
+            return r;
+        }
+        r.country_aggr = Arc::new(
+            site.by_country
+                .iter()
+                .map(|(c, list)| {
+                    let top = r.topic_counts(list, 6);
+                    let partners = r.partner_counts(list, *c, 8);
+                    (*c, aggregate(top, partners))
+                })
+                .collect(),
+        );
+        r.topic_aggr = Arc::new(
+            site.by_topic
+                .iter()
+                .map(|(t, list)| {
+                    let top = r.country_counts(list, 10);
+                    (t.clone(), aggregate(top, Value::from(Vec::<Value>::new())))
+                })
+                .collect(),
+        );
+        cache.aggregates = Some((site.structure, r.country_aggr.clone(), r.topic_aggr.clone()));
         r
     }
 
@@ -197,11 +253,11 @@ impl<'s> Renderer<'s> {
         jobs.extend((1..=pages(s.articles.len())).map(Job::Front));
         jobs.extend((0..s.articles.len()).map(Job::Article));
         jobs.push(Job::Countries);
-        for (c, list) in &s.by_country {
+        for (c, list) in s.by_country.iter() {
             jobs.extend((1..=pages(list.len())).map(|p| Job::Country(*c, p)));
         }
         jobs.push(Job::Topics);
-        for (t, list) in &s.by_topic {
+        for (t, list) in s.by_topic.iter() {
             jobs.extend((1..=pages(list.len())).map(|p| Job::Topic(t.as_str(), p)));
         }
         jobs.push(Job::Archive);
@@ -233,15 +289,13 @@ impl<'s> Renderer<'s> {
         let s = self.site;
         let mut h = std::hash::DefaultHasher::new();
         self.salt.hash(&mut h);
-        let fp = |i: usize| s.articles[i].fingerprint;
+        let fp = |i: usize| self.fps[i];
         let per = s.config.per_page;
         match *job {
             Job::Front(p) => {
                 (0, p, s.articles.len(), s.by_country.len(), s.by_topic.len()).hash(&mut h);
-                let all: Vec<usize> = (0..s.articles.len()).collect();
-                self.page_slice(&all, p)
-                    .iter()
-                    .for_each(|&i| fp(i).hash(&mut h));
+                self.page_range(s.articles.len(), p)
+                    .for_each(|i| fp(i).hash(&mut h));
             }
             Job::Article(i) => {
                 (1, i == 0, i + 1 == s.articles.len(), fp(i)).hash(&mut h);
@@ -411,10 +465,14 @@ impl<'s> Renderer<'s> {
     }
 
     fn page_slice<'a>(&self, list: &'a [usize], page: usize) -> &'a [usize] {
+        &list[self.page_range(list.len(), page)]
+    }
+
+    /// Positions `page` (from 1) shows of a list of `len` items.
+    fn page_range(&self, len: usize, page: usize) -> std::ops::Range<usize> {
         let per = self.site.config.per_page;
-        let start = ((page - 1) * per).min(list.len());
-        let end = (start + per).min(list.len());
-        &list[start..end]
+        let start = ((page - 1) * per).min(len);
+        start..(start + per).min(len)
     }
 
     // ---- pages -------------------------------------------------------
@@ -424,10 +482,10 @@ impl<'s> Renderer<'s> {
         let mut ctx = Context::new();
         let (dir, template, title, description): (String, &str, String, String) = match *job {
             Job::Front(page) => {
-                let all: Vec<usize> = (0..s.articles.len()).collect();
-                ctx.insert_value("days", self.days(self.page_slice(&all, page)));
-                ctx.insert("pagination", &self.pagination("", page, all.len()));
-                ctx.insert("article_count", &all.len());
+                let on_page: Vec<usize> = self.page_range(s.articles.len(), page).collect();
+                ctx.insert_value("days", self.days(&on_page));
+                ctx.insert("pagination", &self.pagination("", page, s.articles.len()));
+                ctx.insert("article_count", &s.articles.len());
                 ctx.insert("country_count", &s.by_country.len());
                 ctx.insert("topic_count", &s.by_topic.len());
                 let title = if page > 1 {

@@ -1,0 +1,258 @@
+//! `milbrief serve`: builds the site into memory, serves it on loopback,
+//! watches the site's files, rebuilds incrementally and reloads open pages.
+//! Nothing is written to disk: `public/` and `content/` are never touched.
+
+mod http;
+mod watch;
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+use clap::Args;
+use tokio::sync::broadcast;
+
+use crate::BuildOptions;
+use crate::diag::Diagnostics;
+use crate::workspace::{Rebuild, Workspace};
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Site root: the directory holding config.toml and content/.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Address to listen on. Anything but loopback exposes the preview.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Include articles marked `draft = true`.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+/// What the server shows: the last good site, and the last error if the
+/// latest rebuild failed.
+#[derive(Default)]
+pub struct Snapshot {
+    pub outputs: crate::workspace::Outputs,
+    pub error: Option<String>,
+    /// Increases with every successful rebuild.
+    pub version: u64,
+}
+
+/// A message to open pages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notice {
+    Reload(u64),
+    Css(u64),
+    Error(String),
+    /// The server is stopping: event streams end.
+    Shutdown,
+}
+
+pub struct Shared {
+    pub snapshot: RwLock<Snapshot>,
+    pub notices: broadcast::Sender<Notice>,
+}
+
+impl Shared {
+    fn new() -> Arc<Shared> {
+        Arc::new(Shared {
+            snapshot: RwLock::new(Snapshot::default()),
+            notices: broadcast::channel(64).0,
+        })
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Snapshot> {
+        self.snapshot.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Snapshot> {
+        self.snapshot.write().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl ServeArgs {
+    pub fn run(self) -> anyhow::Result<()> {
+        let listener = std::net::TcpListener::bind(SocketAddr::new(self.bind, self.port))
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", self.bind, self.port))?;
+        let addr = listener.local_addr()?;
+        if !self.bind.is_loopback() {
+            eprintln!(
+                "warning: listening on {}, not loopback: anyone who can reach this machine can read the preview",
+                self.bind
+            );
+        }
+        let host = if self.bind.is_unspecified() {
+            "127.0.0.1".to_string()
+        } else {
+            match addr.ip() {
+                IpAddr::V6(ip) => format!("[{ip}]"),
+                IpAddr::V4(ip) => ip.to_string(),
+            }
+        };
+        let url = format!("http://{host}:{}/", addr.port());
+        let opts = BuildOptions {
+            root: self.root.clone(),
+            output: None,
+            base_url: Some(url.clone()),
+            drafts: self.drafts,
+        };
+        let server = Server::start(opts, listener)?;
+        say(format_args!(
+            "Serving {} at {url} (Ctrl-C to stop)",
+            self.root.display()
+        ));
+        if self.open
+            && let Err(e) = opener::open(&url)
+        {
+            eprintln!("warning: cannot open a browser: {e}");
+        }
+        server.wait()
+    }
+}
+
+/// A running preview server: the HTTP server on its runtime, and the
+/// watcher thread that rebuilds.
+pub struct Server {
+    pub shared: Arc<Shared>,
+    pub addr: SocketAddr,
+    runtime: tokio::runtime::Runtime,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    http: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    _watcher: watch::Watcher,
+}
+
+impl Server {
+    /// Builds the site, starts watching and serving on `listener`.
+    pub fn start(opts: BuildOptions, listener: std::net::TcpListener) -> anyhow::Result<Server> {
+        let shared = Shared::new();
+        let mut ws = Workspace::new(opts.clone());
+        rebuild(&mut ws, &shared, None);
+        let watcher = watch::Watcher::start(&opts.root, ws, shared.clone())?;
+
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let app = http::router(shared.clone());
+        let notices = shared.notices.clone();
+        let http = runtime.spawn(async move {
+            let listener = tokio::net::TcpListener::from_std(listener)?;
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    tokio::select! {
+                        _ = rx => {}
+                        _ = tokio::signal::ctrl_c() => {}
+                    }
+                    // Open event streams would keep the server waiting.
+                    let _ = notices.send(Notice::Shutdown);
+                })
+                .await
+        });
+        Ok(Server {
+            shared,
+            addr,
+            runtime,
+            shutdown: Some(tx),
+            http: Some(http),
+            _watcher: watcher,
+        })
+    }
+
+    /// Serves until Ctrl-C.
+    pub fn wait(mut self) -> anyhow::Result<()> {
+        if let Some(h) = self.http.take() {
+            self.runtime.block_on(h)??;
+        }
+        say(format_args!("Stopped."));
+        Ok(())
+    }
+
+    /// Stops the server (for tests).
+    pub fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(h) = self.http.take() {
+            let _ = self.runtime.block_on(h);
+        }
+    }
+}
+
+/// Prints a line; a closed standard output is no reason to stop serving.
+fn say(args: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_fmt(args);
+    let _ = out.write_all(b"\n");
+    let _ = out.flush();
+}
+
+/// Runs one rebuild and publishes its result: new outputs and a reload, or
+/// the error (printed, and shown in open pages) with the old site kept.
+pub(crate) fn rebuild(
+    ws: &mut Workspace,
+    shared: &Shared,
+    changed: Option<&[std::path::PathBuf]>,
+) -> Option<Rebuild> {
+    use std::io::Write as _;
+    let started = Instant::now();
+    match ws.rebuild_paths(changed) {
+        Ok(r) => {
+            let notice = {
+                let mut snap = shared.write();
+                let had_error = snap.error.take().is_some();
+                snap.outputs = ws.outputs().clone();
+                snap.version += 1;
+                if r.css_only() && !had_error {
+                    Notice::Css(snap.version)
+                } else {
+                    Notice::Reload(snap.version)
+                }
+            };
+            let _ = shared.notices.send(notice);
+            say(format_args!(
+                "Rebuilt in {} ms: {} article{} read, {} page{} rendered, {} changed, {} removed",
+                started.elapsed().as_millis(),
+                r.reread,
+                if r.reread == 1 { "" } else { "s" },
+                r.rendered,
+                if r.rendered == 1 { "" } else { "s" },
+                r.changed.len(),
+                r.removed.len()
+            ));
+            if std::env::var_os("MILBRIEF_TIMINGS").is_some() {
+                let parts: Vec<String> = r
+                    .phases
+                    .iter()
+                    .map(|(n, d)| format!("{n} {} ms", d.as_millis()))
+                    .collect();
+                say(format_args!("  timings: {}", parts.join(", ")));
+            }
+            Some(r)
+        }
+        Err(e) => {
+            let msg = match e.downcast_ref::<Diagnostics>() {
+                Some(d) => d.to_string(),
+                None => format!("{e:#}"),
+            };
+            let _ = writeln!(
+                std::io::stderr(),
+                "{msg}\nerror: rebuild failed; still serving the last good site"
+            );
+            shared.write().error = Some(msg.clone());
+            let _ = shared.notices.send(Notice::Error(msg));
+            None
+        }
+    }
+}

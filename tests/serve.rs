@@ -1,0 +1,346 @@
+//! `milbrief serve` over real loopback HTTP: pages, types, 404, HEAD,
+//! traversal attempts, live reload after edits and deletions, and the
+//! error overlay with the last good site still served.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::*;
+use milbrief::BuildOptions;
+use milbrief::serve::Server;
+
+struct Reply {
+    status: u16,
+    headers: String,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+    fn header(&self, name: &str) -> Option<String> {
+        self.headers.lines().find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+        })
+    }
+}
+
+/// One HTTP/1.1 request with the path sent exactly as given.
+fn request(addr: SocketAddr, method: &str, path: &str) -> Reply {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a complete response");
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    Reply {
+        status,
+        headers: head,
+        body: raw[split + 4..].to_vec(),
+    }
+}
+
+fn get(addr: SocketAddr, path: &str) -> Reply {
+    request(addr, "GET", path)
+}
+
+/// Reads server-sent events on a background thread: (event, data) pairs.
+fn listen(addr: SocketAddr) -> mpsc::Receiver<(String, String)> {
+    let (tx, rx) = mpsc::channel();
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "GET /__milbrief/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .unwrap();
+    std::thread::spawn(move || {
+        let mut event = String::new();
+        let mut data = String::new();
+        for line in BufReader::new(s).lines() {
+            let Ok(line) = line else { break };
+            if let Some(e) = line.strip_prefix("event:") {
+                event = e.trim().to_string();
+            } else if let Some(d) = line.strip_prefix("data:") {
+                if !data.is_empty() {
+                    data.push('\n');
+                }
+                data.push_str(d.strip_prefix(' ').unwrap_or(d));
+            } else if line.is_empty() && !event.is_empty() {
+                if tx.send((event.clone(), data.clone())).is_err() {
+                    break;
+                }
+                event.clear();
+                data.clear();
+            }
+        }
+    });
+    rx
+}
+
+/// Waits for an event of the given name; returns its data.
+fn wait_for(rx: &mpsc::Receiver<(String, String)>, name: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        match rx.recv_timeout(left) {
+            Ok((e, d)) if e == name => return d,
+            Ok(_) => continue,
+            Err(_) => break,
+        }
+    }
+    panic!("no {name:?} event within 20 s");
+}
+
+fn start(root: &Path) -> Server {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let opts = BuildOptions {
+        base_url: Some(format!("http://{addr}/")),
+        ..BuildOptions::new(root)
+    };
+    Server::start(opts, listener).unwrap()
+}
+
+fn site_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("basic"), dir.path());
+    dir
+}
+
+/// Rewrites a file so that its length changes too (stamps are length and
+/// modification time; some file systems keep coarse times).
+fn rewrite(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn pages_types_404_head_and_redirects() {
+    let dir = site_copy();
+    let server = start(dir.path());
+    let addr = server.addr;
+
+    let front = get(addr, "/");
+    assert_eq!(front.status, 200);
+    assert_eq!(
+        front.header("content-type").as_deref(),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(
+        front.text().contains("/__milbrief/events"),
+        "live-reload script injected"
+    );
+    assert!(
+        front.text().contains(&format!("http://{addr}/")),
+        "canonical URLs point at the preview"
+    );
+
+    let css = get(addr, "/style.css");
+    assert_eq!(css.status, 200);
+    assert!(css.header("content-type").unwrap().starts_with("text/css"));
+    assert!(!css.text().contains("__milbrief"));
+
+    let dir_url = get(addr, "/countries/jp/");
+    assert_eq!(dir_url.status, 200);
+    assert!(dir_url.text().contains("Navies of Japan"));
+    let no_slash = get(addr, "/countries/jp");
+    assert_eq!(no_slash.status, 301);
+    assert_eq!(
+        no_slash.header("location").as_deref(),
+        Some("/countries/jp/")
+    );
+
+    let missing = get(addr, "/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing.text().contains("Page not found"),
+        "the site's own 404 page"
+    );
+
+    let head = request(addr, "HEAD", "/");
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(
+        head.header("content-length")
+            .unwrap()
+            .parse::<usize>()
+            .unwrap(),
+        front.body.len()
+    );
+    assert_eq!(request(addr, "POST", "/").status, 405);
+    server.stop();
+}
+
+#[test]
+fn paths_never_escape_the_site() {
+    let dir = site_copy();
+    std::fs::write(dir.path().join("secret.txt"), "TOP SECRET").unwrap();
+    let server = start(dir.path());
+    for path in [
+        "/../secret.txt",
+        "/../../../../etc/passwd",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2e%2e/etc/passwd",
+        "/countries/..%2f..%2fsecret.txt",
+        "/..%5csecret.txt",
+        "/content/2023-10-02-navy-drill.md",
+        "/config.toml",
+    ] {
+        let r = get(server.addr, path);
+        assert!(
+            r.status == 400 || r.status == 404,
+            "{path}: status {}",
+            r.status
+        );
+        assert!(
+            !r.text().contains("TOP SECRET") && !r.text().contains("root:"),
+            "{path}"
+        );
+    }
+    server.stop();
+}
+
+#[test]
+fn edits_and_deletions_reload_open_pages() {
+    let dir = site_copy();
+    let server = start(dir.path());
+    let events = listen(server.addr);
+    assert_eq!(wait_for(&events, "hello"), "1");
+
+    let article = dir.path().join("content/2023-10-02-navy-drill.md");
+    let text = std::fs::read_to_string(&article).unwrap();
+    rewrite(
+        &article,
+        &text.replace("hold drill", "hold a much larger drill"),
+    );
+    wait_for(&events, "reload");
+    let page = get(server.addr, "/articles/navy-drill/");
+    assert!(
+        page.text().contains("hold a much larger drill"),
+        "{}",
+        page.text()
+    );
+    assert!(
+        get(server.addr, "/archive/2023/10/")
+            .text()
+            .contains("hold a much larger drill")
+    );
+
+    std::fs::remove_file(&article).unwrap();
+    wait_for(&events, "reload");
+    assert_eq!(get(server.addr, "/articles/navy-drill/").status, 404);
+    assert_eq!(
+        get(server.addr, "/countries/jp/").status,
+        404,
+        "JP had only that article"
+    );
+
+    // A new article appears.
+    std::fs::write(
+        dir.path().join("content/2023-12-01-new.md"),
+        "+++\ntitle = \"Brand new brief\"\ndate = 2023-12-01\n+++\nText.\n",
+    )
+    .unwrap();
+    wait_for(&events, "reload");
+    assert_eq!(get(server.addr, "/articles/new/").status, 200);
+    server.stop();
+}
+
+#[test]
+fn errors_show_in_the_page_and_the_last_good_site_stays() {
+    let dir = site_copy();
+    let server = start(dir.path());
+    let events = listen(server.addr);
+    wait_for(&events, "hello");
+
+    let article = dir.path().join("content/2023-10-03-tank-deal.md");
+    let good = std::fs::read_to_string(&article).unwrap();
+    rewrite(&article, &good.replace("title =", "titel ="));
+    let msg = wait_for(&events, "build-error");
+    assert!(
+        msg.contains("content/2023-10-03-tank-deal.md:2:1:"),
+        "{msg}"
+    );
+    let page = get(server.addr, "/articles/tank-deal/");
+    assert_eq!(page.status, 200, "the last good page is still served");
+    assert!(page.text().contains("Poland signs tank deal"));
+    let status = get(server.addr, "/__milbrief/status").text();
+    assert!(status.contains("tank-deal.md:2:1"), "{status}");
+    // A page opened now learns about the error at once.
+    let late = listen(server.addr);
+    wait_for(&late, "hello");
+    assert!(wait_for(&late, "build-error").contains("titel"));
+
+    rewrite(&article, &good);
+    wait_for(&events, "reload");
+    let status = get(server.addr, "/__milbrief/status").text();
+    assert!(status.contains("\"error\":null"), "{status}");
+    server.stop();
+}
+
+#[test]
+fn a_stylesheet_change_swaps_css_without_reload() {
+    let dir = site_copy();
+    std::fs::create_dir_all(dir.path().join("static")).unwrap();
+    std::fs::write(dir.path().join("static/style.css"), "body { color: black }").unwrap();
+    let server = start(dir.path());
+    let events = listen(server.addr);
+    wait_for(&events, "hello");
+    std::fs::write(dir.path().join("static/style.css"), "body { color: navy }").unwrap();
+    wait_for(&events, "css");
+    assert!(get(server.addr, "/style.css").text().contains("navy"));
+    server.stop();
+}
+
+#[test]
+fn the_command_prints_its_url_and_never_writes_public() {
+    let dir = site_copy();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("milbrief"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let url = lines
+        .by_ref()
+        .take(5)
+        .map_while(Result::ok)
+        .find_map(|line| {
+            line.split_whitespace()
+                .find(|w| w.starts_with("http://127.0.0.1:"))
+                .map(str::to_string)
+        })
+        .expect("serve prints its URL");
+    let addr: SocketAddr = url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .parse()
+        .unwrap();
+    assert_eq!(get(addr, "/").status, 200);
+    // Ctrl-C stops it cleanly.
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    assert!(
+        !dir.path().join("public").exists(),
+        "serve writes nothing to disk"
+    );
+}
