@@ -264,15 +264,7 @@ pub fn parse_article(rel: &Path, text: &str, config: &Config) -> Result<Article,
             }
             slug
         }
-        None => {
-            let base = date_prefix(&stem).map_or(stem.as_str(), |(_, rest)| rest);
-            let s = slug::slugify(base);
-            if s.is_empty() {
-                slug::slugify(&title)
-            } else {
-                s
-            }
-        }
+        None => default_slug(&stem, &title),
     };
 
     let url = match &fm.url {
@@ -399,6 +391,18 @@ fn parse_date(v: &toml::Value) -> Result<(Date, Option<Time>), String> {
             "date must be a date like 2023-10-17, not a {}",
             other.type_str()
         )),
+    }
+}
+
+/// The slug of an article without a `slug` key: its file name without the
+/// date prefix, else its title.
+pub fn default_slug(stem: &str, title: &str) -> String {
+    let base = date_prefix(stem).map_or(stem, |(_, rest)| rest);
+    let s = slug::slugify(base);
+    if s.is_empty() {
+        slug::slugify(title)
+    } else {
+        s
     }
 }
 

@@ -93,15 +93,7 @@ impl Existing {
         };
         let slug = match get("slug") {
             Some(s) => slug::slugify(s),
-            None => {
-                let base = date_prefix(&stem).map_or(stem.as_str(), |(_, rest)| rest);
-                let s = slug::slugify(base);
-                if s.is_empty() {
-                    slug::slugify(&title)
-                } else {
-                    s
-                }
-            }
+            None => crate::load::default_slug(&stem, &title),
         };
         self.add(
             path,
