@@ -319,6 +319,7 @@ impl Workspace {
             self.outputs.remove(p.as_str());
         }
         changed.sort();
+        renderer.remember(&mut self.render_cache);
         drop(renderer);
         mark("outputs");
         self.config = Some((config_hash, config, tagger));
@@ -451,6 +452,58 @@ mod tests {
         let c = ws.rebuild().unwrap();
         assert_eq!(c.reread, 3, "a config change rebuilds everything");
         assert!(String::from_utf8_lossy(&ws.get("index.html").unwrap()).contains("Renamed"));
+    }
+
+    /// After every step, the incremental outputs equal a fresh full build.
+    #[test]
+    fn incremental_outputs_equal_a_fresh_build() {
+        let dir = site();
+        let opts = BuildOptions::new(dir.path());
+        let mut ws = Workspace::new(opts.clone());
+        ws.rebuild().unwrap();
+        let check = |ws: &Workspace, step: &str| {
+            let mut fresh = Workspace::new(opts.clone());
+            fresh.rebuild().unwrap();
+            assert_eq!(ws.outputs().len(), fresh.outputs().len(), "{step}");
+            for (k, v) in fresh.outputs() {
+                assert!(ws.get(k).is_some_and(|b| b == *v), "{step}: {k} differs");
+            }
+        };
+        let b = dir.path().join("content/2023-10-02-b.md");
+        let c = dir.path().join("content/2023-10-03-c.md");
+        let abs = |p: &Path| std::fs::canonicalize(p).unwrap();
+        // A text-only edit, reported by path (the structure is unchanged).
+        touch(
+            &b,
+            "+++\ntitle = \"Bravo\"\ncountries = [\"RU\"]\ntopics = [\"diplomacy\"]\n+++\nNew text for Bravo.\n",
+        );
+        let r = ws.rebuild_paths(Some(&[abs(&b)])).unwrap();
+        assert_eq!(r.reread, 1);
+        check(&ws, "text edit");
+        // A tag change moves the article between country pages.
+        touch(
+            &b,
+            "+++\ntitle = \"Bravo\"\ncountries = [\"PK\"]\ntopics = [\"diplomacy\"]\n+++\nNew text.\n",
+        );
+        ws.rebuild_paths(Some(&[abs(&b)])).unwrap();
+        check(&ws, "tag change");
+        // A failed pass, then a fix of a different file's text.
+        touch(&c, "+++\ntitel = \"x\"\n+++\n");
+        assert!(ws.rebuild_paths(Some(&[abs(&c)])).is_err());
+        touch(
+            &c,
+            "+++\ntitle = \"Charlie\"\ncountries = [\"PK\"]\ntopics = [\"diplomacy\"]\n+++\nCharlie, fixed.\n",
+        );
+        ws.rebuild_paths(Some(&[abs(&c)])).unwrap();
+        check(&ws, "failure then fix");
+        // A rename and a removal.
+        std::fs::rename(&b, dir.path().join("content/2023-10-04-b2.md")).unwrap();
+        ws.rebuild().unwrap();
+        check(&ws, "rename");
+        std::fs::remove_file(&c).unwrap();
+        ws.rebuild_paths(Some(&[abs(dir.path()).join("content/2023-10-03-c.md")]))
+            .unwrap();
+        check(&ws, "removal");
     }
 
     #[test]

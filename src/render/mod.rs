@@ -54,7 +54,10 @@ pub struct Renderer<'s> {
     root: &'s Path,
     cards: Vec<Value>,
     /// Article fingerprints by position, contiguous for fast hashing.
-    fps: Vec<u64>,
+    fps: Arc<Vec<u64>>,
+    /// The former pass's article fingerprints, when its salt and site
+    /// structure equal this one's.
+    last_fps: Option<Arc<Vec<u64>>>,
     /// Changes with the configuration and the templates: a new salt makes
     /// every fingerprint new.
     salt: u64,
@@ -70,6 +73,10 @@ pub struct Renderer<'s> {
 pub struct RenderCache {
     cards: HashMap<u64, Value>,
     aggregates: Option<Aggregates>,
+    /// The last pass: salt, site structure and article fingerprints by
+    /// position. With equal salt and structure, only pages showing an
+    /// article whose fingerprint changed can differ.
+    last: Option<(u64, u64, Arc<Vec<u64>>)>,
 }
 
 type Aggregates = (
@@ -150,10 +157,17 @@ impl<'s> Renderer<'s> {
             tera,
             root,
             cards: Vec::new(),
-            fps: site.articles.iter().map(|a| a.fingerprint).collect(),
+            fps: Arc::new(site.articles.iter().map(|a| a.fingerprint).collect()),
+            last_fps: None,
             salt,
             country_aggr: Arc::default(),
             topic_aggr: Arc::default(),
+        };
+        r.last_fps = match &cache.last {
+            Some((salt, structure, fps)) if *salt == r.salt && *structure == site.structure => {
+                Some(fps.clone())
+            }
+            _ => None,
         };
         let previous = &cache.cards;
         let cards: Vec<(Value, bool)> = site
@@ -205,6 +219,12 @@ impl<'s> Renderer<'s> {
         r
     }
 
+    /// Records this pass in `cache` as the last good one: call after the
+    /// pass's outputs were taken, never after a failed pass.
+    pub fn remember(&self, cache: &mut RenderCache) {
+        cache.last = Some((self.salt, self.site.structure, self.fps.clone()));
+    }
+
     /// Renders every page of the site.
     pub fn render_all(&self) -> Result<Vec<Output>, Diagnostics> {
         Ok(self.render_changed(&HashMap::new())?.outputs)
@@ -216,6 +236,30 @@ impl<'s> Renderer<'s> {
         &self,
         previous: &HashMap<String, u64>,
     ) -> Result<RenderPass, Diagnostics> {
+        let jobs = match (&self.last_fps, previous.is_empty()) {
+            (Some(last), false) => self.affected_jobs(last),
+            _ => None,
+        };
+        if let Some(jobs) = jobs {
+            // Same structure, same templates and configuration: only the
+            // pages showing a changed article are looked at; every other
+            // page keeps its fingerprint.
+            let keyed: Vec<(String, u64)> = jobs
+                .par_iter()
+                .map(|j| (self.job_path(j), self.fingerprint(j)))
+                .collect();
+            let todo: Vec<usize> = (0..jobs.len())
+                .filter(|&i| previous.get(&keyed[i].0) != Some(&keyed[i].1))
+                .collect();
+            let outputs = self.render_some(&jobs, &todo)?;
+            let mut fingerprints = previous.clone();
+            fingerprints.extend(keyed);
+            return Ok(RenderPass {
+                reused: fingerprints.len() - outputs.len(),
+                outputs,
+                fingerprints,
+            });
+        }
         let jobs = self.jobs();
         let keyed: Vec<(String, u64)> = jobs
             .par_iter()
@@ -224,6 +268,15 @@ impl<'s> Renderer<'s> {
         let todo: Vec<usize> = (0..jobs.len())
             .filter(|&i| previous.get(&keyed[i].0) != Some(&keyed[i].1))
             .collect();
+        let outputs = self.render_some(&jobs, &todo)?;
+        Ok(RenderPass {
+            reused: jobs.len() - outputs.len(),
+            outputs,
+            fingerprints: keyed.into_iter().collect(),
+        })
+    }
+
+    fn render_some(&self, jobs: &[Job<'_>], todo: &[usize]) -> Result<Vec<Output>, Diagnostics> {
         let results: Vec<Result<Output, Diagnostics>> = todo
             .par_iter()
             .map(|&i| self.render_job(&jobs[i]))
@@ -237,11 +290,60 @@ impl<'s> Renderer<'s> {
             }
         }
         errs.into_result()?;
-        Ok(RenderPass {
-            reused: jobs.len() - outputs.len(),
-            outputs,
-            fingerprints: keyed.into_iter().collect(),
-        })
+        Ok(outputs)
+    }
+
+    /// With the structure unchanged, the pages that can show an article
+    /// whose fingerprint differs from `last`: its own page and its
+    /// neighbours', pages that list it as related, and the front, country,
+    /// topic and month pages it appears on. `None` when the lengths differ.
+    fn affected_jobs(&self, last: &[u64]) -> Option<Vec<Job<'s>>> {
+        let s = self.site;
+        if last.len() != self.fps.len() {
+            return None;
+        }
+        let changed: Vec<usize> = (0..last.len())
+            .filter(|&i| last[i] != self.fps[i])
+            .collect();
+        let per = s.config.per_page;
+        let page_of = |pos: usize| pos / per + 1;
+        let mut articles: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
+        let mut fronts = std::collections::BTreeSet::new();
+        let mut countries = std::collections::BTreeSet::new();
+        let mut topics = std::collections::BTreeSet::new();
+        let mut months = std::collections::BTreeSet::new();
+        for &i in &changed {
+            articles.extend([i.saturating_sub(1), i, (i + 1).min(last.len() - 1)]);
+            fronts.insert(page_of(i));
+            let a = &s.articles[i];
+            for c in &a.countries {
+                let list = &s.by_country[c];
+                let pos = list.binary_search(&i).ok()?;
+                countries.insert((*c, page_of(pos)));
+            }
+            for t in &a.topics {
+                let list = &s.by_topic[t];
+                let pos = list.binary_search(&i).ok()?;
+                topics.insert((t.as_str(), page_of(pos)));
+            }
+            if let Some(d) = a.date {
+                months.insert((d.year(), d.month()));
+            }
+        }
+        if !changed.is_empty() {
+            for (j, rel) in s.related.iter().enumerate() {
+                if rel.iter().any(|r| changed.binary_search(r).is_ok()) {
+                    articles.insert(j);
+                }
+            }
+        }
+        let mut jobs: Vec<Job<'s>> = Vec::new();
+        jobs.extend(fronts.into_iter().map(Job::Front));
+        jobs.extend(articles.into_iter().map(Job::Article));
+        jobs.extend(countries.into_iter().map(|(c, p)| Job::Country(c, p)));
+        jobs.extend(topics.into_iter().map(|(t, p)| Job::Topic(t, p)));
+        jobs.extend(months.into_iter().map(Job::Month));
+        Some(jobs)
     }
 
     /// Every page the site has.
