@@ -43,7 +43,7 @@ pub fn index_reusing(
     mut articles: Vec<Arc<Article>>,
     previous: Option<&Site>,
 ) -> Site {
-    articles.par_sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    sort_articles(&mut articles);
     let structure = structure_of(&articles, config.related);
     if let Some(p) = previous.filter(|p| p.structure == structure) {
         return Site {
@@ -84,12 +84,31 @@ pub fn index_reusing(
     }
 }
 
+/// Newest first (see [`Article::sort_key`]). The keys are gathered once,
+/// so comparisons do not chase a pointer per article.
+fn sort_articles(articles: &mut Vec<Arc<Article>>) {
+    let mut keyed: Vec<_> = articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.sort_key(), i))
+        .collect();
+    keyed.par_sort_unstable();
+    let order: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
+    let mut slots: Vec<Option<Arc<Article>>> = articles.drain(..).map(Some).collect();
+    articles.extend(order.into_iter().filter_map(|i| slots[i].take()));
+}
+
 fn structure_of(articles: &[Arc<Article>], related: usize) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::hash::DefaultHasher::new();
     related.hash(&mut h);
     for a in articles {
-        (&a.slug, a.date, a.time, &a.countries, &a.topics).hash(&mut h);
+        let key = if a.placement != 0 {
+            a.placement
+        } else {
+            a.placement_key()
+        };
+        key.hash(&mut h);
     }
     h.finish()
 }

@@ -118,6 +118,9 @@ pub struct Article {
     pub auto_tag: Option<bool>,
     /// Why each automatic tag was given.
     pub explanations: Vec<crate::tag::Explanation>,
+    /// Hash of what places the article in the site (slug, date, tags); see
+    /// [`Article::placement_key`]. Set by the tag stage.
+    pub placement: u64,
     /// Final tags (after the tag stage), in order of salience.
     pub countries: Vec<CountryCode>,
     pub topics: Vec<String>,
@@ -126,6 +129,22 @@ pub struct Article {
 }
 
 impl Article {
+    /// A hash of what places the article in the site's groupings: slug,
+    /// date, time, countries and topics (not its text).
+    pub fn placement_key(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        (
+            &self.slug,
+            self.date,
+            self.time,
+            &self.countries,
+            &self.topics,
+        )
+            .hash(&mut h);
+        h.finish()
+    }
+
     /// Sort key: newest first, undated last, then by title and slug.
     pub fn sort_key(&self) -> impl Ord + '_ {
         (
@@ -181,6 +200,7 @@ impl Article {
             not_topics: Vec::new(),
             auto_tag: None,
             explanations: Vec::new(),
+            placement: 0,
             countries: Vec::new(),
             topics: Vec::new(),
             countries_origin: TagOrigin::Auto,

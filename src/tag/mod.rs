@@ -173,6 +173,7 @@ impl Tagger {
                 a.topics_origin = TagOrigin::Auto;
             }
         }
+        a.placement = a.placement_key();
         errs
     }
 
