@@ -122,10 +122,26 @@ fn site_copy() -> tempfile::TempDir {
     dir
 }
 
-/// Rewrites a file so that its length changes too (stamps are length and
-/// modification time; some file systems keep coarse times).
+/// Saves a file the way careful editors do: a temporary file renamed over
+/// the old one, so the server never sees it half written.
 fn rewrite(path: &Path, text: &str) {
-    std::fs::write(path, text).unwrap();
+    let name = path.file_name().unwrap().to_string_lossy();
+    let tmp = path.with_file_name(format!(".{name}.tmp"));
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, path).unwrap();
+}
+
+/// Polls `check` until it holds; events can arrive before a late file
+/// event triggers one more rebuild, so tests look at the served state.
+fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if check() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("{what}: not within 20 s");
 }
 
 #[test]
@@ -228,35 +244,36 @@ fn edits_and_deletions_reload_open_pages() {
         &text.replace("hold drill", "hold a much larger drill"),
     );
     wait_for(&events, "reload");
-    let page = get(server.addr, "/articles/navy-drill/");
-    assert!(
-        page.text().contains("hold a much larger drill"),
-        "{}",
-        page.text()
-    );
-    assert!(
+    eventually("the edited article is served", || {
+        get(server.addr, "/articles/navy-drill/")
+            .text()
+            .contains("hold a much larger drill")
+    });
+    eventually("the month page shows the new headline", || {
         get(server.addr, "/archive/2023/10/")
             .text()
             .contains("hold a much larger drill")
-    );
+    });
 
     std::fs::remove_file(&article).unwrap();
     wait_for(&events, "reload");
-    assert_eq!(get(server.addr, "/articles/navy-drill/").status, 404);
-    assert_eq!(
-        get(server.addr, "/countries/jp/").status,
-        404,
-        "JP had only that article"
-    );
+    eventually("the removed article is gone", || {
+        get(server.addr, "/articles/navy-drill/").status == 404
+    });
+    // JP had only that article.
+    eventually("its country page is gone", || {
+        get(server.addr, "/countries/jp/").status == 404
+    });
 
     // A new article appears.
-    std::fs::write(
-        dir.path().join("content/2023-12-01-new.md"),
+    rewrite(
+        &dir.path().join("content/2023-12-01-new.md"),
         "+++\ntitle = \"Brand new brief\"\ndate = 2023-12-01\n+++\nText.\n",
-    )
-    .unwrap();
+    );
     wait_for(&events, "reload");
-    assert_eq!(get(server.addr, "/articles/new/").status, 200);
+    eventually("the new article is served", || {
+        get(server.addr, "/articles/new/").status == 200
+    });
     server.stop();
 }
 
@@ -287,8 +304,11 @@ fn errors_show_in_the_page_and_the_last_good_site_stays() {
 
     rewrite(&article, &good);
     wait_for(&events, "reload");
-    let status = get(server.addr, "/__milbrief/status").text();
-    assert!(status.contains("\"error\":null"), "{status}");
+    eventually("the error clears", || {
+        get(server.addr, "/__milbrief/status")
+            .text()
+            .contains("\"error\":null")
+    });
     server.stop();
 }
 
@@ -300,9 +320,11 @@ fn a_stylesheet_change_swaps_css_without_reload() {
     let server = start(dir.path());
     let events = listen(server.addr);
     wait_for(&events, "hello");
-    std::fs::write(dir.path().join("static/style.css"), "body { color: navy }").unwrap();
+    rewrite(&dir.path().join("static/style.css"), "body { color: navy }");
     wait_for(&events, "css");
-    assert!(get(server.addr, "/style.css").text().contains("navy"));
+    eventually("the new stylesheet is served", || {
+        get(server.addr, "/style.css").text().contains("navy")
+    });
     server.stop();
 }
 
