@@ -28,7 +28,6 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use config::Config;
-use diag::Diagnostics;
 use index::Site;
 use model::Output;
 use tag::Tagger;
@@ -99,16 +98,7 @@ pub fn render_site(root: &Path, site: &Site) -> anyhow::Result<Vec<Output>> {
     let generated: std::collections::HashSet<String> =
         outputs.iter().map(|o| o.path.clone()).collect();
     let statics = write::static_outputs(root)?;
-    let mut clash = Diagnostics::default();
-    for s in &statics {
-        if generated.contains(&s.path) {
-            clash.0.push(diag::Diagnostic::new(
-                Path::new(write::STATIC_DIR).join(&s.path),
-                format!("would overwrite the generated page {}", s.path),
-            ));
-        }
-    }
-    clash.into_result()?;
+    write::check_static_clash(&statics, |p| generated.contains(p))?;
     outputs.extend(statics);
     outputs.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(outputs)

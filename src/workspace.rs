@@ -103,10 +103,6 @@ impl Workspace {
         }
     }
 
-    pub fn options(&self) -> &BuildOptions {
-        &self.opts
-    }
-
     /// The current outputs: path → bytes.
     pub fn outputs(&self) -> &Outputs {
         &self.outputs
@@ -284,18 +280,9 @@ impl Workspace {
         let statics = write::static_outputs(&root)?;
 
         // The new output set: pages (rendered now or kept) and static files.
+        write::check_static_clash(&statics, |p| pass.fingerprints.contains_key(p))?;
         let mut keep: HashSet<&str> = pass.fingerprints.keys().map(String::as_str).collect();
-        let mut clash = Diagnostics::default();
-        for s in &statics {
-            if pass.fingerprints.contains_key(&s.path) {
-                clash.0.push(Diagnostic::new(
-                    Path::new(write::STATIC_DIR).join(&s.path),
-                    format!("would overwrite the generated page {}", s.path),
-                ));
-            }
-            keep.insert(&s.path);
-        }
-        clash.into_result()?;
+        keep.extend(statics.iter().map(|s| s.path.as_str()));
         // Nothing can fail from here on: update the outputs in place.
         let mut changed = Vec::new();
         for o in pass.outputs.iter().chain(statics.iter()) {

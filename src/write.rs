@@ -126,6 +126,22 @@ pub fn static_outputs(root: &Path) -> anyhow::Result<Vec<Output>> {
     Ok(out)
 }
 
+/// Static files that would overwrite a page the site generates, each as an
+/// error naming the static file.
+pub fn check_static_clash(
+    statics: &[Output],
+    is_page: impl Fn(&str) -> bool,
+) -> Result<(), crate::diag::Diagnostics> {
+    let mut clash = crate::diag::Diagnostics::default();
+    for s in statics.iter().filter(|s| is_page(&s.path)) {
+        clash.0.push(crate::diag::Diagnostic::new(
+            Path::new(STATIC_DIR).join(&s.path),
+            format!("would overwrite the generated page {}", s.path),
+        ));
+    }
+    clash.into_result()
+}
+
 /// A relative output path that stays inside the output directory.
 fn checked(path: &str) -> anyhow::Result<&Path> {
     let p = Path::new(path);

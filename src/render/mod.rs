@@ -236,31 +236,15 @@ impl<'s> Renderer<'s> {
         &self,
         previous: &HashMap<String, u64>,
     ) -> Result<RenderPass, Diagnostics> {
-        let jobs = match (&self.last_fps, previous.is_empty()) {
+        // Same structure, templates and configuration as the last pass:
+        // only the pages showing a changed article are looked at, and every
+        // other page keeps its fingerprint.
+        let affected = match (&self.last_fps, previous.is_empty()) {
             (Some(last), false) => self.affected_jobs(last),
             _ => None,
         };
-        if let Some(jobs) = jobs {
-            // Same structure, same templates and configuration: only the
-            // pages showing a changed article are looked at; every other
-            // page keeps its fingerprint.
-            let keyed: Vec<(String, u64)> = jobs
-                .par_iter()
-                .map(|j| (self.job_path(j), self.fingerprint(j)))
-                .collect();
-            let todo: Vec<usize> = (0..jobs.len())
-                .filter(|&i| previous.get(&keyed[i].0) != Some(&keyed[i].1))
-                .collect();
-            let outputs = self.render_some(&jobs, &todo)?;
-            let mut fingerprints = previous.clone();
-            fingerprints.extend(keyed);
-            return Ok(RenderPass {
-                reused: fingerprints.len() - outputs.len(),
-                outputs,
-                fingerprints,
-            });
-        }
-        let jobs = self.jobs();
+        let partial = affected.is_some();
+        let jobs = affected.unwrap_or_else(|| self.jobs());
         let keyed: Vec<(String, u64)> = jobs
             .par_iter()
             .map(|j| (self.job_path(j), self.fingerprint(j)))
@@ -269,10 +253,17 @@ impl<'s> Renderer<'s> {
             .filter(|&i| previous.get(&keyed[i].0) != Some(&keyed[i].1))
             .collect();
         let outputs = self.render_some(&jobs, &todo)?;
+        let fingerprints = if partial {
+            let mut all = previous.clone();
+            all.extend(keyed);
+            all
+        } else {
+            keyed.into_iter().collect()
+        };
         Ok(RenderPass {
-            reused: jobs.len() - outputs.len(),
+            reused: fingerprints.len() - outputs.len(),
             outputs,
-            fingerprints: keyed.into_iter().collect(),
+            fingerprints,
         })
     }
 
