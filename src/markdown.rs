@@ -171,13 +171,6 @@ struct Walker<'a> {
     text: String,
 }
 
-impl Rendered {
-    /// The lead paragraph's text.
-    pub fn lead_text(&self) -> &str {
-        self.body_text.get(self.lead.clone()).unwrap_or("")
-    }
-}
-
 impl<'a> Walker<'a> {
     fn unique_id(&mut self, base: &str) -> String {
         let base = if base.is_empty() { "section" } else { base };

@@ -62,9 +62,6 @@ pub struct TopicSet {
     rules: Vec<Rule>,
 }
 
-/// Per-topic score of one text.
-pub type Scores = Vec<f64>;
-
 impl TopicSet {
     /// Built-in topics (unless `builtin` is false) with the site's changes.
     pub fn new(builtin: bool, site: &[TopicConfig]) -> anyhow::Result<TopicSet> {
@@ -204,14 +201,6 @@ impl TopicSet {
         out
     }
 
-    /// Adds `mult` × weight for every rule hit in `text` to `scores`.
-    pub fn score_into(&self, text: &str, mult: f64, scores: &mut Scores) {
-        scores.resize(self.topics.len(), 0.0);
-        for m in self.matches(text) {
-            scores[m.topic] += mult * f64::from(m.weight);
-        }
-    }
-
     pub fn slug(&self, index: usize) -> &str {
         &self.topics[index].slug
     }
@@ -256,6 +245,15 @@ fn normalise_mapped(s: &str) -> (String, Vec<usize>) {
 mod tests {
     use super::*;
 
+    /// The weights of every rule hit in `text`, summed per topic.
+    fn scores(t: &TopicSet, text: &str) -> Vec<f64> {
+        let mut s = vec![0.0; t.all().len()];
+        for m in t.matches(text) {
+            s[m.topic] += f64::from(m.weight);
+        }
+        s
+    }
+
     #[test]
     fn builtin_has_the_twenty_topics() {
         let t = TopicSet::new(true, &[]).unwrap();
@@ -293,14 +291,12 @@ mod tests {
         let t = TopicSet::new(true, &site).unwrap();
         assert_eq!(t.all().len(), 21);
         assert_eq!(t.get("arms-trade").unwrap().name, "Arms transfers");
-        let mut s = Vec::new();
-        t.score_into("Two  Drones and a widget; no drone-free zone", 1.0, &mut s);
+        let s = scores(&t, "Two  Drones and a widget; no drone-free zone");
         let drones = t.all().iter().position(|x| x.slug == "drones").unwrap();
         let arms = t.all().iter().position(|x| x.slug == "arms-trade").unwrap();
         assert_eq!(s[drones], 6.0);
         assert_eq!(s[arms], 3.0);
-        let mut s = Vec::new();
-        t.score_into("arms sale of weapons", 1.0, &mut s);
+        let s = scores(&t, "arms sale of weapons");
         assert_eq!(s[arms], 0.0, "built-in arms-trade rules were replaced");
     }
 
@@ -312,8 +308,7 @@ mod tests {
             ..Default::default()
         }];
         let t = TopicSet::new(false, &site).unwrap();
-        let mut s = Vec::new();
-        t.score_into("testing contest test; drills drill", 1.0, &mut s);
+        let s = scores(&t, "testing contest test; drills drill");
         assert_eq!(s[0], 3.0);
     }
 }
