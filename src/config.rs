@@ -23,6 +23,10 @@ struct RawConfig {
     markdown: RawMarkdown,
     tagging: RawTagging,
     import: RawImport,
+    editions: RawEditions,
+    relations: RawRelations,
+    feeds: RawFeeds,
+    sections: Sections,
     #[serde(rename = "topic")]
     topics: Vec<TopicConfig>,
 }
@@ -40,6 +44,10 @@ impl Default for RawConfig {
             markdown: RawMarkdown::default(),
             tagging: RawTagging::default(),
             import: RawImport::default(),
+            editions: RawEditions::default(),
+            relations: RawRelations::default(),
+            feeds: RawFeeds::default(),
+            sections: Sections::default(),
             topics: Vec::new(),
         }
     }
@@ -77,6 +85,91 @@ struct RawImport {
     debris: Vec<String>,
 }
 
+/// `[editions]`: how articles are grouped into editions.
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct RawEditions {
+    /// The weekday an edition starts on ("monday" … "sunday").
+    week_start: String,
+    /// The length of an edition in days.
+    days: i64,
+}
+
+impl Default for RawEditions {
+    fn default() -> Self {
+        Self {
+            week_start: "monday".into(),
+            days: 7,
+        }
+    }
+}
+
+/// `[relations]`: country-pair pages.
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct RawRelations {
+    /// A pair of countries gets a page when tagged together this often.
+    min_pair_articles: i64,
+}
+
+impl Default for RawRelations {
+    fn default() -> Self {
+        Self {
+            min_pair_articles: 2,
+        }
+    }
+}
+
+/// `[feeds]`: Atom feeds.
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct RawFeeds {
+    /// Entries per feed, newest first.
+    entries: i64,
+}
+
+impl Default for RawFeeds {
+    fn default() -> Self {
+        Self { entries: 20 }
+    }
+}
+
+/// `[sections]`: which families of pages the site has. The front page,
+/// article pages, country and topic pages, the site feed, the sitemap and
+/// the 404 page are always built.
+#[derive(Clone, Debug, Deserialize, Hash, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Sections {
+    /// Weekly editions and their index and feed.
+    pub editions: bool,
+    /// Country-pair pages and the relations index.
+    pub relations: bool,
+    /// Region pages (the countries index is grouped by region regardless).
+    pub regions: bool,
+    /// The search page and its index.
+    pub search: bool,
+    /// The monthly archive.
+    pub archive: bool,
+    /// A feed per country, topic and country pair.
+    pub tag_feeds: bool,
+    /// Charts and the coverage map.
+    pub charts: bool,
+}
+
+impl Default for Sections {
+    fn default() -> Self {
+        Self {
+            editions: true,
+            relations: true,
+            regions: true,
+            search: true,
+            archive: true,
+            tag_feeds: true,
+            charts: true,
+        }
+    }
+}
+
 /// A `[[topic]]` table: adds a topic, or changes a built-in one.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
@@ -110,6 +203,14 @@ pub struct Config {
     pub topics: Vec<TopicConfig>,
     /// Extra debris line patterns for `milbrief import` (`*` matches anything).
     pub import_debris: Vec<String>,
+    /// The weekday editions start on.
+    pub week_start: jiff::civil::Weekday,
+    /// Edition length in days (7: weekly editions named by ISO week when
+    /// they start on Monday).
+    pub edition_days: u16,
+    pub min_pair_articles: usize,
+    pub feed_entries: usize,
+    pub sections: Sections,
 }
 
 impl Default for Config {
@@ -222,6 +323,46 @@ fn validate(raw: RawConfig, shown: &Path, text: &str) -> Result<Config, Diagnost
             ));
         }
     }
+    let week_start = match parse_weekday(&raw.editions.week_start) {
+        Some(w) => w,
+        None => {
+            errs.0.push(err_at(
+                "week_start",
+                format!(
+                    "[editions] week_start must be a weekday such as \"monday\", not {:?}",
+                    raw.editions.week_start
+                ),
+            ));
+            jiff::civil::Weekday::Monday
+        }
+    };
+    if !(1..=31).contains(&raw.editions.days) {
+        errs.0.push(err_at(
+            "days",
+            format!(
+                "[editions] days must be between 1 and 31, not {}",
+                raw.editions.days
+            ),
+        ));
+    }
+    if !(1..=10_000).contains(&raw.relations.min_pair_articles) {
+        errs.0.push(err_at(
+            "min_pair_articles",
+            format!(
+                "[relations] min_pair_articles must be between 1 and 10000, not {}",
+                raw.relations.min_pair_articles
+            ),
+        ));
+    }
+    if !(1..=1000).contains(&raw.feeds.entries) {
+        errs.0.push(err_at(
+            "entries",
+            format!(
+                "[feeds] entries must be between 1 and 1000, not {}",
+                raw.feeds.entries
+            ),
+        ));
+    }
     errs.into_result()?;
     Ok(Config {
         title: raw.title,
@@ -239,6 +380,25 @@ fn validate(raw: RawConfig, shown: &Path, text: &str) -> Result<Config, Diagnost
         auto_tag: raw.tagging.auto_tag,
         topics: raw.topics,
         import_debris: raw.import.debris,
+        week_start,
+        edition_days: raw.editions.days as u16,
+        min_pair_articles: raw.relations.min_pair_articles as usize,
+        feed_entries: raw.feeds.entries as usize,
+        sections: raw.sections,
+    })
+}
+
+fn parse_weekday(s: &str) -> Option<jiff::civil::Weekday> {
+    use jiff::civil::Weekday::*;
+    Some(match s.trim().to_ascii_lowercase().as_str() {
+        "monday" | "mon" => Monday,
+        "tuesday" | "tue" => Tuesday,
+        "wednesday" | "wed" => Wednesday,
+        "thursday" | "thu" => Thursday,
+        "friday" | "fri" => Friday,
+        "saturday" | "sat" => Saturday,
+        "sunday" | "sun" => Sunday,
+        _ => return None,
     })
 }
 
@@ -321,6 +481,34 @@ mod tests {
         assert_eq!(c.topics[0].rules, vec![("drone*".to_string(), 3)]);
         assert!(parse("[[topic]]\nslug = \"Bad Slug\"\n").is_err());
         assert!(parse("[[topic]]\nslug = \"x\"\nrules = [[\"a\", 9]]\n").is_err());
+    }
+
+    #[test]
+    fn digest_settings_parse_and_are_checked() {
+        let c = parse("").unwrap();
+        assert_eq!(c.week_start, jiff::civil::Weekday::Monday);
+        assert_eq!(
+            (c.edition_days, c.min_pair_articles, c.feed_entries),
+            (7, 2, 20)
+        );
+        assert!(c.sections.editions && c.sections.search);
+        let c = parse(
+            "[editions]\nweek_start = \"Saturday\"\ndays = 14\n[relations]\nmin_pair_articles = 3\n[sections]\nsearch = false\n",
+        )
+        .unwrap();
+        assert_eq!(c.week_start, jiff::civil::Weekday::Saturday);
+        assert_eq!((c.edition_days, c.min_pair_articles), (14, 3));
+        assert!(!c.sections.search && c.sections.editions);
+        let e = parse("[editions]\nweek_start = \"someday\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("config.toml:2:1: [editions] week_start"),
+            "{e}"
+        );
+        assert!(parse("[editions]\ndays = 0\n").is_err());
+        assert!(parse("[feeds]\nentries = 0\n").is_err());
+        assert!(parse("[sections]\nmaps = true\n").is_err());
     }
 
     #[test]
