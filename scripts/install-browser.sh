@@ -1,17 +1,71 @@
 #!/usr/bin/env bash
-# Installs Chromium and ChromeDriver (Debian packages) for the browser test,
-# when they are missing and this runs as root with apt-get. Never fails: the
-# browser test skips itself, with a notice, where no browser can be had.
+# Installs what the browser tests use, where it can:
+#  - Chromium and ChromeDriver (Debian packages), when they are missing and
+#    this runs as root with apt-get;
+#  - axe-core, the accessibility checker, from the npm registry into
+#    target/axe/axe.min.js (target/ is not tracked), at a pinned version
+#    whose checksum is checked.
+# Never fails: the browser tests skip themselves, and the accessibility
+# checks skip themselves, with a notice, where these cannot be had.
 set -u
-if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then
-  exit 0
-fi
-if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-  echo "notice: Chromium is not installed and cannot be installed here; the browser test will be skipped"
-  exit 0
-fi
-echo "Installing chromium and chromium-driver for the browser test..."
-if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }; then
-  echo "notice: installing Chromium failed; the browser test will be skipped"
-fi
+cd "$(dirname "$0")/.." || exit 0
+
+AXE_VERSION=4.14.1
+# sha512 of axe-core-4.14.1.tgz: the registry's dist.integrity, in hex.
+AXE_SHA512=1477dafa598d8d065f273d6af302aa203c02e83131707b7fa648cd41bd3d6b734f8c22a0dab86ee6a6f64b8afbe804b214d36db85a2826965edfb3a0b9d546b5
+AXE_DIR=target/axe
+
+install_chromium() {
+  if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then
+    return 0
+  fi
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    echo "notice: Chromium is not installed and cannot be installed here; the browser test will be skipped"
+    return 0
+  fi
+  echo "Installing chromium and chromium-driver for the browser test..."
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }; then
+    echo "notice: installing Chromium failed; the browser test will be skipped"
+  fi
+}
+
+# Runs in a subshell: its own working directory and clean-up.
+install_axe() (
+  if [ -f "$AXE_DIR/axe.min.js" ] && [ "$(cat "$AXE_DIR/VERSION" 2>/dev/null)" = "$AXE_VERSION" ]; then
+    exit 0
+  fi
+  skip() {
+    echo "notice: cannot fetch axe-core $AXE_VERSION ($1); the accessibility checks will be skipped"
+    exit 0
+  }
+  dest=$(pwd)/$AXE_DIR
+  tmp=$(mktemp -d) || skip "no temporary directory"
+  trap 'rm -rf "$tmp"' EXIT
+  cd "$tmp" || skip "no temporary directory"
+  tarball="axe-core-$AXE_VERSION.tgz"
+  registry=${NPM_CONFIG_REGISTRY:-${npm_config_registry:-}}
+  if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing npm (Debian package) to fetch axe-core..."
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; } \
+      || echo "notice: installing npm failed"
+  fi
+  if command -v npm >/dev/null 2>&1; then
+    npm pack --silent --no-update-notifier --no-fund --no-audit "axe-core@$AXE_VERSION" >/dev/null 2>&1 \
+      || skip "npm pack failed"
+  elif command -v curl >/dev/null 2>&1 && [ -n "$registry" ]; then
+    curl -fsSL --retry 2 --max-time 300 -o "$tarball" "${registry%/}/axe-core/-/$tarball" \
+      || skip "download failed"
+  else
+    skip "neither npm nor curl with NPM_CONFIG_REGISTRY is available"
+  fi
+  [ -f "$tarball" ] || skip "no $tarball"
+  echo "$AXE_SHA512  $tarball" | sha512sum -c --status 2>/dev/null || skip "checksum mismatch"
+  tar -xzf "$tarball" package/axe.min.js 2>/dev/null || skip "cannot unpack $tarball"
+  mkdir -p "$dest" && mv package/axe.min.js "$dest/axe.min.js" && echo "$AXE_VERSION" >"$dest/VERSION" \
+    || skip "cannot write $AXE_DIR"
+  echo "Installed axe-core $AXE_VERSION in $AXE_DIR/ for the accessibility checks."
+)
+
+install_chromium
+install_axe
 exit 0

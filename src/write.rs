@@ -92,8 +92,10 @@ fn resolve(p: &Path) -> anyhow::Result<PathBuf> {
 pub const STATIC_DIR: &str = "static";
 
 /// The built-in static files, written unless the site has its own.
-pub const BUILTIN_STATIC: &[(&str, &[u8])] =
-    &[("style.css", include_bytes!("../static/style.css"))];
+pub const BUILTIN_STATIC: &[(&str, &[u8])] = &[
+    ("style.css", include_bytes!("../static/style.css")),
+    ("search.js", include_bytes!("../static/search.js")),
+];
 
 /// The site's `static/` files and the built-in ones it does not override.
 pub fn static_outputs(root: &Path) -> anyhow::Result<Vec<Output>> {

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use milbrief::BuildOptions;
 
+pub mod browser;
+
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
