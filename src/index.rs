@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use jiff::civil::Date;
+
 use crate::config::Config;
 use crate::model::{Article, CountryCode};
 use crate::tag::Tagger;
@@ -22,6 +24,12 @@ pub struct Site {
     pub by_topic: Arc<BTreeMap<String, Vec<usize>>>,
     /// (year, month) → articles, keys ascending.
     pub by_month: Arc<BTreeMap<(i16, i8), Vec<usize>>>,
+    /// Edition start date → articles, keys ascending (undated articles are
+    /// in no edition).
+    pub by_edition: Arc<BTreeMap<Date, Vec<usize>>>,
+    /// Country pairs (codes ascending) tagged together in at least
+    /// `min_pair_articles` articles → those articles.
+    pub by_pair: Arc<BTreeMap<(CountryCode, CountryCode), Vec<usize>>>,
     /// Related articles of each article, best first.
     pub related: Arc<Vec<Vec<usize>>>,
     /// A hash of the order and tags of the articles, not their text: two
@@ -53,6 +61,8 @@ pub fn index_reusing(
             by_country: p.by_country.clone(),
             by_topic: p.by_topic.clone(),
             by_month: p.by_month.clone(),
+            by_edition: p.by_edition.clone(),
+            by_pair: p.by_pair.clone(),
             related: p.related.clone(),
             structure,
         };
@@ -60,7 +70,17 @@ pub fn index_reusing(
     let mut by_country: BTreeMap<CountryCode, Vec<usize>> = BTreeMap::new();
     let mut by_topic: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let mut by_month: BTreeMap<(i16, i8), Vec<usize>> = BTreeMap::new();
+    let mut by_edition: BTreeMap<Date, Vec<usize>> = BTreeMap::new();
+    let mut by_pair: BTreeMap<(CountryCode, CountryCode), Vec<usize>> = BTreeMap::new();
     for (i, a) in articles.iter().enumerate() {
+        for (k, x) in a.countries.iter().enumerate() {
+            for y in &a.countries[k + 1..] {
+                let key = if x < y { (*x, *y) } else { (*y, *x) };
+                if key.0 != key.1 {
+                    by_pair.entry(key).or_default().push(i);
+                }
+            }
+        }
         for c in &a.countries {
             by_country.entry(*c).or_default().push(i);
         }
@@ -69,8 +89,16 @@ pub fn index_reusing(
         }
         if let Some(d) = a.date {
             by_month.entry((d.year(), d.month())).or_default().push(i);
+            by_edition
+                .entry(edition_start(d, &config))
+                .or_default()
+                .push(i);
         }
     }
+    by_pair.retain(|_, list| {
+        list.dedup();
+        list.len() >= config.min_pair_articles
+    });
     let related = related_all(&articles, &by_country, &by_topic, config.related);
     Site {
         config,
@@ -79,8 +107,53 @@ pub fn index_reusing(
         by_country: Arc::new(by_country),
         by_topic: Arc::new(by_topic),
         by_month: Arc::new(by_month),
+        by_edition: Arc::new(by_edition),
+        by_pair: Arc::new(by_pair),
         related: Arc::new(related),
         structure,
+    }
+}
+
+/// The first day of the edition holding `d`. Editions are runs of
+/// `edition_days` days starting on `week_start`, counted from the first
+/// such weekday of 2000, so every date falls in exactly one.
+pub fn edition_start(d: Date, config: &Config) -> Date {
+    let monday = jiff::civil::date(2000, 1, 3);
+    let offset = i64::from(config.week_start.to_monday_zero_offset());
+    let anchor = monday + jiff::SignedDuration::from_hours(24 * offset);
+    let len = i64::from(config.edition_days.max(1));
+    let days = d.duration_since(anchor).as_secs().div_euclid(86_400);
+    anchor + jiff::SignedDuration::from_hours(24 * len * days.div_euclid(len))
+}
+
+/// The last day of the edition starting on `start`.
+pub fn edition_end(start: Date, config: &Config) -> Date {
+    start + jiff::SignedDuration::from_hours(24 * (i64::from(config.edition_days.max(1)) - 1))
+}
+
+/// Weekly editions starting on Monday are ISO weeks, named "2023-w42";
+/// others are named by their first day, "2023-10-14".
+fn iso_weekly(config: &Config) -> bool {
+    config.edition_days == 7 && config.week_start == jiff::civil::Weekday::Monday
+}
+
+/// The URL segment of the edition starting on `start`.
+pub fn edition_slug(start: Date, config: &Config) -> String {
+    if iso_weekly(config) {
+        let w = start.iso_week_date();
+        format!("{}-w{:02}", w.year(), w.week())
+    } else {
+        start.to_string()
+    }
+}
+
+/// A short name: "Week 42, 2023", or "14 Oct 2023" for other editions.
+pub fn edition_name(start: Date, config: &Config) -> String {
+    if iso_weekly(config) {
+        let w = start.iso_week_date();
+        format!("Week {}, {}", w.week(), w.year())
+    } else {
+        start.strftime("%-d %b %Y").to_string()
     }
 }
 
@@ -181,6 +254,33 @@ fn related_all(
 mod tests {
     use super::*;
 
+    #[test]
+    fn editions_follow_the_configured_week() {
+        let mut c = Config::default();
+        let d = |m, day| jiff::civil::date(2023, m, day);
+        // 18 Oct 2023 is a Wednesday in ISO week 42 (16–22 Oct).
+        assert_eq!(edition_start(d(10, 18), &c), d(10, 16));
+        assert_eq!(edition_start(d(10, 16), &c), d(10, 16));
+        assert_eq!(edition_start(d(10, 22), &c), d(10, 16));
+        assert_eq!(edition_end(d(10, 16), &c), d(10, 22));
+        assert_eq!(edition_slug(d(10, 16), &c), "2023-w42");
+        assert_eq!(edition_name(d(10, 16), &c), "Week 42, 2023");
+        // ISO years differ from calendar years at the edges.
+        assert_eq!(edition_slug(edition_start(d(1, 1), &c), &c), "2022-w52");
+        c.week_start = jiff::civil::Weekday::Saturday;
+        assert_eq!(edition_start(d(10, 18), &c), d(10, 14));
+        assert_eq!(edition_slug(d(10, 14), &c), "2023-10-14");
+        c.edition_days = 14;
+        let a = edition_start(d(10, 18), &c);
+        assert_eq!(a.weekday(), jiff::civil::Weekday::Saturday);
+        assert!(a <= d(10, 18) && edition_end(a, &c) >= d(10, 18));
+        assert_eq!(edition_start(edition_end(a, &c), &c), a);
+        // Dates before the anchor work too.
+        let old = edition_start(jiff::civil::date(1990, 5, 5), &c);
+        assert!(old <= jiff::civil::date(1990, 5, 5));
+        assert_eq!(old.weekday(), jiff::civil::Weekday::Saturday);
+    }
+
     fn art(slug: &str, day: i8, countries: &[&str], topics: &[&str]) -> Article {
         let mut a = Article::blank(slug);
         a.date = Some(jiff::civil::date(2023, 10, day));
@@ -215,6 +315,24 @@ mod tests {
         assert_eq!(site.by_country[&pk], vec![0, 1, 3]);
         assert_eq!(site.by_topic["arms-trade"], vec![1, 2, 3]);
         assert_eq!(site.by_month[&(2023, 10)].len(), 4);
+        // PK-RU are tagged together twice; a pair page needs two.
+        let ru = CountryCode::new("RU").unwrap();
+        assert_eq!(site.by_pair.len(), 1);
+        assert_eq!(site.by_pair[&(pk, ru)], vec![0, 3]);
+        // 1 Oct 2023 is a Sunday: week 39; the 10th and 11th are in week 41.
+        let weeks: Vec<_> = site
+            .by_edition
+            .iter()
+            .map(|(d, l)| (edition_slug(*d, &site.config), l.clone()))
+            .collect();
+        assert_eq!(
+            weeks,
+            [
+                ("2023-w39".to_string(), vec![3]),
+                ("2023-w41".to_string(), vec![1, 2]),
+                ("2023-w42".to_string(), vec![0]),
+            ]
+        );
         // "old" shares PK+RU with "new" (4) and PK+arms-trade with "other" (3).
         assert_eq!(site.related[3], vec![0, 1]);
     }

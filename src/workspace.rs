@@ -334,15 +334,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let content = dir.path().join("content");
         std::fs::create_dir_all(&content).unwrap();
-        for (name, title, country) in [
-            ("2023-10-01-a.md", "Alpha", "PK"),
-            ("2023-10-02-b.md", "Bravo", "RU"),
-            ("2023-10-03-c.md", "Charlie", "PK"),
+        // Alpha and Delta share a pair page (PK–RU); the dates span two editions.
+        for (name, title, countries) in [
+            ("2023-10-01-a.md", "Alpha", "\"PK\", \"RU\""),
+            ("2023-10-02-b.md", "Bravo", "\"RU\""),
+            ("2023-10-03-c.md", "Charlie", "\"PK\""),
+            ("2023-10-05-d.md", "Delta", "\"RU\", \"PK\""),
         ] {
             std::fs::write(
                 content.join(name),
                 format!(
-                    "+++\ntitle = \"{title}\"\ncountries = [\"{country}\"]\ntopics = [\"diplomacy\"]\n+++\n{title} text.\n"
+                    "+++\ntitle = \"{title}\"\ncountries = [{countries}]\ntopics = [\"diplomacy\"]\n+++\n{title} text.\n"
                 ),
             )
             .unwrap();
@@ -364,7 +366,7 @@ mod tests {
         let dir = site();
         let mut ws = Workspace::new(BuildOptions::new(dir.path()));
         let first = ws.rebuild().unwrap();
-        assert_eq!(first.reread, 3);
+        assert_eq!(first.reread, 4);
         assert_eq!(first.reused, 0);
         let total = first.rendered;
 
@@ -400,9 +402,16 @@ mod tests {
         let mut ws = Workspace::new(BuildOptions::new(dir.path()));
         ws.rebuild().unwrap();
         std::fs::remove_file(dir.path().join("content/2023-10-02-b.md")).unwrap();
+        std::fs::remove_file(dir.path().join("content/2023-10-05-d.md")).unwrap();
         let r = ws.rebuild().unwrap();
         assert!(r.removed.contains(&"articles/b/index.html".to_string()));
-        assert!(r.removed.contains(&"countries/ru/index.html".to_string()));
+        // PK and RU now share one article: no pair page, no pair feed.
+        assert!(
+            r.removed
+                .contains(&"relations/pk-ru/index.html".to_string())
+        );
+        assert!(r.removed.contains(&"relations/pk-ru/atom.xml".to_string()));
+        assert!(!r.removed.contains(&"countries/ru/index.html".to_string()));
         assert!(ws.get("articles/b/index.html").is_none());
 
         let bad = dir.path().join("content/2023-10-01-a.md");
@@ -437,7 +446,7 @@ mod tests {
 
         std::fs::write(dir.path().join("config.toml"), "title = \"Renamed\"\n").unwrap();
         let c = ws.rebuild().unwrap();
-        assert_eq!(c.reread, 3, "a config change rebuilds everything");
+        assert_eq!(c.reread, 4, "a config change rebuilds everything");
         assert!(String::from_utf8_lossy(&ws.get("index.html").unwrap()).contains("Renamed"));
     }
 
@@ -467,6 +476,20 @@ mod tests {
         let r = ws.rebuild_paths(Some(&[abs(&b)])).unwrap();
         assert_eq!(r.reread, 1);
         check(&ws, "text edit");
+        // A text-only edit of an article on a pair page, in an edition and feeds.
+        let a = dir.path().join("content/2023-10-01-a.md");
+        touch(
+            &a,
+            "+++\ntitle = \"Alpha, retitled\"\ncountries = [\"PK\", \"RU\"]\ntopics = [\"diplomacy\"]\n+++\nAlpha's new text.\n",
+        );
+        let r = ws.rebuild_paths(Some(&[abs(&a)])).unwrap();
+        assert!(
+            r.changed
+                .contains(&"relations/pk-ru/index.html".to_string())
+        );
+        assert!(r.changed.contains(&"relations/pk-ru/atom.xml".to_string()));
+        assert!(r.changed.contains(&"search/index.json".to_string()));
+        check(&ws, "text edit on a pair page");
         // A tag change moves the article between country pages.
         touch(
             &b,

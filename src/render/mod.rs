@@ -17,23 +17,17 @@ use crate::diag::Diagnostics;
 use crate::index::Site;
 use crate::model::{Article, CountryCode, Output};
 
+mod digest;
+mod feeds;
 mod templates;
 mod views;
 
+use digest::Derived;
 pub use templates::{BUILTIN_TEMPLATES, TEMPLATES_DIR, Templates, load_templates, template_error};
 use views::*;
 
-/// Hashes the shown counts of a list once, for the fingerprints of its pages.
-fn aggregate(top: Value, partners: Value) -> Aggregate {
-    let mut h = std::hash::DefaultHasher::new();
-    top.to_string().hash(&mut h);
-    partners.to_string().hash(&mut h);
-    Aggregate {
-        top,
-        partners,
-        hash: h.finish(),
-    }
-}
+/// Two countries, codes ascending.
+type Pair = (CountryCode, CountryCode);
 
 /// One output to render.
 enum Job<'s> {
@@ -46,6 +40,29 @@ enum Job<'s> {
     Archive,
     Month((i16, i8)),
     NotFound,
+    Editions,
+    Edition(jiff::civil::Date),
+    Relations,
+    Pair(Pair, usize),
+    /// A region, by position in the derived list.
+    Region(usize),
+    Search,
+    Feed(Feed<'s>),
+    SearchIndex,
+    SearchShard(usize),
+    /// 0: `sitemap.xml`; k ≥ 1: `sitemap-k.xml` of a split sitemap.
+    Sitemap(usize),
+    Robots,
+}
+
+/// An Atom feed.
+#[derive(Clone, Copy)]
+enum Feed<'s> {
+    Site,
+    Country(CountryCode),
+    Topic(&'s str),
+    Pair(Pair),
+    Editions,
 }
 
 pub struct Renderer<'s> {
@@ -61,9 +78,10 @@ pub struct Renderer<'s> {
     /// Changes with the configuration and the templates: a new salt makes
     /// every fingerprint new.
     salt: u64,
-    /// Per country and topic: counts shown on all of its pages, and their hash.
-    country_aggr: Arc<BTreeMap<CountryCode, Aggregate>>,
-    topic_aggr: Arc<BTreeMap<String, Aggregate>>,
+    /// What the pages show that follows from the site's structure.
+    derived: Arc<Derived>,
+    /// Each article's Atom entry, made when a feed first needs it.
+    entries: Vec<std::sync::OnceLock<(String, String)>>,
 }
 
 /// What one pass can hand to the next under the same configuration: the
@@ -72,24 +90,11 @@ pub struct Renderer<'s> {
 #[derive(Default, Clone)]
 pub struct RenderCache {
     cards: HashMap<u64, Value>,
-    aggregates: Option<Aggregates>,
+    derived: Option<(u64, Arc<Derived>)>,
     /// The last pass: salt, site structure and article fingerprints by
     /// position. With equal salt and structure, only pages showing an
     /// article whose fingerprint changed can differ.
     last: Option<(u64, u64, Arc<Vec<u64>>)>,
-}
-
-type Aggregates = (
-    u64,
-    Arc<BTreeMap<CountryCode, Aggregate>>,
-    Arc<BTreeMap<String, Aggregate>>,
-);
-
-/// Facts about a whole list shown on each of its pages.
-struct Aggregate {
-    top: Value,
-    partners: Value,
-    hash: u64,
 }
 
 /// What one render pass produced.
@@ -149,8 +154,13 @@ impl<'s> Renderer<'s> {
                 "countries": link("countries/"),
                 "topics": link("topics/"),
                 "archive": link("archive/"),
+                "editions": link("editions/"),
+                "relations": link("relations/"),
+                "search": link("search/"),
+                "feed": "atom.xml",
             }),
         );
+        tera.global_context().insert("sections", &c.sections);
         let tera: &'s Tera = tera;
         let mut r = Renderer {
             site,
@@ -160,8 +170,10 @@ impl<'s> Renderer<'s> {
             fps: Arc::new(site.articles.iter().map(|a| a.fingerprint).collect()),
             last_fps: None,
             salt,
-            country_aggr: Arc::default(),
-            topic_aggr: Arc::default(),
+            derived: Arc::default(),
+            entries: (0..site.articles.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
         };
         r.last_fps = match &cache.last {
             Some((salt, structure, fps)) if *salt == r.salt && *structure == site.structure => {
@@ -189,33 +201,14 @@ impl<'s> Renderer<'s> {
             }
         }
         r.cards = cards.into_iter().map(|(v, _)| v).collect();
-        if let Some((structure, countries, topics)) = &cache.aggregates
+        if let Some((structure, derived)) = &cache.derived
             && *structure == site.structure
         {
-            r.country_aggr = countries.clone();
-            r.topic_aggr = topics.clone();
+            r.derived = derived.clone();
             return r;
         }
-        r.country_aggr = Arc::new(
-            site.by_country
-                .iter()
-                .map(|(c, list)| {
-                    let top = r.topic_counts(list, 6);
-                    let partners = r.partner_counts(list, *c, 8);
-                    (*c, aggregate(top, partners))
-                })
-                .collect(),
-        );
-        r.topic_aggr = Arc::new(
-            site.by_topic
-                .iter()
-                .map(|(t, list)| {
-                    let top = r.country_counts(list, 10);
-                    (t.clone(), aggregate(top, Value::from(Vec::<Value>::new())))
-                })
-                .collect(),
-        );
-        cache.aggregates = Some((site.structure, r.country_aggr.clone(), r.topic_aggr.clone()));
+        r.derived = Arc::new(r.derive());
+        cache.derived = Some((site.structure, r.derived.clone()));
         r
     }
 
@@ -286,10 +279,13 @@ impl<'s> Renderer<'s> {
 
     /// With the structure unchanged, the pages that can show an article
     /// whose fingerprint differs from `last`: its own page and its
-    /// neighbours', pages that list it as related, and the front, country,
-    /// topic and month pages it appears on. `None` when the lengths differ.
+    /// neighbours', pages that list it as related, the front, country,
+    /// topic, month, edition, pair and region pages it appears on, the
+    /// feeds it is in and the search index. `None` when the lengths differ.
     fn affected_jobs(&self, last: &[u64]) -> Option<Vec<Job<'s>>> {
+        use std::collections::BTreeSet;
         let s = self.site;
+        let sec = &s.config.sections;
         if last.len() != self.fps.len() {
             return None;
         }
@@ -297,28 +293,65 @@ impl<'s> Renderer<'s> {
             .filter(|&i| last[i] != self.fps[i])
             .collect();
         let per = s.config.per_page;
+        let feed_n = s.config.feed_entries;
         let page_of = |pos: usize| pos / per + 1;
-        let mut articles: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
-        let mut fronts = std::collections::BTreeSet::new();
-        let mut countries = std::collections::BTreeSet::new();
-        let mut topics = std::collections::BTreeSet::new();
-        let mut months = std::collections::BTreeSet::new();
+        let mut articles: BTreeSet<usize> = BTreeSet::new();
+        let mut fronts = BTreeSet::new();
+        let mut countries = BTreeSet::new();
+        let mut topics = BTreeSet::new();
+        let mut months = BTreeSet::new();
+        let mut editions = BTreeSet::new();
+        let mut pairs = BTreeSet::new();
+        let mut regions = BTreeSet::new();
+        let mut jobs: Vec<Job<'s>> = Vec::new();
+        let mut shards = BTreeSet::new();
+        let mut site_feed = false;
+        let mut editions_feed = false;
+        let latest_editions = self.feed_editions();
         for &i in &changed {
             articles.extend([i.saturating_sub(1), i, (i + 1).min(last.len() - 1)]);
             fronts.insert(page_of(i));
+            shards.insert(i / feeds::SEARCH_SHARD);
             let a = &s.articles[i];
+            site_feed |= i < feed_n;
             for c in &a.countries {
                 let list = &s.by_country[c];
                 let pos = list.binary_search(&i).ok()?;
                 countries.insert((*c, page_of(pos)));
+                if sec.tag_feeds && pos < feed_n {
+                    jobs.push(Job::Feed(Feed::Country(*c)));
+                }
+            }
+            for (k, x) in a.countries.iter().enumerate() {
+                for y in &a.countries[k + 1..] {
+                    let key = if x < y { (*x, *y) } else { (*y, *x) };
+                    if let Some(list) = s.by_pair.get(&key).filter(|_| sec.relations) {
+                        let pos = list.binary_search(&i).ok()?;
+                        pairs.insert((key, page_of(pos)));
+                        if sec.tag_feeds && pos < feed_n {
+                            jobs.push(Job::Feed(Feed::Pair(key)));
+                        }
+                    }
+                }
             }
             for t in &a.topics {
                 let list = &s.by_topic[t];
                 let pos = list.binary_search(&i).ok()?;
                 topics.insert((t.as_str(), page_of(pos)));
+                if sec.tag_feeds && pos < feed_n {
+                    jobs.push(Job::Feed(Feed::Topic(t.as_str())));
+                }
             }
             if let Some(d) = a.date {
                 months.insert((d.year(), d.month()));
+                let e = crate::index::edition_start(d, &s.config);
+                editions.insert(e);
+                editions_feed |= latest_editions.contains(&e);
+            }
+            for (k, r) in self.derived.regions.iter().enumerate() {
+                if sec.regions && r.latest.contains(&i) {
+                    regions.insert(k);
+                }
             }
         }
         if !changed.is_empty() {
@@ -327,19 +360,39 @@ impl<'s> Renderer<'s> {
                     articles.insert(j);
                 }
             }
+            if sec.search {
+                jobs.push(Job::SearchIndex);
+                jobs.extend(shards.into_iter().map(Job::SearchShard));
+            }
+            if site_feed {
+                jobs.push(Job::Feed(Feed::Site));
+            }
+            if editions_feed && sec.editions {
+                jobs.push(Job::Feed(Feed::Editions));
+            }
         }
-        let mut jobs: Vec<Job<'s>> = Vec::new();
         jobs.extend(fronts.into_iter().map(Job::Front));
         jobs.extend(articles.into_iter().map(Job::Article));
         jobs.extend(countries.into_iter().map(|(c, p)| Job::Country(c, p)));
         jobs.extend(topics.into_iter().map(|(t, p)| Job::Topic(t, p)));
-        jobs.extend(months.into_iter().map(Job::Month));
+        if sec.archive {
+            jobs.extend(months.into_iter().map(Job::Month));
+        }
+        if sec.editions {
+            jobs.extend(editions.into_iter().map(Job::Edition));
+        }
+        jobs.extend(pairs.into_iter().map(|(p, n)| Job::Pair(p, n)));
+        jobs.extend(regions.into_iter().map(Job::Region));
+        // Feeds were pushed once per article; keep each once.
+        let mut seen = std::collections::HashSet::new();
+        jobs.retain(|j| seen.insert(self.job_path(j)));
         Some(jobs)
     }
 
-    /// Every page the site has.
+    /// Every output the site has.
     fn jobs(&self) -> Vec<Job<'s>> {
         let s = self.site;
+        let sec = &s.config.sections;
         let per = s.config.per_page;
         let pages = |n: usize| n.div_ceil(per).max(1);
         let mut jobs = Vec::new();
@@ -353,10 +406,65 @@ impl<'s> Renderer<'s> {
         for (t, list) in s.by_topic.iter() {
             jobs.extend((1..=pages(list.len())).map(|p| Job::Topic(t.as_str(), p)));
         }
-        jobs.push(Job::Archive);
-        jobs.extend(s.by_month.keys().map(|k| Job::Month(*k)));
+        if sec.archive {
+            jobs.push(Job::Archive);
+            jobs.extend(s.by_month.keys().map(|k| Job::Month(*k)));
+        }
+        if sec.editions {
+            jobs.push(Job::Editions);
+            jobs.extend(s.by_edition.keys().map(|d| Job::Edition(*d)));
+            jobs.push(Job::Feed(Feed::Editions));
+        }
+        if sec.relations {
+            jobs.push(Job::Relations);
+            for (p, list) in s.by_pair.iter() {
+                jobs.extend((1..=pages(list.len())).map(|n| Job::Pair(*p, n)));
+            }
+        }
+        if sec.regions {
+            jobs.extend((0..self.derived.regions.len()).map(Job::Region));
+        }
+        if sec.search {
+            jobs.push(Job::Search);
+            jobs.push(Job::SearchIndex);
+            jobs.extend((0..s.articles.len().div_ceil(feeds::SEARCH_SHARD)).map(Job::SearchShard));
+        }
+        jobs.push(Job::Feed(Feed::Site));
+        if sec.tag_feeds {
+            jobs.extend(s.by_country.keys().map(|c| Job::Feed(Feed::Country(*c))));
+            jobs.extend(
+                s.by_topic
+                    .keys()
+                    .map(|t| Job::Feed(Feed::Topic(t.as_str()))),
+            );
+            if sec.relations {
+                jobs.extend(s.by_pair.keys().map(|p| Job::Feed(Feed::Pair(*p))));
+            }
+        }
         jobs.push(Job::NotFound);
+        jobs.push(Job::Robots);
+        let urls = self.sitemap_urls(&jobs).len();
+        jobs.push(Job::Sitemap(0));
+        if urls > feeds::SITEMAP_URLS {
+            jobs.extend((1..=urls.div_ceil(feeds::SITEMAP_URLS)).map(Job::Sitemap));
+        }
         jobs
+    }
+
+    /// The page directories the sitemap lists, with the date of articles.
+    fn sitemap_urls(&self, jobs: &[Job<'_>]) -> Vec<(String, Option<jiff::civil::Date>)> {
+        jobs.iter()
+            .filter_map(|j| {
+                let date = match j {
+                    Job::Article(i) => self.site.articles[*i].date,
+                    Job::NotFound | Job::Search => return None,
+                    _ => None,
+                };
+                let p = self.job_path(j);
+                let dir = p.strip_suffix("index.html")?;
+                Some((dir.to_string(), date))
+            })
+            .collect()
     }
 
     /// The output path of a page.
@@ -370,7 +478,22 @@ impl<'s> Renderer<'s> {
             Job::Topic(t, p) => Self::paged_dir(&format!("topics/{t}/"), p),
             Job::Archive => "archive/".into(),
             Job::Month((y, m)) => format!("archive/{y}/{m:02}/"),
+            Job::Editions => "editions/".into(),
+            Job::Edition(d) => format!(
+                "editions/{}/",
+                crate::index::edition_slug(d, &self.site.config)
+            ),
+            Job::Relations => "relations/".into(),
+            Job::Pair(p, n) => Self::paged_dir(&Self::pair_dir(p), n),
+            Job::Region(k) => format!("regions/{}/", self.derived.regions[k].slug),
+            Job::Search => "search/".into(),
             Job::NotFound => return "404.html".into(),
+            Job::Feed(ref f) => return Self::feed_path(f),
+            Job::SearchIndex => return "search/index.json".into(),
+            Job::SearchShard(k) => return format!("search/summaries-{k}.json"),
+            Job::Sitemap(0) => return "sitemap.xml".into(),
+            Job::Sitemap(k) => return format!("sitemap-{k}.xml"),
+            Job::Robots => return "robots.txt".into(),
         };
         format!("{dir}index.html")
     }
@@ -380,13 +503,18 @@ impl<'s> Renderer<'s> {
     /// so this costs a few hashes per card, not a render.
     fn fingerprint(&self, job: &Job<'_>) -> u64 {
         let s = self.site;
+        let d = &self.derived;
         let mut h = std::hash::DefaultHasher::new();
         self.salt.hash(&mut h);
         let fp = |i: usize| self.fps[i];
         let per = s.config.per_page;
+        let hash_aggr = |a: Option<&digest::Aggregate>, h: &mut std::hash::DefaultHasher| {
+            a.map(|a| a.hash).hash(h)
+        };
         match *job {
             Job::Front(p) => {
                 (0, p, s.articles.len(), s.by_country.len(), s.by_topic.len()).hash(&mut h);
+                hash_aggr(d.front.as_ref(), &mut h);
                 self.page_range(s.articles.len(), p)
                     .for_each(|i| fp(i).hash(&mut h));
             }
@@ -402,20 +530,19 @@ impl<'s> Renderer<'s> {
             }
             Job::Countries => {
                 2.hash(&mut h);
-                s.by_country
-                    .iter()
-                    .for_each(|(c, l)| (c, l.len()).hash(&mut h));
+                hash_aggr(d.countries_index.as_ref(), &mut h);
             }
             Job::Country(c, p) => {
                 let list = &s.by_country[&c];
                 (3, c, p, list.len().div_ceil(per), list.len()).hash(&mut h);
-                self.country_aggr[&c].hash.hash(&mut h);
+                hash_aggr(d.countries.get(&c), &mut h);
                 self.page_slice(list, p)
                     .iter()
                     .for_each(|&i| fp(i).hash(&mut h));
             }
             Job::Topics => {
                 4.hash(&mut h);
+                hash_aggr(d.topics_index.as_ref(), &mut h);
                 s.by_topic
                     .iter()
                     .for_each(|(t, l)| (t, l.len()).hash(&mut h));
@@ -423,7 +550,7 @@ impl<'s> Renderer<'s> {
             Job::Topic(t, p) => {
                 let list = &s.by_topic[t];
                 (5, t, p, list.len().div_ceil(per), list.len()).hash(&mut h);
-                self.topic_aggr[t].hash.hash(&mut h);
+                hash_aggr(d.topics.get(t), &mut h);
                 self.page_slice(list, p)
                     .iter()
                     .for_each(|&i| fp(i).hash(&mut h));
@@ -442,6 +569,64 @@ impl<'s> Renderer<'s> {
                 s.by_month[&k].iter().for_each(|&i| fp(i).hash(&mut h));
             }
             Job::NotFound => 8.hash(&mut h),
+            Job::Editions => {
+                9.hash(&mut h);
+                hash_aggr(d.editions_index.as_ref(), &mut h);
+            }
+            Job::Edition(e) => {
+                (10, e).hash(&mut h);
+                let pos = d.edition_keys.binary_search(&e).unwrap_or(0);
+                (
+                    pos.checked_sub(1).map(|p| d.edition_keys[p]),
+                    d.edition_keys.get(pos + 1),
+                )
+                    .hash(&mut h);
+                d.editions.get(&e).map(|x| x.aggr.hash).hash(&mut h);
+                s.by_edition[&e].iter().for_each(|&i| fp(i).hash(&mut h));
+            }
+            Job::Relations => {
+                11.hash(&mut h);
+                hash_aggr(d.relations_index.as_ref(), &mut h);
+            }
+            Job::Pair(p, n) => {
+                let list = &s.by_pair[&p];
+                (12, p, n, list.len()).hash(&mut h);
+                hash_aggr(d.pairs.get(&p), &mut h);
+                self.page_slice(list, n)
+                    .iter()
+                    .for_each(|&i| fp(i).hash(&mut h));
+            }
+            Job::Region(k) => {
+                let r = &d.regions[k];
+                (13, r.aggr.hash).hash(&mut h);
+                r.latest.iter().for_each(|&i| fp(i).hash(&mut h));
+            }
+            Job::Search => 14.hash(&mut h),
+            Job::Feed(ref f) => {
+                (15, Self::feed_path(f)).hash(&mut h);
+                if let Feed::Editions = f {
+                    for e in self.feed_editions() {
+                        e.hash(&mut h);
+                        s.by_edition[&e].iter().for_each(|&i| fp(i).hash(&mut h));
+                    }
+                } else {
+                    self.feed_articles(f)
+                        .into_iter()
+                        .for_each(|i| fp(i).hash(&mut h));
+                }
+            }
+            Job::SearchIndex => {
+                (16, s.structure).hash(&mut h);
+                self.fps.hash(&mut h);
+            }
+            Job::SearchShard(k) => {
+                (17, k).hash(&mut h);
+                let lo = (k * feeds::SEARCH_SHARD).min(s.articles.len());
+                let hi = (lo + feeds::SEARCH_SHARD).min(s.articles.len());
+                self.fps[lo..hi].hash(&mut h);
+            }
+            Job::Sitemap(k) => (18, k, s.structure).hash(&mut h),
+            Job::Robots => 19.hash(&mut h),
         }
         h.finish()
     }
@@ -547,11 +732,21 @@ impl<'s> Renderer<'s> {
             total,
             prev: (page > 1).then(|| link(page - 1)),
             next: (page < total).then(|| link(page + 1)),
-            pages: (1..=total)
-                .map(|p| PageLink {
-                    number: p,
-                    path: link(p),
-                    current: p == page,
+            pages: page_window(page, total)
+                .into_iter()
+                .map(|p| match p {
+                    Some(p) => PageLink {
+                        number: p,
+                        path: link(p),
+                        current: p == page,
+                        gap: false,
+                    },
+                    None => PageLink {
+                        number: 0,
+                        path: String::new(),
+                        current: false,
+                        gap: true,
+                    },
                 })
                 .collect(),
         }
@@ -572,7 +767,22 @@ impl<'s> Renderer<'s> {
 
     fn render_job(&self, job: &Job<'_>) -> Result<Output, Diagnostics> {
         let s = self.site;
+        let d = &self.derived;
+        let text = match job {
+            Job::Feed(f) => Some(self.atom(f)),
+            Job::SearchIndex => Some(self.search_index()),
+            Job::SearchShard(k) => Some(self.search_shard(*k)),
+            Job::Sitemap(k) => Some(self.sitemap(*k, &self.sitemap_urls(&self.jobs()))),
+            Job::Robots => Some(self.robots()),
+            _ => None,
+        };
+        if let Some(text) = text {
+            return Ok(Output::new(self.job_path(job), text));
+        }
         let mut ctx = Context::new();
+        // Feeds offered on the page, besides the site's own.
+        let mut feed: Option<Feed> = None;
+        let mut og_type = "website";
         let (dir, template, title, description): (String, &str, String, String) = match *job {
             Job::Front(page) => {
                 let on_page: Vec<usize> = self.page_range(s.articles.len(), page).collect();
@@ -581,6 +791,11 @@ impl<'s> Renderer<'s> {
                 ctx.insert("article_count", &s.articles.len());
                 ctx.insert("country_count", &s.by_country.len());
                 ctx.insert("topic_count", &s.by_topic.len());
+                if page == 1
+                    && let Some(a) = &d.front
+                {
+                    a.insert_into(&mut ctx);
+                }
                 let title = if page > 1 {
                     format!("{} — page {page}", s.config.title)
                 } else {
@@ -595,6 +810,7 @@ impl<'s> Renderer<'s> {
             }
             Job::Article(i) => {
                 let a = &s.articles[i];
+                og_type = "article";
                 ctx.insert("article", &self.article_view(a));
                 if i > 0 {
                     ctx.insert_value("newer", self.cards[i - 1].clone());
@@ -603,6 +819,19 @@ impl<'s> Renderer<'s> {
                     ctx.insert_value("older", self.cards[i + 1].clone());
                 }
                 ctx.insert_value("related", self.cards_of(&s.related[i]));
+                if let Some(e) = a.date.filter(|_| s.config.sections.editions) {
+                    let start = crate::index::edition_start(e, &s.config);
+                    ctx.insert_value(
+                        "edition",
+                        obj([
+                            (
+                                "name",
+                                Value::from(crate::index::edition_name(start, &s.config)),
+                            ),
+                            ("path", Value::from(self.edition_path(start))),
+                        ]),
+                    );
+                }
                 (
                     Self::article_dir(a),
                     "article.html",
@@ -611,27 +840,14 @@ impl<'s> Renderer<'s> {
                 )
             }
             Job::Countries => {
-                let mut list: Vec<(String, CountryCode, usize)> = s
-                    .by_country
-                    .iter()
-                    .map(|(c, l)| (s.tagger.gazetteer.name(*c), *c, l.len()))
-                    .collect();
-                list.sort();
-                let v: Vec<Value> = list
-                    .into_iter()
-                    .map(|(_, c, n)| {
-                        obj([
-                            ("country", Value::from_serializable(&self.country_ref(c))),
-                            ("count", Value::from(n)),
-                        ])
-                    })
-                    .collect();
-                ctx.insert_value("countries", Value::from(v));
+                if let Some(a) = &d.countries_index {
+                    a.insert_into(&mut ctx);
+                }
                 (
                     "countries/".into(),
                     "countries.html",
                     "Countries".into(),
-                    format!("Coverage by country in {}", s.config.title),
+                    format!("Coverage by country and region in {}", s.config.title),
                 )
             }
             Job::Country(c, page) => {
@@ -643,9 +859,30 @@ impl<'s> Renderer<'s> {
                 ctx.insert_value("days", self.days(self.page_slice(list, page)));
                 let base = format!("countries/{}/", c.lower());
                 ctx.insert("pagination", &self.pagination(&base, page, list.len()));
-                let aggr = &self.country_aggr[&c];
-                ctx.insert_value("top_topics", aggr.top.clone());
-                ctx.insert_value("partners", aggr.partners.clone());
+                if let Some(a) = d.countries.get(&c) {
+                    a.insert_into(&mut ctx);
+                }
+                if let Some(r) = crate::regions::region_of(&c.to_string()) {
+                    ctx.insert_value(
+                        "region",
+                        obj([
+                            ("name", Value::from(r.region)),
+                            ("subregion", Value::from(r.subregion)),
+                            (
+                                "path",
+                                if s.config.sections.regions {
+                                    Value::from(self.link(&format!(
+                                        "regions/{}/",
+                                        crate::regions::slug(r.region)
+                                    )))
+                                } else {
+                                    Value::none()
+                                },
+                            ),
+                        ]),
+                    );
+                }
+                feed = Some(Feed::Country(c));
                 (
                     Self::paged_dir(&base, page),
                     "country.html",
@@ -671,6 +908,9 @@ impl<'s> Renderer<'s> {
                     })
                     .collect();
                 ctx.insert_value("topics", Value::from(v));
+                if let Some(a) = &d.topics_index {
+                    a.insert_into(&mut ctx);
+                }
                 (
                     "topics/".into(),
                     "topics.html",
@@ -694,7 +934,10 @@ impl<'s> Renderer<'s> {
                 ctx.insert_value("days", self.days(self.page_slice(list, page)));
                 let base = format!("topics/{slug}/");
                 ctx.insert("pagination", &self.pagination(&base, page, list.len()));
-                ctx.insert_value("top_countries", self.topic_aggr[slug].top.clone());
+                if let Some(a) = d.topics.get(slug) {
+                    a.insert_into(&mut ctx);
+                }
+                feed = Some(Feed::Topic(slug));
                 (Self::paged_dir(&base, page), "topic.html", title, desc)
             }
             Job::Archive => {
@@ -754,12 +997,139 @@ impl<'s> Renderer<'s> {
                     format!("Defense news of {label}"),
                 )
             }
+            Job::Editions => {
+                if let Some(a) = &d.editions_index {
+                    a.insert_into(&mut ctx);
+                }
+                feed = Some(Feed::Editions);
+                (
+                    "editions/".into(),
+                    "editions.html",
+                    "Editions".into(),
+                    format!("Every weekly edition of {}", s.config.title),
+                )
+            }
+            Job::Edition(e) => {
+                let ed = &d.editions[&e];
+                ed.aggr.insert_into(&mut ctx);
+                let groups: Vec<Value> = ed
+                    .groups
+                    .iter()
+                    .map(|(region, cs)| {
+                        obj([
+                            ("name", Value::from(*region)),
+                            (
+                                "countries",
+                                Value::from(
+                                    cs.iter()
+                                        .map(|(c, list)| {
+                                            obj([
+                                                (
+                                                    "country",
+                                                    Value::from_serializable(&self.country_ref(*c)),
+                                                ),
+                                                ("articles", self.cards_of(list)),
+                                            ])
+                                        })
+                                        .collect::<Vec<_>>(),
+                                ),
+                            ),
+                        ])
+                    })
+                    .collect();
+                ctx.insert_value("groups", Value::from(groups));
+                ctx.insert_value("other", self.cards_of(&ed.other));
+                let pos = d.edition_keys.binary_search(&e).unwrap_or(0);
+                let link = |k: jiff::civil::Date| {
+                    obj([
+                        (
+                            "name",
+                            Value::from(crate::index::edition_name(k, &s.config)),
+                        ),
+                        ("path", Value::from(self.edition_path(k))),
+                    ])
+                };
+                if pos > 0 {
+                    ctx.insert_value("prev_edition", link(d.edition_keys[pos - 1]));
+                }
+                if let Some(k) = d.edition_keys.get(pos + 1) {
+                    ctx.insert_value("next_edition", link(*k));
+                }
+                feed = Some(Feed::Editions);
+                let name = crate::index::edition_name(e, &s.config);
+                let range = digest::date_range(e, crate::index::edition_end(e, &s.config));
+                (
+                    format!("editions/{}/", crate::index::edition_slug(e, &s.config)),
+                    "edition.html",
+                    name,
+                    format!(
+                        "Defense news of {range}: {} articles",
+                        s.by_edition[&e].len()
+                    ),
+                )
+            }
+            Job::Relations => {
+                if let Some(a) = &d.relations_index {
+                    a.insert_into(&mut ctx);
+                }
+                ctx.insert("min_pair_articles", &s.config.min_pair_articles);
+                (
+                    "relations/".into(),
+                    "relations.html",
+                    "Relations".into(),
+                    format!(
+                        "Pairs of countries in the news together in {}",
+                        s.config.title
+                    ),
+                )
+            }
+            Job::Pair(p, page) => {
+                let list = &s.by_pair[&p];
+                let (a, b) = (self.country_ref(p.0), self.country_ref(p.1));
+                let title = format!("{} – {}", a.name, b.name);
+                ctx.insert("a", &a);
+                ctx.insert("b", &b);
+                ctx.insert("count", &list.len());
+                ctx.insert_value("days", self.days(self.page_slice(list, page)));
+                let base = Self::pair_dir(p);
+                ctx.insert("pagination", &self.pagination(&base, page, list.len()));
+                if let Some(x) = d.pairs.get(&p) {
+                    x.insert_into(&mut ctx);
+                }
+                feed = Some(Feed::Pair(p));
+                let desc = format!("Defense news about both {} and {}", a.name, b.name);
+                (Self::paged_dir(&base, page), "pair.html", title, desc)
+            }
+            Job::Region(k) => {
+                let r = &d.regions[k];
+                r.aggr.insert_into(&mut ctx);
+                ctx.insert_value("latest", self.cards_of(&r.latest));
+                (
+                    format!("regions/{}/", r.slug),
+                    "region.html",
+                    r.name.to_string(),
+                    format!("Defense news from {}, by country", r.name),
+                )
+            }
+            Job::Search => (
+                "search/".into(),
+                "search.html",
+                "Search".into(),
+                format!("Search every article of {}", s.config.title),
+            ),
             Job::NotFound => (
                 String::new(),
                 "404.html",
                 "Page not found".into(),
                 String::new(),
             ),
+            Job::Feed(_)
+            | Job::SearchIndex
+            | Job::SearchShard(_)
+            | Job::Sitemap(_)
+            | Job::Robots => {
+                unreachable!("written above")
+            }
         };
         let out_path = self.job_path(job);
         let depth = out_path.matches('/').count();
@@ -772,6 +1142,18 @@ impl<'s> Renderer<'s> {
             "../".repeat(depth)
         };
         ctx.insert("root", &root);
+        let mut feeds = vec![serde_json::json!({
+            "title": s.config.title,
+            "path": "atom.xml",
+        })];
+        if let Some(f) = feed.filter(|f| matches!(f, Feed::Editions) || s.config.sections.tag_feeds)
+        {
+            feeds.push(serde_json::json!({
+                "title": self.feed_meta(&f).0,
+                "path": Self::feed_path(&f),
+            }));
+        }
+        ctx.insert("feeds", &feeds);
         ctx.insert(
             "page",
             &serde_json::json!({
@@ -779,6 +1161,7 @@ impl<'s> Renderer<'s> {
                 "description": description,
                 "canonical": format!("{}{dir}", s.config.base_url),
                 "path": out_path,
+                "og_type": og_type,
             }),
         );
         let html = self
@@ -821,64 +1204,5 @@ impl<'s> Renderer<'s> {
                 })
                 .collect(),
         }
-    }
-
-    fn topic_counts(&self, list: &[usize], n: usize) -> Value {
-        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-        for &i in list {
-            for t in &self.site.articles[i].topics {
-                *counts.entry(t).or_default() += 1;
-            }
-        }
-        let mut v: Vec<_> = counts.into_iter().collect();
-        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-        Value::from(
-            v.into_iter()
-                .take(n)
-                .map(|(t, c)| {
-                    obj([
-                        ("topic", Value::from_serializable(&self.topic_ref(t))),
-                        ("count", Value::from(c)),
-                    ])
-                })
-                .collect::<Vec<_>>(),
-        )
-    }
-
-    fn country_counts_except(
-        &self,
-        list: &[usize],
-        except: Option<CountryCode>,
-        n: usize,
-    ) -> Value {
-        let mut counts: BTreeMap<CountryCode, usize> = BTreeMap::new();
-        for &i in list {
-            for c in &self.site.articles[i].countries {
-                if Some(*c) != except {
-                    *counts.entry(*c).or_default() += 1;
-                }
-            }
-        }
-        let mut v: Vec<_> = counts.into_iter().collect();
-        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        Value::from(
-            v.into_iter()
-                .take(n)
-                .map(|(c, k)| {
-                    obj([
-                        ("country", Value::from_serializable(&self.country_ref(c))),
-                        ("count", Value::from(k)),
-                    ])
-                })
-                .collect::<Vec<_>>(),
-        )
-    }
-
-    fn country_counts(&self, list: &[usize], n: usize) -> Value {
-        self.country_counts_except(list, None, n)
-    }
-
-    fn partner_counts(&self, list: &[usize], c: CountryCode, n: usize) -> Value {
-        self.country_counts_except(list, Some(c), n)
     }
 }

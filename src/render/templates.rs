@@ -25,6 +25,26 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("month.html", include_str!("../../templates/month.html")),
     ("404.html", include_str!("../../templates/404.html")),
     (
+        "editions.html",
+        include_str!("../../templates/editions.html"),
+    ),
+    ("edition.html", include_str!("../../templates/edition.html")),
+    (
+        "relations.html",
+        include_str!("../../templates/relations.html"),
+    ),
+    ("pair.html", include_str!("../../templates/pair.html")),
+    ("region.html", include_str!("../../templates/region.html")),
+    ("search.html", include_str!("../../templates/search.html")),
+    (
+        "partials/glance.html",
+        include_str!("../../templates/partials/glance.html"),
+    ),
+    (
+        "partials/brief.html",
+        include_str!("../../templates/partials/brief.html"),
+    ),
+    (
         "partials/card.html",
         include_str!("../../templates/partials/card.html"),
     ),

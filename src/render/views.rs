@@ -76,6 +76,36 @@ pub(super) struct PageLink {
     pub(super) number: usize,
     pub(super) path: String,
     pub(super) current: bool,
+    /// Stands for skipped pages ("…").
+    pub(super) gap: bool,
+}
+
+/// The page numbers a pager shows: the first, the last, and two either side
+/// of the current one; `None` marks a gap. A site of 500 pages thus links
+/// about nine, not 500, from each.
+pub(super) fn page_window(current: usize, total: usize) -> Vec<Option<usize>> {
+    let mut out = Vec::new();
+    let mut last = 0;
+    for p in 1..=total {
+        let near = p + 2 >= current && p <= current + 2;
+        if p == 1 || p == total || near {
+            if p > last + 1 {
+                out.push(None);
+            }
+            out.push(Some(p));
+            last = p;
+        } else if p < current {
+            continue;
+        } else {
+            // Jump straight to the last page.
+            if total > last + 1 {
+                out.push(None);
+            }
+            out.push(Some(total));
+            break;
+        }
+    }
+    out
 }
 
 #[derive(Serialize)]
@@ -160,6 +190,24 @@ mod tests {
         let d = jiff::civil::date(2023, 10, 17);
         assert_eq!(human_date(d), "17 Oct 2023");
         assert_eq!(long_date(d), "Tuesday, 17 October 2023");
+    }
+
+    #[test]
+    fn pagers_show_a_window() {
+        let w = |c, t| {
+            page_window(c, t)
+                .into_iter()
+                .map(|p| p.map_or("…".to_string(), |n| n.to_string()))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(w(1, 1), "1");
+        assert_eq!(w(2, 5), "1 2 3 4 5");
+        assert_eq!(w(1, 500), "1 2 3 … 500");
+        assert_eq!(w(250, 500), "1 … 248 249 250 251 252 … 500");
+        assert_eq!(w(500, 500), "1 … 498 499 500");
+        assert_eq!(w(4, 8), "1 2 3 4 5 6 … 8");
+        assert_eq!(w(5, 8), "1 … 3 4 5 6 7 8");
     }
 
     #[test]

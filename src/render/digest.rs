@@ -1,0 +1,812 @@
+//! What the digest pages show beyond article lists: counts, editions'
+//! "at a glance", regions, timelines and charts. All of it follows from the
+//! site's structure (order, dates and tags of the articles, never their
+//! text), so it is computed once per structure and reused by every pass
+//! until an article moves, changes tags or comes or goes.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+use tera::Value;
+
+use super::views::obj;
+use super::{Pair, Renderer};
+use crate::index::{edition_end, edition_name, edition_slug, edition_start};
+use crate::model::CountryCode;
+use crate::regions;
+use crate::svg;
+
+/// The M49 regions in display order.
+pub(super) const REGIONS: [&str; 5] = ["Africa", "Americas", "Asia", "Europe", "Oceania"];
+
+/// Template values shown on a page, and their hash for fingerprints.
+pub(super) struct Aggregate {
+    pub(super) values: Vec<(&'static str, Value)>,
+    pub(super) hash: u64,
+}
+
+impl Aggregate {
+    pub(super) fn new(values: Vec<(&'static str, Value)>) -> Self {
+        let mut h = std::hash::DefaultHasher::new();
+        for (k, v) in &values {
+            k.hash(&mut h);
+            v.to_string().hash(&mut h);
+        }
+        Aggregate {
+            values,
+            hash: h.finish(),
+        }
+    }
+
+    pub(super) fn insert_into(&self, ctx: &mut tera::Context) {
+        for (k, v) in &self.values {
+            ctx.insert_value(*k, v.clone());
+        }
+    }
+}
+
+/// Articles of an edition under a region: (country, articles) in order.
+pub(super) type RegionGroup = (&'static str, Vec<(CountryCode, Vec<usize>)>);
+
+/// (name, code, article count) of the countries of one sub-region.
+type SubregionCountries = Vec<(String, CountryCode, usize)>;
+
+/// One edition: its glance and its articles grouped by region and country.
+pub(super) struct Edition {
+    pub(super) aggr: Aggregate,
+    /// (region, [(country, articles)]); articles under their most salient
+    /// country only.
+    pub(super) groups: Vec<RegionGroup>,
+    /// Articles about no country with a known region.
+    pub(super) other: Vec<usize>,
+}
+
+pub(super) struct Region {
+    pub(super) name: &'static str,
+    pub(super) slug: String,
+    pub(super) aggr: Aggregate,
+    /// The newest articles about the region's countries.
+    pub(super) latest: Vec<usize>,
+}
+
+/// Everything derived from the site's structure.
+#[derive(Default)]
+pub(super) struct Derived {
+    pub(super) countries: BTreeMap<CountryCode, Aggregate>,
+    pub(super) topics: BTreeMap<String, Aggregate>,
+    pub(super) pairs: BTreeMap<Pair, Aggregate>,
+    pub(super) editions: BTreeMap<Date, Edition>,
+    pub(super) edition_keys: Vec<Date>,
+    pub(super) regions: Vec<Region>,
+    pub(super) front: Option<Aggregate>,
+    pub(super) countries_index: Option<Aggregate>,
+    pub(super) topics_index: Option<Aggregate>,
+    pub(super) editions_index: Option<Aggregate>,
+    pub(super) relations_index: Option<Aggregate>,
+}
+
+/// How many latest articles a region page shows.
+pub(super) const REGION_LATEST: usize = 10;
+
+impl<'s> Renderer<'s> {
+    pub(super) fn derive(&self) -> Derived {
+        let s = self.site;
+        let sec = &s.config.sections;
+        let weeks = self.all_weeks();
+        let edition_keys: Vec<Date> = s.by_edition.keys().copied().collect();
+        let countries = s
+            .by_country
+            .par_iter()
+            .map(|(c, list)| (*c, self.country_aggregate(*c, list, &weeks)))
+            .collect();
+        let topics = s
+            .by_topic
+            .par_iter()
+            .map(|(t, list)| (t.clone(), self.topic_aggregate(list, &weeks)))
+            .collect();
+        let pairs = if sec.relations {
+            s.by_pair
+                .par_iter()
+                .map(|(p, list)| (*p, self.pair_aggregate(list, &weeks)))
+                .collect()
+        } else {
+            BTreeMap::new()
+        };
+        let editions: BTreeMap<Date, Edition> = if sec.editions {
+            s.by_edition
+                .par_iter()
+                .map(|(d, list)| {
+                    let prev = edition_keys
+                        .binary_search(d)
+                        .ok()
+                        .and_then(|p| p.checked_sub(1))
+                        .map(|p| &s.by_edition[&edition_keys[p]][..]);
+                    (*d, self.edition(*d, list, prev.unwrap_or(&[])))
+                })
+                .collect()
+        } else {
+            BTreeMap::new()
+        };
+        let front = match (sec.editions, edition_keys.last()) {
+            (true, Some(d)) => Some(Aggregate::new(vec![(
+                "glance",
+                editions[d].aggr.values[0].1.clone(),
+            )])),
+            _ => None,
+        };
+        let regions = self.regions();
+        Derived {
+            countries_index: Some(self.countries_index(&regions)),
+            topics_index: Some(self.topics_index()),
+            editions_index: sec.editions.then(|| self.editions_index(&editions, &weeks)),
+            relations_index: sec.relations.then(|| self.relations_index()),
+            countries,
+            topics,
+            pairs,
+            editions,
+            edition_keys,
+            regions,
+            front,
+        }
+    }
+
+    /// Every edition start from the first to the last, gaps included.
+    fn all_weeks(&self) -> Vec<Date> {
+        let s = self.site;
+        let (Some(first), Some(last)) = (s.by_edition.keys().next(), s.by_edition.keys().last())
+        else {
+            return Vec::new();
+        };
+        let step = jiff::SignedDuration::from_hours(24 * i64::from(s.config.edition_days));
+        let mut weeks = vec![*first];
+        let mut d = *first;
+        while d < *last {
+            d = match d.checked_add(step) {
+                Ok(n) => n,
+                Err(_) => break,
+            };
+            weeks.push(d);
+        }
+        weeks
+    }
+
+    /// An SVG column chart of `list` per edition over `weeks`; columns of
+    /// weeks with an edition link to it, relative to a page `root`.
+    fn timeline(&self, list: &[usize], weeks: &[Date], root: &str, title: &str) -> Value {
+        if !self.site.config.sections.charts || weeks.is_empty() {
+            return Value::from("");
+        }
+        let c = &self.site.config;
+        let mut counts = vec![0usize; weeks.len()];
+        for &i in list {
+            if let Some(d) = self.site.articles[i].date
+                && let Ok(k) = weeks.binary_search(&edition_start(d, c))
+            {
+                counts[k] += 1;
+            }
+        }
+        let labels: Vec<String> = weeks.iter().map(|d| edition_name(*d, c)).collect();
+        let hrefs: Vec<Option<String>> = weeks
+            .iter()
+            .map(|d| {
+                (c.sections.editions && self.site.by_edition.contains_key(d))
+                    .then(|| format!("{root}{}", self.edition_path(*d)))
+            })
+            .collect();
+        let points: Vec<svg::TimePoint> = (0..weeks.len())
+            .map(|k| svg::TimePoint {
+                label: &labels[k],
+                href: hrefs[k].as_deref(),
+                count: counts[k],
+            })
+            .collect();
+        Value::from(svg::timeline(&points, title))
+    }
+
+    fn bars(&self, items: &[(String, String, usize)], title: &str) -> Value {
+        if !self.site.config.sections.charts || items.is_empty() {
+            return Value::from("");
+        }
+        let bars: Vec<svg::Bar> = items
+            .iter()
+            .map(|(label, href, count)| svg::Bar {
+                label,
+                href,
+                count: *count,
+            })
+            .collect();
+        Value::from(svg::bar_chart(&bars, title))
+    }
+
+    /// The link to the search page filtered by facets, or `fallback` when
+    /// the site has no search.
+    fn facet_link(
+        &self,
+        country: Option<CountryCode>,
+        topic: Option<&str>,
+        fallback: String,
+    ) -> String {
+        if !self.site.config.sections.search {
+            return fallback;
+        }
+        let mut q = Vec::new();
+        if let Some(c) = country {
+            q.push(format!("country={c}"));
+        }
+        if let Some(t) = topic {
+            q.push(format!("topic={t}"));
+        }
+        format!("{}?{}", self.link("search/"), q.join("&"))
+    }
+
+    fn country_aggregate(&self, c: CountryCode, list: &[usize], weeks: &[Date]) -> Aggregate {
+        let name = self.site.tagger.gazetteer.name(c);
+        let by_topic: Vec<Value> = self
+            .topic_tally(list)
+            .into_iter()
+            .map(|(t, n)| {
+                obj([
+                    ("topic", Value::from_serializable(&self.topic_ref(t))),
+                    ("count", Value::from(n)),
+                    (
+                        "path",
+                        Value::from(self.facet_link(
+                            Some(c),
+                            Some(t),
+                            self.link(&format!("topics/{t}/")),
+                        )),
+                    ),
+                ])
+            })
+            .collect();
+        let partners: Vec<Value> = self
+            .country_tally(list, Some(c))
+            .into_iter()
+            .take(12)
+            .map(|(p, n)| {
+                let key = if c < p { (c, p) } else { (p, c) };
+                let pair = (self.site.config.sections.relations
+                    && self.site.by_pair.contains_key(&key))
+                .then(|| self.pair_path(key));
+                obj([
+                    ("country", Value::from_serializable(&self.country_ref(p))),
+                    ("count", Value::from(n)),
+                    ("pair_path", pair.map_or(Value::none(), Value::from)),
+                ])
+            })
+            .collect();
+        let top: Vec<Value> = by_topic.iter().take(6).cloned().collect();
+        Aggregate::new(vec![
+            ("top_topics", Value::from(top)),
+            ("by_topic", Value::from(by_topic)),
+            ("partners", Value::from(partners)),
+            (
+                "timeline",
+                self.timeline(
+                    list,
+                    weeks,
+                    "../../",
+                    &format!("Articles about {name} per week"),
+                ),
+            ),
+        ])
+    }
+
+    fn topic_aggregate(&self, list: &[usize], weeks: &[Date]) -> Aggregate {
+        let by_country: Vec<Value> = self
+            .country_tally(list, None)
+            .into_iter()
+            .take(24)
+            .map(|(c, n)| {
+                obj([
+                    ("country", Value::from_serializable(&self.country_ref(c))),
+                    ("count", Value::from(n)),
+                    (
+                        "path",
+                        Value::from(self.facet_link(
+                            Some(c),
+                            None,
+                            self.link(&format!("countries/{}/", c.lower())),
+                        )),
+                    ),
+                ])
+            })
+            .collect();
+        let top: Vec<Value> = by_country.iter().take(10).cloned().collect();
+        Aggregate::new(vec![
+            ("top_countries", Value::from(top)),
+            ("by_country", Value::from(by_country)),
+            (
+                "timeline",
+                self.timeline(list, weeks, "../../", "Articles per week"),
+            ),
+        ])
+    }
+
+    fn pair_aggregate(&self, list: &[usize], weeks: &[Date]) -> Aggregate {
+        let topics: Vec<Value> = self
+            .topic_tally(list)
+            .into_iter()
+            .map(|(t, n)| {
+                obj([
+                    ("topic", Value::from_serializable(&self.topic_ref(t))),
+                    ("count", Value::from(n)),
+                ])
+            })
+            .collect();
+        Aggregate::new(vec![
+            ("topics", Value::from(topics)),
+            (
+                "timeline",
+                self.timeline(list, weeks, "../../", "Shared articles per week"),
+            ),
+        ])
+    }
+
+    /// Topics of the articles in `list`, most frequent first.
+    pub(super) fn topic_tally<'a>(&'a self, list: &[usize]) -> Vec<(&'a str, usize)> {
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for &i in list {
+            for t in &self.site.articles[i].topics {
+                *counts.entry(t).or_default() += 1;
+            }
+        }
+        let mut v: Vec<_> = counts.into_iter().collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        v
+    }
+
+    /// Countries of the articles in `list` (but `except`), most frequent first.
+    pub(super) fn country_tally(
+        &self,
+        list: &[usize],
+        except: Option<CountryCode>,
+    ) -> Vec<(CountryCode, usize)> {
+        let mut counts: HashMap<CountryCode, usize> = HashMap::new();
+        for &i in list {
+            for c in &self.site.articles[i].countries {
+                if Some(*c) != except {
+                    *counts.entry(*c).or_default() += 1;
+                }
+            }
+        }
+        let mut v: Vec<_> = counts.into_iter().collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        v
+    }
+
+    /// Count chips: [{country|topic, count, path}].
+    fn country_chips(&self, tally: &[(CountryCode, usize)], n: usize) -> Value {
+        Value::from(
+            tally
+                .iter()
+                .take(n)
+                .map(|(c, k)| {
+                    obj([
+                        ("country", Value::from_serializable(&self.country_ref(*c))),
+                        ("count", Value::from(*k)),
+                    ])
+                })
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    fn topic_chips(&self, tally: &[(&str, usize)], n: usize) -> Value {
+        Value::from(
+            tally
+                .iter()
+                .take(n)
+                .map(|(t, k)| {
+                    obj([
+                        ("topic", Value::from_serializable(&self.topic_ref(t))),
+                        ("count", Value::from(*k)),
+                    ])
+                })
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    fn edition(&self, start: Date, list: &[usize], prev: &[usize]) -> Edition {
+        let s = self.site;
+        let c = &s.config;
+        let countries = self.country_tally(list, None);
+        let topics = self.topic_tally(list);
+        // What rose: tags with more articles than in the edition before.
+        let before_c: HashMap<CountryCode, usize> =
+            self.country_tally(prev, None).into_iter().collect();
+        let before_t: HashMap<&str, usize> = self.topic_tally(prev).into_iter().collect();
+        let mut rising: Vec<(usize, String, Value)> = Vec::new();
+        for (code, n) in &countries {
+            let was = before_c.get(code).copied().unwrap_or(0);
+            if *n > was && *n >= 2 {
+                let r = self.country_ref(*code);
+                rising.push((
+                    n - was,
+                    r.name.clone(),
+                    obj([
+                        ("name", Value::from(format!("{} {}", r.flag, r.name))),
+                        ("path", Value::from(r.path)),
+                        ("count", Value::from(*n)),
+                        ("was", Value::from(was)),
+                    ]),
+                ));
+            }
+        }
+        for (t, n) in &topics {
+            let was = before_t.get(t).copied().unwrap_or(0);
+            if *n > was && *n >= 2 {
+                let r = self.topic_ref(t);
+                rising.push((
+                    n - was,
+                    r.name.clone(),
+                    obj([
+                        ("name", Value::from(r.name)),
+                        ("path", Value::from(r.path)),
+                        ("count", Value::from(*n)),
+                        ("was", Value::from(was)),
+                    ]),
+                ));
+            }
+        }
+        rising.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        let end = edition_end(start, c);
+        let glance = obj([
+            ("name", Value::from(edition_name(start, c))),
+            ("slug", Value::from(edition_slug(start, c))),
+            ("path", Value::from(self.edition_path(start))),
+            ("start", Value::from(start.to_string())),
+            ("end", Value::from(end.to_string())),
+            ("range", Value::from(date_range(start, end))),
+            ("count", Value::from(list.len())),
+            ("country_count", Value::from(countries.len())),
+            ("top_countries", self.country_chips(&countries, 6)),
+            ("top_topics", self.topic_chips(&topics, 5)),
+            (
+                "rising",
+                Value::from(
+                    rising
+                        .into_iter()
+                        .take(5)
+                        .map(|(_, _, v)| v)
+                        .collect::<Vec<_>>(),
+                ),
+            ),
+        ]);
+        // Group by the region of each article's most salient country.
+        let mut by_region: BTreeMap<usize, BTreeMap<CountryCode, Vec<usize>>> = BTreeMap::new();
+        let mut other = Vec::new();
+        for &i in list {
+            let a = &s.articles[i];
+            let placed = a.countries.first().and_then(|code| {
+                let r = regions::region_of(&code.to_string())?;
+                let k = REGIONS.iter().position(|x| *x == r.region)?;
+                Some((k, *code))
+            });
+            match placed {
+                Some((k, code)) => by_region
+                    .entry(k)
+                    .or_default()
+                    .entry(code)
+                    .or_default()
+                    .push(i),
+                None => other.push(i),
+            }
+        }
+        let groups: Vec<RegionGroup> = by_region
+            .into_iter()
+            .map(|(k, m)| {
+                let mut cs: Vec<(CountryCode, Vec<usize>)> = m.into_iter().collect();
+                cs.sort_by(|a, b| {
+                    b.1.len()
+                        .cmp(&a.1.len())
+                        .then_with(|| self.name(a.0).cmp(&self.name(b.0)))
+                });
+                (REGIONS[k], cs)
+            })
+            .collect();
+        let mut aggr = Aggregate::new(vec![("glance", glance)]);
+        let mut h = std::hash::DefaultHasher::new();
+        aggr.hash.hash(&mut h);
+        for (r, cs) in &groups {
+            r.hash(&mut h);
+            cs.hash(&mut h);
+        }
+        other.hash(&mut h);
+        aggr.hash = h.finish();
+        Edition {
+            aggr,
+            groups,
+            other,
+        }
+    }
+
+    fn name(&self, c: CountryCode) -> String {
+        self.site.tagger.gazetteer.name(c)
+    }
+
+    /// Regions with the countries of the site, grouped by sub-region.
+    fn regions(&self) -> Vec<Region> {
+        let s = self.site;
+        let mut grouped: BTreeMap<usize, BTreeMap<&'static str, SubregionCountries>> =
+            BTreeMap::new();
+        for (c, list) in s.by_country.iter() {
+            if let Some(r) = regions::region_of(&c.to_string())
+                && let Some(k) = REGIONS.iter().position(|x| *x == r.region)
+            {
+                grouped
+                    .entry(k)
+                    .or_default()
+                    .entry(r.subregion)
+                    .or_default()
+                    .push((self.name(*c), *c, list.len()));
+            }
+        }
+        grouped
+            .into_iter()
+            .map(|(k, subs)| {
+                let name = REGIONS[k];
+                let mut all: Vec<usize> = Vec::new();
+                let mut tally: Vec<(String, String, usize)> = Vec::new();
+                let subregions: Vec<Value> = subs
+                    .into_iter()
+                    .map(|(sub, mut cs)| {
+                        cs.sort();
+                        let n: usize = cs.iter().map(|x| x.2).sum();
+                        let countries: Vec<Value> = cs
+                            .iter()
+                            .map(|(_, c, n)| {
+                                all.extend(&s.by_country[c]);
+                                let r = self.country_ref(*c);
+                                tally.push((format!("{} {}", r.flag, r.name), r.path.clone(), *n));
+                                obj([
+                                    ("country", Value::from_serializable(&r)),
+                                    ("count", Value::from(*n)),
+                                ])
+                            })
+                            .collect();
+                        obj([
+                            ("name", Value::from(sub)),
+                            ("mentions", Value::from(n)),
+                            ("countries", Value::from(countries)),
+                        ])
+                    })
+                    .collect();
+                all.sort_unstable();
+                all.dedup();
+                tally.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+                tally.truncate(15);
+                let rooted: Vec<(String, String, usize)> = tally
+                    .into_iter()
+                    .map(|(l, p, n)| (l, format!("../../{p}"), n))
+                    .collect();
+                let slug = regions::slug(name);
+                let aggr = Aggregate::new(vec![
+                    (
+                        "region",
+                        obj([
+                            ("name", Value::from(name)),
+                            ("path", Value::from(self.link(&format!("regions/{slug}/")))),
+                        ]),
+                    ),
+                    ("subregions", Value::from(subregions)),
+                    ("count", Value::from(all.len())),
+                    (
+                        "chart",
+                        self.bars(&rooted, &format!("Most-covered countries of {name}")),
+                    ),
+                ]);
+                all.truncate(REGION_LATEST);
+                Region {
+                    name,
+                    slug,
+                    aggr,
+                    latest: all,
+                }
+            })
+            .collect()
+    }
+
+    fn countries_index(&self, regions: &[Region]) -> Aggregate {
+        let s = self.site;
+        let sec = &s.config.sections;
+        let names: BTreeMap<CountryCode, String> =
+            s.by_country.keys().map(|c| (*c, self.name(*c))).collect();
+        let map = if sec.charts {
+            let codes: Vec<String> = s.by_country.keys().map(|c| c.to_string()).collect();
+            let hrefs: Vec<String> = s
+                .by_country
+                .keys()
+                .map(|c| format!("../{}", self.link(&format!("countries/{}/", c.lower()))))
+                .collect();
+            let items: Vec<svg::MapCountry> = s
+                .by_country
+                .iter()
+                .enumerate()
+                .map(|(k, (c, list))| svg::MapCountry {
+                    code: &codes[k],
+                    name: &names[c],
+                    count: list.len(),
+                    href: &hrefs[k],
+                })
+                .collect();
+            svg::world_map(&items, "Articles per country")
+        } else {
+            String::new()
+        };
+        let mut tally: Vec<(String, String, usize)> = s
+            .by_country
+            .iter()
+            .map(|(c, l)| {
+                let r = self.country_ref(*c);
+                (
+                    format!("{} {}", r.flag, r.name),
+                    format!("../{}", r.path),
+                    l.len(),
+                )
+            })
+            .collect();
+        tally.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+        tally.truncate(15);
+        let chart = self.bars(&tally, "Most-covered countries");
+        // Grouped by region; countries without one come last.
+        let mut groups: Vec<Value> = regions
+            .iter()
+            .map(|r| {
+                obj([
+                    ("name", Value::from(r.name)),
+                    (
+                        "path",
+                        if sec.regions {
+                            Value::from(self.link(&format!("regions/{}/", r.slug)))
+                        } else {
+                            Value::none()
+                        },
+                    ),
+                    ("subregions", r.aggr.values[1].1.clone()),
+                ])
+            })
+            .collect();
+        let rest: Vec<Value> = s
+            .by_country
+            .iter()
+            .filter(|(c, _)| {
+                regions::region_of(&c.to_string()).is_none_or(|r| !REGIONS.contains(&r.region))
+            })
+            .map(|(c, l)| {
+                obj([
+                    ("country", Value::from_serializable(&self.country_ref(*c))),
+                    ("count", Value::from(l.len())),
+                ])
+            })
+            .collect();
+        if !rest.is_empty() {
+            groups.push(obj([
+                ("name", Value::from("Other")),
+                ("path", Value::none()),
+                (
+                    "subregions",
+                    Value::from(vec![obj([
+                        ("name", Value::from("")),
+                        ("countries", Value::from(rest)),
+                    ])]),
+                ),
+            ]));
+        }
+        Aggregate::new(vec![
+            ("map", Value::from(map)),
+            ("chart", chart),
+            ("regions", Value::from(groups)),
+            ("country_count", Value::from(s.by_country.len())),
+        ])
+    }
+
+    fn topics_index(&self) -> Aggregate {
+        let s = self.site;
+        let mut items: Vec<(String, String, usize)> = s
+            .by_topic
+            .iter()
+            .map(|(t, l)| {
+                let r = self.topic_ref(t);
+                (r.name, format!("../{}", r.path), l.len())
+            })
+            .collect();
+        items.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+        Aggregate::new(vec![("chart", self.bars(&items, "Articles per topic"))])
+    }
+
+    fn editions_index(&self, editions: &BTreeMap<Date, Edition>, weeks: &[Date]) -> Aggregate {
+        let all: Vec<usize> = (0..self.site.articles.len()).collect();
+        let list: Vec<Value> = editions
+            .values()
+            .rev()
+            .map(|e| e.aggr.values[0].1.clone())
+            .collect();
+        Aggregate::new(vec![
+            ("editions", Value::from(list)),
+            (
+                "timeline",
+                self.timeline(&all, weeks, "../", "Articles per edition"),
+            ),
+        ])
+    }
+
+    fn relations_index(&self) -> Aggregate {
+        let s = self.site;
+        let mut pairs: Vec<(usize, String, Value)> = s
+            .by_pair
+            .iter()
+            .map(|(p, l)| {
+                let (a, b) = (self.country_ref(p.0), self.country_ref(p.1));
+                let label = format!("{} – {}", a.name, b.name);
+                (
+                    l.len(),
+                    label,
+                    obj([
+                        ("a", Value::from_serializable(&a)),
+                        ("b", Value::from_serializable(&b)),
+                        ("path", Value::from(self.pair_path(*p))),
+                        ("count", Value::from(l.len())),
+                    ]),
+                )
+            })
+            .collect();
+        pairs.sort_by(|x, y| y.0.cmp(&x.0).then_with(|| x.1.cmp(&y.1)));
+        Aggregate::new(vec![(
+            "pairs",
+            Value::from(pairs.into_iter().map(|x| x.2).collect::<Vec<_>>()),
+        )])
+    }
+
+    pub(super) fn edition_path(&self, start: Date) -> String {
+        self.link(&format!(
+            "editions/{}/",
+            edition_slug(start, &self.site.config)
+        ))
+    }
+
+    pub(super) fn pair_dir(p: Pair) -> String {
+        format!("relations/{}-{}/", p.0.lower(), p.1.lower())
+    }
+
+    pub(super) fn pair_path(&self, p: Pair) -> String {
+        self.link(&Self::pair_dir(p))
+    }
+}
+
+/// "16–22 October 2023", "28 October – 3 November 2023", "30 Dec 2023 – 5 Jan 2024".
+pub(super) fn date_range(a: Date, b: Date) -> String {
+    if a == b {
+        a.strftime("%-d %B %Y").to_string()
+    } else if a.year() != b.year() {
+        format!("{} – {}", a.strftime("%-d %b %Y"), b.strftime("%-d %b %Y"))
+    } else if a.month() != b.month() {
+        format!("{} – {}", a.strftime("%-d %B"), b.strftime("%-d %B %Y"))
+    } else {
+        format!("{}–{}", a.day(), b.strftime("%-d %B %Y"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_ranges_read_well() {
+        let d = jiff::civil::date;
+        assert_eq!(
+            date_range(d(2023, 10, 16), d(2023, 10, 22)),
+            "16–22 October 2023"
+        );
+        assert_eq!(
+            date_range(d(2023, 10, 28), d(2023, 11, 3)),
+            "28 October – 3 November 2023"
+        );
+        assert_eq!(
+            date_range(d(2023, 12, 30), d(2024, 1, 5)),
+            "30 Dec 2023 – 5 Jan 2024"
+        );
+        assert_eq!(date_range(d(2023, 1, 2), d(2023, 1, 2)), "2 January 2023");
+    }
+}
