@@ -137,7 +137,7 @@ impl Default for RawFeeds {
 /// `[sections]`: which families of pages the site has. The front page,
 /// article pages, country and topic pages, the site feed, the sitemap and
 /// the 404 page are always built.
-#[derive(Clone, Debug, Deserialize, Hash, PartialEq)]
+#[derive(Clone, Debug, Deserialize, serde::Serialize, Hash, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct Sections {
     /// Weekly editions and their index and feed.
