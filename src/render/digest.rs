@@ -87,6 +87,14 @@ pub(super) struct Derived {
     pub(super) relations_index: Option<Aggregate>,
 }
 
+/// The edition weeks a timeline spans.
+pub(super) struct Weeks {
+    dates: Vec<Date>,
+    labels: Vec<String>,
+    /// Edition page links (from the site root), where the week has one.
+    hrefs: Vec<Option<String>>,
+}
+
 /// How many latest articles a region page shows.
 pub(super) const REGION_LATEST: usize = 10;
 
@@ -152,8 +160,26 @@ impl<'s> Renderer<'s> {
         }
     }
 
-    /// Every edition start from the first to the last, gaps included.
-    fn all_weeks(&self) -> Vec<Date> {
+    /// Every edition start from the first to the last, gaps included, with
+    /// their names and edition links, made once for every timeline.
+    fn all_weeks(&self) -> Weeks {
+        let s = self.site;
+        let c = &s.config;
+        let dates = self.week_dates();
+        Weeks {
+            labels: dates.iter().map(|d| edition_name(*d, c)).collect(),
+            hrefs: dates
+                .iter()
+                .map(|d| {
+                    (c.sections.editions && s.by_edition.contains_key(d))
+                        .then(|| self.edition_path(*d))
+                })
+                .collect(),
+            dates,
+        }
+    }
+
+    fn week_dates(&self) -> Vec<Date> {
         let s = self.site;
         let (Some(first), Some(last)) = (s.by_edition.keys().next(), s.by_edition.keys().last())
         else {
@@ -174,30 +200,31 @@ impl<'s> Renderer<'s> {
 
     /// An SVG column chart of `list` per edition over `weeks`; columns of
     /// weeks with an edition link to it, relative to a page `root`.
-    fn timeline(&self, list: &[usize], weeks: &[Date], root: &str, title: &str) -> Value {
-        if !self.site.config.sections.charts || weeks.is_empty() {
+    fn timeline(&self, list: &[usize], weeks: &Weeks, root: &str, title: &str) -> Value {
+        if !self.site.config.sections.charts || weeks.dates.is_empty() {
             return Value::from("");
         }
         let c = &self.site.config;
-        let mut counts = vec![0usize; weeks.len()];
+        let mut counts = vec![0usize; weeks.dates.len()];
         for &i in list {
             if let Some(d) = self.site.articles[i].date
-                && let Ok(k) = weeks.binary_search(&edition_start(d, c))
+                && let Ok(k) = weeks.dates.binary_search(&edition_start(d, c))
             {
                 counts[k] += 1;
             }
         }
-        let labels: Vec<String> = weeks.iter().map(|d| edition_name(*d, c)).collect();
-        let hrefs: Vec<Option<String>> = weeks
-            .iter()
-            .map(|d| {
-                (c.sections.editions && self.site.by_edition.contains_key(d))
-                    .then(|| format!("{root}{}", self.edition_path(*d)))
+        // Links only where a column is drawn.
+        let hrefs: Vec<Option<String>> = (0..counts.len())
+            .map(|k| {
+                weeks.hrefs[k]
+                    .as_ref()
+                    .filter(|_| counts[k] > 0)
+                    .map(|h| format!("{root}{h}"))
             })
             .collect();
-        let points: Vec<svg::TimePoint> = (0..weeks.len())
+        let points: Vec<svg::TimePoint> = (0..counts.len())
             .map(|k| svg::TimePoint {
-                label: &labels[k],
+                label: &weeks.labels[k],
                 href: hrefs[k].as_deref(),
                 count: counts[k],
             })
@@ -241,7 +268,7 @@ impl<'s> Renderer<'s> {
         format!("{}?{}", self.link("search/"), q.join("&"))
     }
 
-    fn country_aggregate(&self, c: CountryCode, list: &[usize], weeks: &[Date]) -> Aggregate {
+    fn country_aggregate(&self, c: CountryCode, list: &[usize], weeks: &Weeks) -> Aggregate {
         let name = self.site.tagger.gazetteer.name(c);
         let by_topic: Vec<Value> = self
             .topic_tally(list)
@@ -294,7 +321,7 @@ impl<'s> Renderer<'s> {
         ])
     }
 
-    fn topic_aggregate(&self, list: &[usize], weeks: &[Date]) -> Aggregate {
+    fn topic_aggregate(&self, list: &[usize], weeks: &Weeks) -> Aggregate {
         let by_country: Vec<Value> = self
             .country_tally(list, None)
             .into_iter()
@@ -325,7 +352,7 @@ impl<'s> Renderer<'s> {
         ])
     }
 
-    fn pair_aggregate(&self, list: &[usize], weeks: &[Date]) -> Aggregate {
+    fn pair_aggregate(&self, list: &[usize], weeks: &Weeks) -> Aggregate {
         let topics: Vec<Value> = self
             .topic_tally(list)
             .into_iter()
@@ -716,7 +743,7 @@ impl<'s> Renderer<'s> {
         Aggregate::new(vec![("chart", self.bars(&items, "Articles per topic"))])
     }
 
-    fn editions_index(&self, editions: &BTreeMap<Date, Edition>, weeks: &[Date]) -> Aggregate {
+    fn editions_index(&self, editions: &BTreeMap<Date, Edition>, weeks: &Weeks) -> Aggregate {
         let all: Vec<usize> = (0..self.site.articles.len()).collect();
         let list: Vec<Value> = editions
             .values()
