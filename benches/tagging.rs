@@ -46,10 +46,10 @@ fn main() {
         };
         tagger.countries_for(&t).len() + tagger.topics_for(&t).len()
     };
-    // Warm up, then the best of ten runs on one core (the machine is shared).
+    // The best of four runs on one core (the machine is shared).
     let mut best = f64::MAX;
     let mut tags = 0;
-    for _ in 0..11 {
+    for _ in 0..4 {
         let start = Instant::now();
         tags = docs.iter().map(tag).sum::<usize>();
         best = best.min(start.elapsed().as_secs_f64());

@@ -63,6 +63,16 @@ pub struct BuildArgs {
     /// Include articles marked `draft = true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Build everything, and neither read nor write the build cache
+    /// (ROOT/.milbrief/).
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Print nothing but errors: no progress bar, no summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Print the time each phase of the build took, on standard error.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 impl BuildArgs {
@@ -73,20 +83,69 @@ impl BuildArgs {
             base_url: self.base_url,
             drafts: self.drafts,
         };
-        let r = crate::build(&opts)?;
-        println!(
-            "Built {} article{} into {}: {} files ({} written, {} unchanged, {} removed) in {} ms",
-            r.articles,
-            if r.articles == 1 { "" } else { "s" },
-            opts.output_dir().display(),
-            r.outputs,
-            r.stats.written,
-            r.stats.unchanged,
-            r.stats.removed,
-            r.elapsed.as_millis()
-        );
+        let progress = if self.quiet {
+            crate::progress::Progress::hidden()
+        } else {
+            crate::progress::Progress::on_terminal()
+        };
+        let r = crate::build_with(&opts, !self.no_cache, &progress);
+        progress.finish();
+        let r = r?;
+        if !self.quiet {
+            for n in &r.notices {
+                eprintln!("note: {n}");
+            }
+            println!(
+                "Built {} article{} into {}: {} files ({} written, {} unchanged, {} removed) in {} ms",
+                r.articles,
+                if r.articles == 1 { "" } else { "s" },
+                opts.output_dir().display(),
+                r.outputs,
+                r.stats.written,
+                r.stats.unchanged,
+                r.stats.removed,
+                r.elapsed.as_millis()
+            );
+        }
+        if self.timings {
+            eprintln!("{}", timings(&r));
+        }
         Ok(())
     }
+}
+
+/// The phases of a build and their times, one per line; a phase that ran
+/// in several parts is summed.
+fn timings(r: &crate::BuildReport) -> String {
+    let mut rows: Vec<(&str, std::time::Duration)> = Vec::new();
+    for (name, d) in &r.phases {
+        match rows.iter_mut().find(|(n, _)| n == name) {
+            Some(row) => row.1 += *d,
+            None => rows.push((name, *d)),
+        }
+    }
+    let how = match r.cache {
+        crate::builder::CacheUse::Off => "no cache".to_string(),
+        crate::builder::CacheUse::Full => "full build".to_string(),
+        crate::builder::CacheUse::Incremental => format!(
+            "incremental: {} article{} read, {} page{} rendered",
+            r.reread,
+            if r.reread == 1 { "" } else { "s" },
+            r.rendered,
+            if r.rendered == 1 { "" } else { "s" },
+        ),
+        crate::builder::CacheUse::Unchanged => "nothing changed".to_string(),
+    };
+    let mut out = format!("timings ({how}):");
+    for (name, d) in rows {
+        out.push_str(&format!("\n  {name:<12} {:>8.1} ms", d.as_secs_f64() * 1e3));
+    }
+    out.push_str(&format!(
+        "\n  {:<12} {:>8.1} ms",
+        "total",
+        r.elapsed.as_secs_f64() * 1e3
+    ));
+    out
 }
 
 #[derive(Debug, Args)]

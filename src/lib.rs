@@ -9,6 +9,8 @@
 //! [`build_outputs`] runs every stage but the last and touches no disk
 //! except to read; [`build`] adds the writer.
 
+pub mod builder;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod diag;
@@ -17,6 +19,7 @@ pub mod index;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod progress;
 pub mod regions;
 pub mod render;
 pub mod scaffold;
@@ -27,7 +30,7 @@ pub mod workspace;
 pub mod write;
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use config::Config;
 use index::Site;
@@ -69,6 +72,15 @@ pub struct BuildReport {
     pub outputs: usize,
     pub stats: write::WriteStats,
     pub elapsed: Duration,
+    /// Time spent in each phase, in order (a phase may appear twice).
+    pub phases: Vec<(&'static str, Duration)>,
+    /// Whether the build cache was used, and how.
+    pub cache: builder::CacheUse,
+    /// Articles read and parsed, and pages rendered.
+    pub reread: usize,
+    pub rendered: usize,
+    /// Things worth telling that are not errors (an unusable cache).
+    pub notices: Vec<String>,
 }
 
 /// Loads the configuration, applying `--base-url`.
@@ -114,17 +126,19 @@ pub fn build_outputs(opts: &BuildOptions) -> anyhow::Result<(Site, Vec<Output>)>
     Ok((site, outputs))
 }
 
-/// Builds the site into its output directory.
+/// Builds the site into its output directory: a full build that keeps
+/// no cache (see [`build_with`]).
 pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildReport> {
-    let start = Instant::now();
-    let out = opts.output_dir();
-    write::check_output_dir(&opts.root, &out)?;
-    let (site, outputs) = build_outputs(opts)?;
-    let stats = write::write(&out, &outputs)?;
-    Ok(BuildReport {
-        articles: site.articles.len(),
-        outputs: outputs.len(),
-        stats,
-        elapsed: start.elapsed(),
-    })
+    build_with(opts, false, &progress::Progress::hidden())
+}
+
+/// Builds the site into its output directory. With `use_cache`, the build
+/// cache in `<root>/.milbrief/cache/` makes a rebuild read, render and
+/// write only what changed (see [`builder`]); its output is the same.
+pub fn build_with(
+    opts: &BuildOptions,
+    use_cache: bool,
+    progress: &progress::Progress,
+) -> anyhow::Result<BuildReport> {
+    builder::run(opts, use_cache, progress)
 }

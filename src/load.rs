@@ -133,6 +133,12 @@ pub fn load_file(root: &Path, rel: &Path, config: &Config) -> Result<Article, Ve
     let text = decode(rel, bytes)?;
     let mut a = parse_article(rel, &text, config)?;
     a.fingerprint = fingerprint;
+    // The renderer sizes its buffers for the worst case; a site keeps
+    // thousands of these for the whole build.
+    a.body_html.shrink_to_fit();
+    a.body_text.shrink_to_fit();
+    a.summary_html.shrink_to_fit();
+    a.summary_text.shrink_to_fit();
     Ok(a)
 }
 

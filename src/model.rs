@@ -103,7 +103,10 @@ pub struct Article {
     pub summary_text: String,
     /// Body as HTML.
     pub body_html: String,
-    /// Plain text of the whole body (paragraphs separated by blank lines).
+    /// Plain text of the whole body (paragraphs separated by blank lines):
+    /// the tagger's input. `build` and `serve` drop it once the article is
+    /// tagged (and the build cache does not keep it), so pages must not
+    /// show it.
     pub body_text: String,
     /// Byte range of the lead paragraph in `body_text`.
     pub lead: std::ops::Range<usize>,

@@ -1,6 +1,7 @@
 //! A site kept in memory between builds, rebuilt incrementally: only the
 //! articles whose files changed are read, parsed and tagged again, and only
-//! the pages whose inputs changed are rendered again. `serve` holds one.
+//! the pages whose inputs changed are rendered again. `serve` holds one;
+//! `build` seeds one from its cache on disk (see [`crate::builder`]).
 //!
 //! A rebuild either succeeds and replaces the state, or fails and leaves
 //! the last good state as it was.
@@ -8,44 +9,26 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use crate::cache::FileStamp;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::index::{self, Site};
-use crate::model::Article;
+use crate::model::{Article, Output};
+use crate::progress::Progress;
 use crate::render::{self, Renderer};
 use crate::tag::Tagger;
 use crate::{BuildOptions, load, write};
 
-/// A file's identity for change detection: length and modification time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Stamp {
-    len: u64,
-    modified: Option<SystemTime>,
-}
-
-impl Stamp {
-    fn of(path: &Path) -> Option<Stamp> {
-        let m = std::fs::metadata(path).ok()?;
-        Some(Stamp {
-            len: m.len(),
-            modified: m.modified().ok(),
-        })
-    }
-}
-
 /// One content file as last read: the article, or its problems.
 #[derive(Clone)]
 struct Entry {
-    stamp: Stamp,
+    stamp: FileStamp,
     result: Result<Arc<Article>, Vec<Diagnostic>>,
 }
-
-/// One content file after a rebuild's read, and whether it was read again.
-type Loaded = (PathBuf, Entry, bool);
 
 /// What a rebuild did.
 #[derive(Clone, Debug, Default)]
@@ -73,6 +56,21 @@ impl Rebuild {
     }
 }
 
+/// What one pass produced, before it is applied to memory or to disk.
+pub struct Pass {
+    /// The pages rendered (all of them on a first pass), in no set order.
+    pub rendered: Vec<Output>,
+    /// The site's static files.
+    pub statics: Vec<Output>,
+    /// Articles read and parsed again.
+    pub reread: usize,
+    /// Pages kept because their inputs were unchanged.
+    pub reused: usize,
+    /// Articles in the site.
+    pub articles: usize,
+    pub phases: Vec<(&'static str, Duration)>,
+}
+
 pub struct Workspace {
     opts: BuildOptions,
     /// The configuration (by hash of its text) and the tagger built from it.
@@ -89,6 +87,26 @@ pub struct Workspace {
 /// Output path → bytes; cheap to clone (reference-counted keys and values).
 pub type Outputs = BTreeMap<Arc<str>, Arc<Vec<u8>>>;
 
+/// A hash of the configuration text and of the build flags that change
+/// what it means: equal hashes, equal configurations.
+pub fn config_hash(config_text: &str, opts: &BuildOptions) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    config_text.hash(&mut h);
+    opts.base_url.hash(&mut h);
+    opts.drafts.hash(&mut h);
+    h.finish()
+}
+
+/// The text of `config.toml`, empty when the site has none.
+pub fn read_config_text(root: &Path) -> anyhow::Result<String> {
+    match std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)) {
+        Ok(t) => Ok(t),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        Err(e) => anyhow::bail!("{}: cannot read: {e}", crate::config::CONFIG_FILE),
+    }
+}
+
 impl Workspace {
     /// An empty workspace; the first [`rebuild`](Self::rebuild) builds all.
     pub fn new(opts: BuildOptions) -> Workspace {
@@ -103,6 +121,35 @@ impl Workspace {
         }
     }
 
+    /// A workspace that starts from what a former build left: the
+    /// configuration it had (by [`config_hash`]), the articles it read (path
+    /// relative to the root → stamp and article) and the fingerprints of the
+    /// pages it wrote. Its in-memory outputs start empty: it is meant for
+    /// [`pass`](Self::pass), whose caller keeps the outputs.
+    pub fn seeded(
+        opts: BuildOptions,
+        config: (u64, Config, Arc<Tagger>),
+        articles: impl IntoIterator<Item = (PathBuf, FileStamp, Arc<Article>)>,
+        fingerprints: HashMap<String, u64>,
+    ) -> Workspace {
+        let mut ws = Workspace::new(opts);
+        ws.config = Some(config);
+        ws.cache = articles
+            .into_iter()
+            .map(|(rel, stamp, a)| {
+                (
+                    rel,
+                    Entry {
+                        stamp,
+                        result: Ok(a),
+                    },
+                )
+            })
+            .collect();
+        ws.fingerprints = fingerprints;
+        ws
+    }
+
     /// The current outputs: path → bytes.
     pub fn outputs(&self) -> &Outputs {
         &self.outputs
@@ -110,6 +157,20 @@ impl Workspace {
 
     pub fn get(&self, path: &str) -> Option<Arc<Vec<u8>>> {
         self.outputs.get(path).cloned()
+    }
+
+    /// The fingerprint of every page of the last good pass.
+    pub fn fingerprints(&self) -> &HashMap<String, u64> {
+        &self.fingerprints
+    }
+
+    /// Every content file of the last good pass (path relative to the
+    /// root) with its stamp when read and its article.
+    pub fn articles(&self) -> impl Iterator<Item = (&PathBuf, FileStamp, &Arc<Article>)> {
+        self.cache.iter().filter_map(|(p, e)| match &e.result {
+            Ok(a) => Some((p, e.stamp, a)),
+            Err(_) => None,
+        })
     }
 
     /// Brings the site up to date with the files on disk.
@@ -122,6 +183,56 @@ impl Workspace {
     /// are looked at instead of the whole `content/` tree.
     pub fn rebuild_paths(&mut self, changed: Option<&[PathBuf]>) -> anyhow::Result<Rebuild> {
         let start = Instant::now();
+        let pass = self.pass(changed, &Progress::hidden())?;
+        let lap = Instant::now();
+        let mut phases = pass.phases;
+        let rendered = pass.rendered.len();
+        let mut keep: HashSet<&str> = self.fingerprints.keys().map(String::as_str).collect();
+        keep.extend(pass.statics.iter().map(|s| s.path.as_str()));
+        let removed: Vec<String> = self
+            .outputs
+            .keys()
+            .filter(|p| !keep.contains(&***p))
+            .map(|p| p.to_string())
+            .collect();
+        drop(keep);
+        for p in &removed {
+            self.outputs.remove(p.as_str());
+        }
+        let mut changed = Vec::new();
+        for o in pass.rendered.into_iter().chain(pass.statics) {
+            if self
+                .outputs
+                .get(o.path.as_str())
+                .is_none_or(|old| **old != o.bytes)
+            {
+                self.outputs
+                    .insert(Arc::from(o.path.as_str()), Arc::new(o.bytes));
+                changed.push(o.path);
+            }
+        }
+        changed.sort();
+        phases.push(("outputs", lap.elapsed()));
+        Ok(Rebuild {
+            reread: pass.reread,
+            rendered,
+            reused: pass.reused,
+            changed,
+            removed,
+            articles: pass.articles,
+            elapsed: start.elapsed(),
+            phases,
+        })
+    }
+
+    /// Reads what changed, renders what it affects, and makes that the
+    /// workspace's state; the caller does what it wants with the rendered
+    /// pages. On error the state is left as it was.
+    pub fn pass(
+        &mut self,
+        changed: Option<&[PathBuf]>,
+        progress: &Progress,
+    ) -> anyhow::Result<Pass> {
         let mut phases = Vec::new();
         let mut lap = Instant::now();
         let mut mark = |name: &'static str| {
@@ -131,19 +242,8 @@ impl Workspace {
         let root = self.opts.root.clone();
 
         // Configuration: a change invalidates every article and page.
-        let config_text = match std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(e) => anyhow::bail!("{}: cannot read: {e}", crate::config::CONFIG_FILE),
-        };
-        let config_hash = {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::hash::DefaultHasher::new();
-            config_text.hash(&mut h);
-            self.opts.base_url.hash(&mut h);
-            self.opts.drafts.hash(&mut h);
-            h.finish()
-        };
+        let config_text = read_config_text(&root)?;
+        let config_hash = config_hash(&config_text, &self.opts);
         let (config, tagger, config_changed) = match &self.config {
             Some((h, c, t)) if *h == config_hash => (c.clone(), t.clone(), false),
             _ => {
@@ -156,9 +256,9 @@ impl Workspace {
         // Templates are compiled before the content is read, so a site with
         // broken templates and broken articles reports both.
         let templates = render::load_templates(&root);
+        mark("config");
 
-        mark("config and templates");
-        // Content: reuse every article whose file is unchanged.
+        // Content: the files to look at, with their stamps now.
         let articles_only = changed.and_then(|paths| {
             let abs_root = std::fs::canonicalize(&root).ok()?;
             paths
@@ -172,64 +272,80 @@ impl Workspace {
                 })
                 .collect::<Option<Vec<PathBuf>>>()
         });
-        let cache = &self.cache;
-        let load_one = |rel: PathBuf, stamp: Stamp| -> Loaded {
-            if !config_changed
-                && let Some(e) = cache.get(&rel)
-                && e.stamp == stamp
-            {
-                return (rel, e.clone(), false);
-            }
-            let result = load::load_file(&root, &rel, &config).and_then(|mut a| {
-                let errs = tagger.tag(&mut a);
-                if errs.is_empty() {
-                    Ok(Arc::new(a))
-                } else {
-                    Err(errs)
-                }
-            });
-            (rel, Entry { stamp, result }, true)
-        };
-        let mut reread = 0;
-        let new_cache: HashMap<PathBuf, Entry> = match articles_only {
+        let mut next: HashMap<PathBuf, Entry>;
+        let looked_at: Vec<(PathBuf, FileStamp)> = match articles_only {
             Some(rels) if !config_changed && !self.cache.is_empty() => {
-                let mut next = self.cache.clone();
+                next = self.cache.clone();
+                let mut v = Vec::with_capacity(rels.len());
                 for rel in rels {
-                    match Stamp::of(&root.join(&rel)).filter(|_| root.join(&rel).is_file()) {
-                        Some(stamp) => {
-                            let (rel, entry, fresh) = load_one(rel, stamp);
-                            reread += usize::from(fresh);
-                            next.insert(rel, entry);
-                        }
+                    match FileStamp::of(&root.join(&rel)) {
+                        Some(stamp) => v.push((rel, stamp)),
                         None => {
                             next.remove(&rel);
                         }
                     }
                 }
-                next
+                v
             }
             _ => {
+                next = HashMap::new();
                 let files = load::content_files(&root)?;
-                let results: Vec<Loaded> = files
+                files
                     .into_par_iter()
                     .filter_map(|rel| {
-                        let stamp = Stamp::of(&root.join(&rel))?;
-                        Some(load_one(rel, stamp))
-                    })
-                    .collect();
-                results
-                    .into_iter()
-                    .map(|(rel, entry, fresh)| {
-                        reread += usize::from(fresh);
-                        (rel, entry)
+                        let stamp = FileStamp::of(&root.join(&rel))?;
+                        Some((rel, stamp))
                     })
                     .collect()
             }
         };
-        mark("read and tag");
+        // Reuse every article whose file is unchanged; read the others.
+        let mut fresh: Vec<(PathBuf, FileStamp)> = Vec::new();
+        for (rel, stamp) in looked_at {
+            match self.cache.get(&rel) {
+                Some(e) if !config_changed && e.stamp == stamp => {
+                    next.insert(rel, e.clone());
+                }
+                _ => fresh.push((rel, stamp)),
+            }
+        }
+        let reread = fresh.len();
+        progress.phase("Reading", Some(reread));
+        let parsed: Vec<(PathBuf, FileStamp, Result<Article, Vec<Diagnostic>>)> = fresh
+            .into_par_iter()
+            .map(|(rel, stamp)| {
+                let r = load::load_file(&root, &rel, &config);
+                progress.inc(1);
+                (rel, stamp, r)
+            })
+            .collect();
+        mark("load");
+        progress.phase("Tagging", Some(reread));
+        let tagged: Vec<(PathBuf, Entry)> = parsed
+            .into_par_iter()
+            .map(|(rel, stamp, r)| {
+                let result = r.and_then(|mut a| {
+                    let errs = tagger.tag(&mut a);
+                    // The tagger's input is used up: as in articles from
+                    // the build cache, it is not kept (a site's worth of
+                    // plain text is a third of a build's memory).
+                    a.body_text = String::new();
+                    if errs.is_empty() {
+                        Ok(Arc::new(a))
+                    } else {
+                        Err(errs)
+                    }
+                });
+                progress.inc(1);
+                (rel, Entry { stamp, result })
+            })
+            .collect();
+        next.extend(tagged);
+        mark("tag");
+
         let mut errs = Diagnostics::default();
-        let mut articles: Vec<Arc<Article>> = Vec::with_capacity(new_cache.len());
-        for e in new_cache.values() {
+        let mut articles: Vec<Arc<Article>> = Vec::with_capacity(next.len());
+        for e in next.values() {
             match &e.result {
                 Ok(a) if self.opts.drafts || !a.draft => articles.push(a.clone()),
                 Ok(_) => {}
@@ -253,7 +369,7 @@ impl Workspace {
         };
 
         let count = articles.len();
-        mark("check");
+        progress.phase("Indexing", None);
         let previous_site = if config_changed {
             None
         } else {
@@ -271,56 +387,27 @@ impl Workspace {
         if config_changed {
             self.render_cache = render::RenderCache::default();
         }
+        progress.phase("Rendering", None);
         // The cache only gains entries that belong to this configuration,
         // so a failed rebuild leaves it usable.
         let renderer = Renderer::with_cache(&site, templates, &root, &mut self.render_cache);
-        mark("views");
         let pass = renderer.render_changed(previous)?;
-        mark("render");
         let statics = write::static_outputs(&root)?;
-
-        // The new output set: pages (rendered now or kept) and static files.
         write::check_static_clash(&statics, |p| pass.fingerprints.contains_key(p))?;
-        let mut keep: HashSet<&str> = pass.fingerprints.keys().map(String::as_str).collect();
-        keep.extend(statics.iter().map(|s| s.path.as_str()));
-        // Nothing can fail from here on: update the outputs in place.
-        let mut changed = Vec::new();
-        for o in pass.outputs.iter().chain(statics.iter()) {
-            if self
-                .outputs
-                .get(o.path.as_str())
-                .is_none_or(|old| **old != o.bytes)
-            {
-                changed.push(o.path.clone());
-                self.outputs
-                    .insert(Arc::from(o.path.as_str()), Arc::new(o.bytes.clone()));
-            }
-        }
-        let removed: Vec<String> = self
-            .outputs
-            .keys()
-            .filter(|p| !keep.contains(&***p))
-            .map(|p| p.to_string())
-            .collect();
-        for p in &removed {
-            self.outputs.remove(p.as_str());
-        }
-        changed.sort();
+        // Nothing can fail from here on.
         renderer.remember(&mut self.render_cache);
         drop(renderer);
-        mark("outputs");
+        mark("render");
         self.config = Some((config_hash, config, tagger));
-        self.cache = new_cache;
+        self.cache = next;
         self.fingerprints = pass.fingerprints;
         self.site = Some(site);
-        Ok(Rebuild {
+        Ok(Pass {
+            rendered: pass.outputs,
+            statics,
             reread,
-            rendered: pass.outputs.len(),
             reused: pass.reused,
-            changed,
-            removed,
             articles: count,
-            elapsed: start.elapsed(),
             phases,
         })
     }
@@ -354,9 +441,9 @@ mod tests {
 
     fn touch(path: &Path, text: &str) {
         // Make sure the stamp changes even on coarse clocks.
-        let before = Stamp::of(path);
+        let before = FileStamp::of(path);
         std::fs::write(path, text).unwrap();
-        if Stamp::of(path) == before {
+        if FileStamp::of(path) == before {
             std::fs::write(path, format!("{text}\n")).unwrap();
         }
     }

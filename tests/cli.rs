@@ -183,6 +183,8 @@ fn base_url_flag_changes_canonical_urls() {
         .arg("--output")
         .arg(dir.path())
         .args(["--base-url", "https://news.example/brief"])
+        // The fixture is shared by the tests: keep no build cache in it.
+        .arg("--no-cache")
         .assert()
         .success();
     let html = std::fs::read_to_string(dir.path().join("index.html")).unwrap();

@@ -127,6 +127,11 @@ impl<'s> Renderer<'s> {
         format!("{c:?}").hash(&mut salt);
         templates.hash.hash(&mut salt);
         env!("CARGO_PKG_VERSION").hash(&mut salt);
+        // Which outputs exist depends on this too (see `jobs`).
+        root.join(crate::write::STATIC_DIR)
+            .join("robots.txt")
+            .is_file()
+            .hash(&mut salt);
         let salt = salt.finish();
         let tera = &mut templates.tera;
         tera.global_context().insert(
@@ -442,7 +447,15 @@ impl<'s> Renderer<'s> {
             }
         }
         jobs.push(Job::NotFound);
-        jobs.push(Job::Robots);
+        // A site's own static/robots.txt takes the place of the generated one.
+        if !self
+            .root
+            .join(crate::write::STATIC_DIR)
+            .join("robots.txt")
+            .is_file()
+        {
+            jobs.push(Job::Robots);
+        }
         let urls = self.sitemap_urls(&jobs).len();
         jobs.push(Job::Sitemap(0));
         if urls > feeds::SITEMAP_URLS {

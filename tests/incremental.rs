@@ -1,0 +1,337 @@
+//! The build cache never changes what a build writes: after every step of
+//! editing a site, an incremental `build` leaves an output directory
+//! byte-identical to a clean full build into an empty one.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use common::*;
+use milbrief::BuildOptions;
+use milbrief::builder::CacheUse;
+use milbrief::progress::Progress;
+
+/// Every file under `dir`: relative path → bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap();
+            (
+                rel.to_string_lossy().replace('\\', "/"),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+struct Site {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    out: PathBuf,
+    fresh: usize,
+}
+
+impl Site {
+    fn new() -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        copy_dir(&fixture("basic"), &root);
+        let _ = std::fs::remove_dir_all(root.join(".milbrief"));
+        // More articles, some tagged by hand and some left to the tagger,
+        // so that pages, listings and related articles span several pages.
+        let texts = [
+            (
+                "2023-09-01-warsaw-k2.md",
+                "Poland orders more K2 tanks",
+                "countries = [\"PL\", \"KR\"]\ntopics = [\"procurement\"]\n",
+                "WARSAW: Poland signed a contract with Hyundai Rotem for 180 more K2 tanks.",
+            ),
+            (
+                "2023-09-02-drill.md",
+                "Japanese and Philippine navies drill together",
+                "",
+                "MANILA: The navies of Japan and the Philippines began a joint exercise in the South China Sea on Monday.",
+            ),
+            (
+                "2023-09-03-german-budget.md",
+                "Germany raises defence budget",
+                "",
+                "BERLIN: The German government proposed raising defence spending to two percent of GDP, the finance ministry said.",
+            ),
+            (
+                "2023-09-03-missile.md",
+                "North Korea test-fires ballistic missile",
+                "",
+                "SEOUL: North Korea test-fired a ballistic missile into the sea, South Korea's military said.",
+            ),
+            (
+                "2023-09-04-estonia-cyber.md",
+                "Estonia blames Russian hackers for cyberattack",
+                "countries = [\"EE\", \"RU\"]\n",
+                "TALLINN: Estonia said hackers working for Russia's intelligence service attacked ministry networks.",
+            ),
+        ];
+        for (name, title, tags, body) in texts {
+            std::fs::write(
+                root.join("content").join(name),
+                format!("+++\ntitle = \"{title}\"\nsource = \"Wire\"\n{tags}+++\n\n{body}\n\nMore details followed.\n"),
+            )
+            .unwrap();
+        }
+        let out = dir.path().join("public");
+        Site {
+            root,
+            out,
+            _dir: dir,
+            fresh: 0,
+        }
+    }
+
+    fn opts(&self, out: &Path) -> BuildOptions {
+        BuildOptions {
+            output: Some(out.to_path_buf()),
+            ..BuildOptions::new(&self.root)
+        }
+    }
+
+    /// An incremental build, then a clean full build into a new directory:
+    /// both must hold the same files with the same bytes.
+    fn check(&mut self, step: &str) -> milbrief::BuildReport {
+        let r = milbrief::build_with(&self.opts(&self.out), true, &Progress::hidden())
+            .unwrap_or_else(|e| panic!("{step}: {e:#}"));
+        self.fresh += 1;
+        let clean = self.out.with_file_name(format!("clean-{}", self.fresh));
+        let full = milbrief::build(&self.opts(&clean)).unwrap();
+        assert_eq!(full.cache, CacheUse::Off);
+        let (a, b) = (tree(&self.out), tree(&clean));
+        let names = |t: &BTreeMap<String, Vec<u8>>| t.keys().cloned().collect::<Vec<_>>();
+        assert_eq!(names(&a), names(&b), "{step}: the same files");
+        for (k, v) in &b {
+            assert!(a[k] == *v, "{step}: {k} differs from a clean build");
+        }
+        assert!(
+            !a.keys()
+                .any(|k| k.contains(".milbrief/") || k.contains("articles-")),
+            "{step}: the cache stays out of the output"
+        );
+        r
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    /// Writes a file and makes sure its stamp differs from before, as an
+    /// editor's save would, even on a file system with a coarse clock.
+    fn edit(&self, rel: &str, text: &str) {
+        let p = self.path(rel);
+        let before = std::fs::metadata(&p).ok().and_then(|m| m.modified().ok());
+        std::fs::write(&p, text).unwrap();
+        if let Some(t) = before {
+            let later = t + std::time::Duration::from_secs(3);
+            let f = std::fs::File::options().write(true).open(&p).unwrap();
+            f.set_modified(later).unwrap();
+        }
+    }
+}
+
+#[test]
+fn incremental_builds_equal_clean_builds_at_every_step() {
+    let mut s = Site::new();
+
+    let r = s.check("first build");
+    assert_eq!(r.cache, CacheUse::Full);
+    assert!(
+        s.path(".milbrief/cache/state").is_file(),
+        "the cache is kept"
+    );
+    assert_eq!(
+        std::fs::read_to_string(s.path(".milbrief/.gitignore")).unwrap(),
+        "*\n"
+    );
+
+    let r = s.check("no change");
+    assert_eq!(r.cache, CacheUse::Unchanged);
+    assert_eq!(
+        (r.stats.written, r.stats.removed),
+        (0, 0),
+        "nothing written"
+    );
+    assert_eq!(r.stats.unchanged, r.outputs);
+
+    // An article's text.
+    s.edit(
+        "content/2023-09-03-german-budget.md",
+        "+++\ntitle = \"Germany raises defence budget\"\nsource = \"Wire\"\n+++\n\nBERLIN: The German government proposed raising defence spending to 2.5 percent of GDP.\n",
+    );
+    let r = s.check("text edit");
+    assert_eq!(r.cache, CacheUse::Incremental);
+    assert_eq!(r.reread, 1, "one article read again");
+    assert!(
+        r.rendered < r.outputs / 2,
+        "{} of {}",
+        r.rendered,
+        r.outputs
+    );
+
+    // An article's tags: it moves between country and topic pages.
+    s.edit(
+        "content/2023-09-01-warsaw-k2.md",
+        "+++\ntitle = \"Poland orders more K2 tanks\"\nsource = \"Wire\"\ncountries = [\"PL\", \"DE\"]\ntopics = [\"arms-trade\"]\n+++\n\nWARSAW: Poland signed a contract.\n",
+    );
+    s.check("tag change");
+
+    // Added, renamed and removed articles.
+    s.edit(
+        "content/2023-12-01-new.md",
+        "+++\ntitle = \"Finland joins exercise\"\ncountries = [\"FI\"]\n+++\n\nHELSINKI: Finnish troops joined the drills.\n",
+    );
+    s.check("added article");
+    std::fs::create_dir_all(s.path("content/moved")).unwrap();
+    std::fs::rename(
+        s.path("content/2023-09-04-estonia-cyber.md"),
+        s.path("content/moved/2023-09-05-estonia-renamed.md"),
+    )
+    .unwrap();
+    s.check("renamed article");
+    std::fs::remove_file(s.path("content/2023-10-03-tank-deal.md")).unwrap();
+    s.check("removed article");
+
+    // A template of the site's own, then an edit of it.
+    std::fs::create_dir_all(s.path("templates")).unwrap();
+    std::fs::write(
+        s.path("templates/404.html"),
+        "{% extends \"base.html\" %}{% block content %}Lost{% endblock content %}",
+    )
+    .unwrap();
+    let r = s.check("new template");
+    assert_eq!(r.reread, 0, "a template change does not re-read articles");
+    s.edit(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}Gone{% endblock content %}",
+    );
+    s.check("edited template");
+
+    // A static file.
+    std::fs::create_dir_all(s.path("static")).unwrap();
+    std::fs::write(s.path("static/robots.txt"), "User-agent: *\n").unwrap();
+    s.check("static file");
+
+    // The configuration: everything is rebuilt.
+    s.edit(
+        "config.toml",
+        "title = \"Renamed digest\"\nbase_url = \"https://digest.example/\"\nper_page = 3\n",
+    );
+    let r = s.check("config change");
+    assert_eq!(r.cache, CacheUse::Full);
+
+    // A draft appears with --drafts: another key.
+    let with_drafts = BuildOptions {
+        drafts: true,
+        ..s.opts(&s.out)
+    };
+    milbrief::build_with(&with_drafts, true, &Progress::hidden()).unwrap();
+    s.check("back from --drafts");
+
+    // Output files touched by hand are written again; strays removed.
+    std::fs::write(s.out.join("index.html"), "scribbled").unwrap();
+    std::fs::write(s.out.join("stray.html"), "not ours").unwrap();
+    std::fs::remove_file(s.out.join("countries/index.html")).unwrap();
+    let r = s.check("damaged output");
+    assert_eq!(r.cache, CacheUse::Incremental);
+    assert_eq!(r.reread, 0);
+    assert_eq!(r.stats.removed, 1);
+}
+
+#[test]
+fn a_same_length_edit_within_the_clock_tick_is_seen() {
+    let mut s = Site::new();
+    s.check("first build");
+    // Same length, and the old modification time put back: only the
+    // content tells the change, which the cache checks for recent files.
+    let rel = "content/2023-09-03-missile.md";
+    let p = s.path(rel);
+    let mtime = std::fs::metadata(&p).unwrap().modified().unwrap();
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(&p, text.replace("ballistic", "ballistiq")).unwrap();
+    let f = std::fs::File::options().write(true).open(&p).unwrap();
+    f.set_modified(mtime).unwrap();
+    drop(f);
+    let r = s.check("same-length edit");
+    assert_eq!(r.reread, 1);
+}
+
+#[test]
+fn a_damaged_cache_means_a_full_build() {
+    let mut s = Site::new();
+    s.check("first build");
+    let state = s.path(".milbrief/cache/state");
+
+    // A flipped byte in the state.
+    let mut bytes = std::fs::read(&state).unwrap();
+    let n = bytes.len();
+    bytes[n - 5] ^= 0x40;
+    std::fs::write(&state, &bytes).unwrap();
+    s.edit(
+        "content/2023-09-02-drill.md",
+        "+++\ntitle = \"Drill\"\n+++\n\nJapan and the Philippines.\n",
+    );
+    let r = s.check("corrupt state");
+    assert_eq!(r.cache, CacheUse::Full);
+    assert!(
+        r.notices.iter().any(|n| n.contains("cache")),
+        "{:?}",
+        r.notices
+    );
+
+    // A damaged article shard.
+    let shard = std::fs::read_dir(s.path(".milbrief/cache"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("articles-")
+        })
+        .max_by_key(|p| std::fs::metadata(p).unwrap().len())
+        .unwrap();
+    let mut bytes = std::fs::read(&shard).unwrap();
+    let n = bytes.len();
+    bytes[n / 2] ^= 0x01;
+    std::fs::write(&shard, &bytes).unwrap();
+    s.edit(
+        "content/2023-09-02-drill.md",
+        "+++\ntitle = \"Drill again\"\n+++\n\nJapan and the Philippines.\n",
+    );
+    let r = s.check("corrupt shard");
+    assert_eq!(r.cache, CacheUse::Full);
+
+    // Garbage, a truncated file, and a directory where the state should be.
+    std::fs::write(&state, b"garbage").unwrap();
+    assert_eq!(s.check("garbage state").cache, CacheUse::Full);
+    let bytes = std::fs::read(&state).unwrap();
+    std::fs::write(&state, &bytes[..bytes.len() / 2]).unwrap();
+    assert_eq!(s.check("truncated state").cache, CacheUse::Full);
+    std::fs::remove_file(&state).unwrap();
+    std::fs::create_dir(&state).unwrap();
+    let r = s.check("unreadable state");
+    assert_eq!(r.cache, CacheUse::Full);
+    assert!(
+        r.notices.iter().any(|n| n.contains("cannot save")),
+        "{:?}",
+        r.notices
+    );
+}
+
+#[test]
+fn no_cache_builds_keep_no_cache() {
+    let s = Site::new();
+    let r = milbrief::build_with(&s.opts(&s.out), false, &Progress::hidden()).unwrap();
+    assert_eq!(r.cache, CacheUse::Off);
+    assert!(!s.path(".milbrief").exists());
+}
