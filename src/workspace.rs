@@ -195,7 +195,7 @@ impl Workspace {
             Some(rels) if !config_changed && !self.cache.is_empty() => {
                 let mut next = self.cache.clone();
                 for rel in rels {
-                    match Stamp::of(&root.join(&rel)).filter(|_| root.join(&rel).is_file()) {
+                    match Stamp::of(&root.join(&rel)).filter(|_| load::is_plain_file(&root, &rel)) {
                         Some(stamp) => {
                             let (rel, entry, fresh) = load_one(rel, stamp);
                             reread += usize::from(fresh);
