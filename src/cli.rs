@@ -24,6 +24,10 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into public/ (or --output).
     Build(BuildArgs),
+    /// Check the whole site and report every problem; writes nothing.
+    /// Exit status: 0 no errors, 1 errors (or warnings with
+    /// --deny-warnings), 2 the check could not run.
+    Check(crate::check::CheckArgs),
     /// Turn scraped text or saved HTML pages into tagged Markdown articles.
     Import(crate::import::ImportArgs),
     /// Create a new site in DIR (which must be empty or absent).
@@ -40,6 +44,10 @@ impl Cli {
     pub fn run(self) -> anyhow::Result<()> {
         match self.command {
             Command::Build(a) => a.run(),
+            Command::Check(a) => match a.status() {
+                0 => Ok(()),
+                n => anyhow::bail!("check finished with status {n}"),
+            },
             Command::Import(a) => a.run(),
             Command::Init(a) => a.run(),
             Command::New(a) => a.run(),

@@ -53,10 +53,21 @@ impl Default for RawConfig {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 struct RawMarkdown {
     unsafe_html: bool,
+    /// The largest article file accepted, in KiB.
+    max_article_kb: i64,
+}
+
+impl Default for RawMarkdown {
+    fn default() -> Self {
+        Self {
+            unsafe_html: false,
+            max_article_kb: crate::markdown::DEFAULT_MAX_ARTICLE_KB as i64,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -363,6 +374,15 @@ fn validate(raw: RawConfig, shown: &Path, text: &str) -> Result<Config, Diagnost
             ),
         ));
     }
+    if !(1..=1_048_576).contains(&raw.markdown.max_article_kb) {
+        errs.0.push(err_at(
+            "max_article_kb",
+            format!(
+                "[markdown] max_article_kb must be between 1 and 1048576 (1 GiB), not {}",
+                raw.markdown.max_article_kb
+            ),
+        ));
+    }
     errs.into_result()?;
     Ok(Config {
         title: raw.title,
@@ -374,6 +394,7 @@ fn validate(raw: RawConfig, shown: &Path, text: &str) -> Result<Config, Diagnost
         related: raw.related as usize,
         markdown: MarkdownOptions {
             unsafe_html: raw.markdown.unsafe_html,
+            max_article_bytes: raw.markdown.max_article_kb as u64 * 1024,
         },
         builtin_topics: raw.tagging.builtin_topics,
         max_topics: raw.tagging.max_topics as usize,

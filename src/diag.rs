@@ -16,6 +16,9 @@ pub struct Diagnostic {
     /// 1-based column in characters, when known.
     pub col: Option<usize>,
     pub message: String,
+    /// A stable identifier of the kind of problem ("unknown-key"), for
+    /// `milbrief check --format json`; `None` where no stage set one.
+    pub code: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -25,7 +28,14 @@ impl Diagnostic {
             line: None,
             col: None,
             message: message.into(),
+            code: None,
         }
+    }
+
+    /// Sets the stable code of the kind of problem.
+    pub fn code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
+        self
     }
 
     pub fn at(mut self, line: usize, col: usize) -> Self {

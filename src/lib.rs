@@ -11,6 +11,7 @@
 
 pub mod builder;
 pub mod cache;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod diag;
@@ -108,14 +109,30 @@ pub fn load_site(opts: &BuildOptions, config: Config) -> anyhow::Result<Site> {
 /// Renders a loaded site and its static files into memory.
 pub fn render_site(root: &Path, site: &Site) -> anyhow::Result<Vec<Output>> {
     let mut templates = render::load_templates(root)?;
-    let mut outputs = render::Renderer::new(site, &mut templates, root).render_all()?;
+    let (outputs, clashes) = render_outputs(root, site, &mut templates)?;
+    clashes.into_result()?;
+    Ok(outputs)
+}
+
+/// Renders a loaded site with compiled templates, and adds its static
+/// files: every output, sorted by path, and the static files that would
+/// overwrite a generated page (as problems; they are left out).
+pub fn render_outputs(
+    root: &Path,
+    site: &Site,
+    templates: &mut render::Templates,
+) -> anyhow::Result<(Vec<Output>, diag::Diagnostics)> {
+    let mut outputs = render::Renderer::new(site, templates, root).render_all()?;
     let generated: std::collections::HashSet<String> =
         outputs.iter().map(|o| o.path.clone()).collect();
-    let statics = write::static_outputs(root)?;
-    write::check_static_clash(&statics, |p| generated.contains(p))?;
+    let mut statics = write::static_outputs(root)?;
+    let clashes = write::check_static_clash(&statics, |p| generated.contains(p))
+        .err()
+        .unwrap_or_default();
+    statics.retain(|s| !generated.contains(&s.path));
     outputs.extend(statics);
     outputs.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(outputs)
+    Ok((outputs, clashes))
 }
 
 /// Every stage but the writer: the site's files, in memory.

@@ -125,12 +125,94 @@ pub fn load(
     Ok((articles, errs))
 }
 
-/// Reads and parses one article; `rel` is relative to `root`.
+/// Whether `rel` (relative to `root`) is a regular file reached without
+/// a symbolic link below `content/`: an article the build reads. The
+/// preview server asks this of paths it is told changed, so that it skips
+/// what a full build skips.
+pub fn is_plain_file(root: &Path, rel: &Path) -> bool {
+    let mut at = root.to_path_buf();
+    let mut plain = true;
+    for (i, part) in rel.components().enumerate() {
+        at.push(part);
+        if i > 0 {
+            plain &= std::fs::symlink_metadata(&at).is_ok_and(|m| !m.file_type().is_symlink());
+        }
+    }
+    plain && std::fs::symlink_metadata(&at).is_ok_and(|m| m.is_file())
+}
+
+/// Reads and parses one article; `rel` is relative to `root`. Symbolic
+/// links are refused (they could lead outside the site), and so are files
+/// larger than `[markdown] max_article_kb`, before they are read.
 pub fn load_file(root: &Path, rel: &Path, config: &Config) -> Result<Article, Vec<Diagnostic>> {
-    let bytes = std::fs::read(root.join(rel))
-        .map_err(|e| vec![Diagnostic::new(rel, format!("cannot read: {e}"))])?;
+    use std::io::Read as _;
+    let cannot =
+        |e: std::io::Error| vec![Diagnostic::new(rel, format!("cannot read: {e}")).code("io")];
+    let path = root.join(rel);
+    // No component below content/ may be a symbolic link.
+    let mut at = root.to_path_buf();
+    for (i, part) in rel.components().enumerate() {
+        at.push(part);
+        if i == 0 {
+            continue;
+        }
+        let meta = std::fs::symlink_metadata(&at).map_err(cannot)?;
+        if meta.file_type().is_symlink() {
+            return Err(vec![
+                Diagnostic::new(
+                    rel,
+                    format!(
+                        "{} is a symbolic link; links under content/ are not followed",
+                        crate::diag::display_path(at.strip_prefix(root).unwrap_or(&at))
+                    ),
+                )
+                .code("symlink"),
+            ]);
+        }
+    }
+    let limit = config.markdown.max_article_bytes;
+    let file = std::fs::File::open(&path).map_err(cannot)?;
+    let len = file.metadata().map_err(cannot)?.len();
+    if len > limit {
+        return Err(vec![too_large(rel, len, limit)]);
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    load_bytes(rel, bytes, config)
+}
+
+/// Parses one article from the bytes of its file: the size limit, binary
+/// files, text encoding and emptiness are checked before the front matter.
+pub fn load_bytes(rel: &Path, bytes: Vec<u8>, config: &Config) -> Result<Article, Vec<Diagnostic>> {
+    let limit = config.markdown.max_article_bytes;
+    if bytes.len() as u64 > limit {
+        return Err(vec![too_large(rel, bytes.len() as u64, limit)]);
+    }
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        let valid = match std::str::from_utf8(&bytes[..at]) {
+            Ok(s) => s,
+            Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
+        };
+        let (l, c) = line_col(valid, valid.len());
+        return Err(vec![
+            Diagnostic::new(
+                rel,
+                "file looks binary (it contains a NUL byte), not like Markdown text",
+            )
+            .at(l, c)
+            .code("binary"),
+        ]);
+    }
     let fingerprint = fingerprint(rel, &bytes);
     let text = decode(rel, bytes)?;
+    if text.trim().is_empty() {
+        return Err(vec![
+            Diagnostic::new(rel, "file is empty: an article needs at least a title")
+                .code("empty-file"),
+        ]);
+    }
     let mut a = parse_article(rel, &text, config)?;
     a.fingerprint = fingerprint;
     // The renderer sizes its buffers for the worst case; a site keeps
@@ -140,6 +222,19 @@ pub fn load_file(root: &Path, rel: &Path, config: &Config) -> Result<Article, Ve
     a.summary_html.shrink_to_fit();
     a.summary_text.shrink_to_fit();
     Ok(a)
+}
+
+fn too_large(rel: &Path, len: u64, limit: u64) -> Diagnostic {
+    let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
+    Diagnostic::new(
+        rel,
+        format!(
+            "file is {:.1} MiB, larger than the {:.1} MiB an article may be; raise `[markdown] max_article_kb` in config.toml if it is really one article",
+            mib(len),
+            mib(limit)
+        ),
+    )
+    .code("too-large")
 }
 
 /// A stable hash of a file's path and bytes.
@@ -164,7 +259,9 @@ fn decode(rel: &Path, bytes: Vec<u8>) -> Result<String, Vec<Diagnostic>> {
             let valid = std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or_default();
             let (l, c) = line_col(valid, at);
             Err(vec![
-                Diagnostic::new(rel, "file is not valid UTF-8 text").at(l, c),
+                Diagnostic::new(rel, "file is not valid UTF-8 text")
+                    .at(l, c)
+                    .code("encoding"),
             ])
         }
     }
@@ -193,19 +290,11 @@ pub fn split_front_matter(text: &str) -> Result<(FrontMatterText<'_>, &str), Str
 
 /// Parses one article. `rel` names the file in errors.
 pub fn parse_article(rel: &Path, text: &str, config: &Config) -> Result<Article, Vec<Diagnostic>> {
-    let (fm_part, body) =
-        split_front_matter(text).map_err(|m| vec![Diagnostic::new(rel, m).at(1, 1)])?;
+    let (fm_part, body) = split_front_matter(text)
+        .map_err(|m| vec![Diagnostic::new(rel, m).at(1, 1).code("front-matter-syntax")])?;
     let mut errs = Vec::new();
     let (fm, fm_off) = match fm_part {
-        Some((fm_text, off)) => match toml::from_str::<FrontMatter>(fm_text) {
-            Ok(fm) => (fm, off),
-            Err(e) => {
-                let mut d = Diagnostic::new(rel, front_matter_message(&e));
-                let (l, c) = e.span().map_or((1, 1), |s| line_col(text, off + s.start));
-                d = d.at(l, c);
-                return Err(vec![d]);
-            }
-        },
+        Some((fm_text, off)) => (parse_front_matter(rel, text, fm_text, off)?, off),
         None => (FrontMatter::default(), 0),
     };
     let pos = |span: std::ops::Range<usize>| line_col(text, fm_off + span.start);
@@ -230,10 +319,13 @@ pub fn parse_article(rel: &Path, text: &str, config: &Config) -> Result<Article,
         .or(first_line_title)
         .unwrap_or_default();
     if title.is_empty() {
-        errs.push(Diagnostic::new(
-            rel,
-            "article has no title: add `title` to the front matter or start with a `# Heading`",
-        ));
+        errs.push(
+            Diagnostic::new(
+                rel,
+                "article has no title: add `title` to the front matter or start with a `# Heading`",
+            )
+            .code("no-title"),
+        );
     }
 
     // Date: front matter, else a YYYY-MM-DD file name prefix.
@@ -247,7 +339,7 @@ pub fn parse_article(rel: &Path, text: &str, config: &Config) -> Result<Article,
             Ok((dd, tt)) => (date, time) = (Some(dd), tt),
             Err(m) => {
                 let (l, c) = pos(d.span());
-                errs.push(Diagnostic::new(rel, m).at(l, c));
+                errs.push(Diagnostic::new(rel, m).at(l, c).code("invalid-date"));
             }
         }
     } else {
@@ -258,19 +350,32 @@ pub fn parse_article(rel: &Path, text: &str, config: &Config) -> Result<Article,
     let slug = match &fm.slug {
         Some(s) => {
             let slug = slug::slugify(s.get_ref());
-            if slug.is_empty() {
+            let problem = if slug.is_empty() {
+                Some(format!("slug {:?} has no letters or digits", s.get_ref()))
+            } else if slug.len() > SLUG_MAX {
+                Some(format!(
+                    "slug {:?} is longer than {SLUG_MAX} characters",
+                    s.get_ref()
+                ))
+            } else {
+                reserved_slug(&slug)
+            };
+            if let Some(m) = problem {
                 let (l, c) = pos(s.span());
+                errs.push(Diagnostic::new(rel, m).at(l, c).code("invalid-slug"));
+            }
+            slug
+        }
+        None => {
+            let slug = default_slug(&stem, &title);
+            if let Some(m) = reserved_slug(&slug) {
                 errs.push(
-                    Diagnostic::new(
-                        rel,
-                        format!("slug {:?} has no letters or digits", s.get_ref()),
-                    )
-                    .at(l, c),
+                    Diagnostic::new(rel, format!("{m}; rename the file or set `slug`"))
+                        .code("invalid-slug"),
                 );
             }
             slug
         }
-        None => default_slug(&stem, &title),
     };
 
     let url = match &fm.url {
@@ -283,7 +388,8 @@ pub fn parse_article(rel: &Path, text: &str, config: &Config) -> Result<Article,
                         rel,
                         format!("url must be an absolute http(s) URL, not {v:?}"),
                     )
-                    .at(l, c),
+                    .at(l, c)
+                    .code("invalid-url"),
                 );
             }
             Some(v.to_string())
@@ -350,11 +456,221 @@ pub fn parse_article(rel: &Path, text: &str, config: &Config) -> Result<Article,
     })
 }
 
-/// Turns serde's wording into ours ("unknown field" → "unknown key").
-fn front_matter_message(e: &toml::de::Error) -> String {
-    let m = e.message().trim();
-    let m = m.replace("unknown field", "unknown front matter key");
-    format!("invalid front matter: {m}")
+/// The keys front matter may have.
+pub const FRONT_MATTER_KEYS: &[&str] = &[
+    "title",
+    "date",
+    "source",
+    "url",
+    "author",
+    "dateline",
+    "summary",
+    "countries",
+    "topics",
+    "slug",
+    "draft",
+    "not_countries",
+    "not_topics",
+    "auto_tag",
+];
+
+/// Deepest nesting of arrays and tables front matter may have: the TOML
+/// parser recurses, and no article needs more than two.
+const FRONT_MATTER_MAX_DEPTH: usize = 32;
+
+/// Parses front matter text (at byte `off` of `text`). Reports every
+/// syntax error, every unknown key and every value of the wrong type.
+fn parse_front_matter(
+    rel: &Path,
+    text: &str,
+    fm_text: &str,
+    off: usize,
+) -> Result<FrontMatter, Vec<Diagnostic>> {
+    use serde::Deserialize as _;
+    use toml::de::{DeTable, Deserializer};
+    let at = |span: Option<std::ops::Range<usize>>| {
+        span.map_or_else(|| line_col(text, off), |s| line_col(text, off + s.start))
+    };
+    if let Some(deep) = too_deep(fm_text) {
+        let (l, c) = at(Some(deep..deep));
+        return Err(vec![
+            Diagnostic::new(
+                rel,
+                format!(
+                    "invalid front matter: arrays and tables nest more than {FRONT_MATTER_MAX_DEPTH} deep"
+                ),
+            )
+            .at(l, c)
+            .code("front-matter-syntax"),
+        ]);
+    }
+    let (table, syntax) = DeTable::parse_recoverable(fm_text);
+    if !syntax.is_empty() {
+        return Err(syntax
+            .iter()
+            .map(|e| {
+                let (l, c) = at(e.span());
+                Diagnostic::new(rel, format!("invalid front matter: {}", e.message().trim()))
+                    .at(l, c)
+                    .code("front-matter-syntax")
+            })
+            .collect());
+    }
+    let span = table.span();
+    let mut errs = Vec::new();
+    let mut known = DeTable::new();
+    for (k, v) in table.into_inner() {
+        if FRONT_MATTER_KEYS.contains(&k.get_ref().as_ref()) {
+            known.insert(k, v);
+        } else {
+            let (l, c) = at(Some(k.span()));
+            errs.push(
+                Diagnostic::new(rel, unknown_key_message(k.get_ref()))
+                    .at(l, c)
+                    .code("unknown-key"),
+            );
+        }
+    }
+    let type_error = |e: toml::de::Error, key: &str| {
+        let (l, c) = at(e.span());
+        Diagnostic::new(
+            rel,
+            format!(
+                "invalid front matter: `{key}`: {}",
+                e.message().trim().trim_end_matches('.')
+            ),
+        )
+        .at(l, c)
+        .code("front-matter-type")
+    };
+    // Each key on its own, so that every wrong type is reported.
+    for (k, v) in known.iter() {
+        let mut one = DeTable::new();
+        one.insert(k.clone(), v.clone());
+        let de = Deserializer::from(toml::Spanned::new(span.clone(), one));
+        if let Err(e) = FrontMatter::deserialize(de) {
+            errs.push(type_error(e, k.get_ref()));
+        }
+    }
+    if !errs.is_empty() {
+        return Err(errs);
+    }
+    FrontMatter::deserialize(Deserializer::from(toml::Spanned::new(span, known)))
+        .map_err(|e| vec![type_error(e, "front matter")])
+}
+
+/// The byte offset where arrays and tables first nest too deep, if they
+/// do. Strings of the four TOML kinds and comments are skipped; this
+/// guards the parser, it does not judge the syntax.
+fn too_deep(fm: &str) -> Option<usize> {
+    let b = fm.as_bytes();
+    let (mut i, mut depth) = (0, 0usize);
+    while i < b.len() {
+        match b[i] {
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            q @ (b'"' | b'\'') => {
+                let escapes = q == b'"';
+                if b[i..].starts_with(&[q, q, q]) {
+                    // Multi-line: up to the first unescaped triple quote,
+                    // with up to two more quotes belonging to the text.
+                    i += 3;
+                    while i < b.len() {
+                        if escapes && b[i] == b'\\' {
+                            i += 2;
+                        } else if b[i..].starts_with(&[q, q, q]) {
+                            i += 3;
+                            while i < b.len() && b[i] == q {
+                                i += 1;
+                            }
+                            break;
+                        } else {
+                            i += 1;
+                        }
+                    }
+                } else {
+                    // One line: up to the closing quote or the line's end.
+                    i += 1;
+                    while i < b.len() && b[i] != b'\n' {
+                        if escapes && b[i] == b'\\' {
+                            i += 2;
+                        } else if b[i] == q {
+                            i += 1;
+                            break;
+                        } else {
+                            i += 1;
+                        }
+                    }
+                }
+                continue;
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > FRONT_MATTER_MAX_DEPTH {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// "unknown front matter key `countrys` (did you mean `countries`?)".
+fn unknown_key_message(key: &str) -> String {
+    let near = FRONT_MATTER_KEYS
+        .iter()
+        .map(|k| (edit_distance(key, k), *k))
+        .min()
+        .filter(|(d, _)| *d <= 2);
+    match near {
+        Some((_, k)) => {
+            format!("invalid front matter: unknown front matter key `{key}` (did you mean `{k}`?)")
+        }
+        None => format!(
+            "invalid front matter: unknown front matter key `{key}`; the keys are {}",
+            FRONT_MATTER_KEYS.join(", ")
+        ),
+    }
+}
+
+/// Levenshtein distance, for suggestions (short strings only).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().take(64).collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// Slugs are directory names in the output: at most this long.
+pub const SLUG_MAX: usize = 100;
+
+/// Names Windows reserves for devices: a directory of that name cannot be
+/// created or copied there.
+fn reserved_slug(slug: &str) -> Option<String> {
+    const DEVICES: [&str; 4] = ["con", "prn", "aux", "nul"];
+    let stem = slug.split('.').next().unwrap_or(slug);
+    let numbered = ["com", "lpt"].iter().any(|p| {
+        stem.strip_prefix(p)
+            .is_some_and(|n| n.len() == 1 && n.as_bytes()[0].is_ascii_digit())
+    });
+    (DEVICES.contains(&stem) || numbered).then(|| {
+        format!("slug {slug:?} is a reserved device name on Windows and cannot be a directory")
+    })
 }
 
 /// A TOML date or datetime, or a "YYYY-MM-DD" string (optionally with a time).
@@ -406,10 +722,23 @@ fn parse_date(v: &toml::Value) -> Result<(Date, Option<Time>), String> {
 pub fn default_slug(stem: &str, title: &str) -> String {
     let base = date_prefix(stem).map_or(stem, |(_, rest)| rest);
     let s = slug::slugify(base);
-    if s.is_empty() {
+    let s = if s.is_empty() {
         slug::slugify(title)
     } else {
         s
+    };
+    cut_slug(s)
+}
+
+/// A derived slug cut to [`SLUG_MAX`] characters, between words.
+fn cut_slug(s: String) -> String {
+    if s.len() <= SLUG_MAX {
+        return s;
+    }
+    // Slugs are ASCII: byte offsets are character offsets.
+    match s[..=SLUG_MAX].rfind('-') {
+        Some(i) if i > 0 => s[..i].to_string(),
+        _ => s[..SLUG_MAX].trim_end_matches('-').to_string(),
     }
 }
 
@@ -434,13 +763,16 @@ pub fn check_unique_slugs<A: Borrow<Article>>(articles: &[A], errs: &mut Diagnos
     for (slug, mut paths) in by_slug.into_iter().filter(|(_, p)| p.len() > 1) {
         paths.sort();
         for p in &paths[1..] {
-            errs.0.push(Diagnostic::new(
-                *p,
-                format!(
-                    "slug {slug:?} is already used by {}: both would be written to articles/{slug}/; set a different `slug`",
-                    crate::diag::display_path(paths[0]),
-                ),
-            ));
+            errs.0.push(
+                Diagnostic::new(
+                    *p,
+                    format!(
+                        "slug {slug:?} is already used by {}: both would be written to articles/{slug}/; set a different `slug`",
+                        crate::diag::display_path(paths[0]),
+                    ),
+                )
+                .code("duplicate-slug"),
+            );
         }
     }
 }

@@ -1,11 +1,15 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use milbrief::cli::Cli;
+use milbrief::cli::{Cli, Command};
 use milbrief::diag::Diagnostics;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // `check` prints its own report and has its own exit statuses.
+    if let Command::Check(args) = &cli.command {
+        return ExitCode::from(args.status());
+    }
     match cli.run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

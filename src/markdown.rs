@@ -7,10 +7,26 @@ use std::sync::LazyLock;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 /// How Markdown is rendered for one site.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct MarkdownOptions {
     /// Pass raw HTML in articles through unsanitised (trusted sites only).
     pub unsafe_html: bool,
+    /// Article files larger than this are refused with an error naming
+    /// them (`[markdown] max_article_kb`).
+    pub max_article_bytes: u64,
+}
+
+/// The default limit of an article file's size: 4 MiB, a hundred times
+/// a long news story.
+pub const DEFAULT_MAX_ARTICLE_KB: u64 = 4096;
+
+impl Default for MarkdownOptions {
+    fn default() -> Self {
+        Self {
+            unsafe_html: false,
+            max_article_bytes: DEFAULT_MAX_ARTICLE_KB * 1024,
+        }
+    }
 }
 
 /// One article body, rendered.
@@ -69,7 +85,10 @@ pub fn render(src: &str, opts: &MarkdownOptions, known_title: Option<&str>) -> R
         }
     }
 
-    let mut w = Walker::default();
+    let mut w = Walker {
+        keep_attributes: opts.unsafe_html,
+        ..Walker::default()
+    };
     w.walk(events);
     if w.lead.is_none()
         && let Some((s, e, r)) = w.short_first.take()
@@ -78,7 +97,13 @@ pub fn render(src: &str, opts: &MarkdownOptions, known_title: Option<&str>) -> R
         w.lead_range = r;
     }
 
-    let has_raw_html = w.has_raw_html && !opts.unsafe_html;
+    let mut has_raw_html = w.has_raw_html && !opts.unsafe_html;
+    if has_raw_html && raw_html_depth(&w) > MAX_HTML_DEPTH {
+        // Sanitising HTML nested this deep takes time quadratic in the
+        // depth; no article needs it. Its raw HTML is shown as text.
+        w.html_as_text();
+        has_raw_html = false;
+    }
     let mut body = String::with_capacity(src.len() * 3 / 2);
     html::push_html(&mut body, w.out.iter().cloned());
     body.push_str(&w.footnotes_html());
@@ -147,12 +172,58 @@ fn plain_text(events: &[Event<'_>]) -> String {
     s
 }
 
+/// Raw HTML nested deeper than this is shown as text, not sanitised.
+pub const MAX_HTML_DEPTH: usize = 512;
+
+/// Elements that never hold others, or whose end tag may be left out
+/// (the parser closes them): they do not deepen the nesting.
+const FLAT_ELEMENTS: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "rb", "rt", "rp",
+];
+
+/// The deepest nesting of elements in an article's raw HTML, estimated
+/// from its start and end tags.
+fn raw_html_depth(w: &Walker<'_>) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    let defs = w.defs.values().flatten();
+    for e in w.out.iter().chain(defs) {
+        let (Event::Html(t) | Event::InlineHtml(t)) = e else {
+            continue;
+        };
+        let mut rest: &str = t;
+        while let Some(i) = rest.find('<') {
+            rest = &rest[i + 1..];
+            if rest.starts_with('/') {
+                depth = depth.saturating_sub(1);
+                continue;
+            }
+            let name: String = rest
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect::<String>()
+                .to_ascii_lowercase();
+            if name.is_empty() || !name.as_bytes()[0].is_ascii_alphabetic() {
+                continue;
+            }
+            let self_closing = rest.find('>').is_some_and(|end| rest[..end].ends_with('/'));
+            if !self_closing && !FLAT_ELEMENTS.contains(&name.as_str()) {
+                depth += 1;
+                max = max.max(depth);
+            }
+        }
+    }
+    max
+}
+
 /// One pass over the events: heading ids, footnotes, URL checks, the more
 /// marker, the lead paragraph and the plain text.
 #[derive(Default)]
 struct Walker<'a> {
     out: Vec<Event<'a>>,
     ids: HashSet<String>,
+    /// Per id base, the next numeric suffix to try.
+    next_suffix: HashMap<String, usize>,
     /// Footnote label -> (number, id), in order of first reference.
     notes: HashMap<String, (usize, String)>,
     note_order: Vec<String>,
@@ -162,6 +233,9 @@ struct Walker<'a> {
     /// Indices in `out` of generated footnote references (left out of summaries).
     note_refs: HashSet<usize>,
     has_raw_html: bool,
+    /// Keep `{key=value}` attributes of headings: any attribute, `onclick`
+    /// too, so only on trusted sites.
+    keep_attributes: bool,
     more_at: Option<usize>,
     lead: Option<(usize, usize)>,
     lead_range: std::ops::Range<usize>,
@@ -174,14 +248,19 @@ struct Walker<'a> {
 impl<'a> Walker<'a> {
     fn unique_id(&mut self, base: &str) -> String {
         let base = if base.is_empty() { "section" } else { base };
-        let mut id = base.to_string();
-        let mut n = 1;
-        while self.ids.contains(&id) {
-            id = format!("{base}-{n}");
-            n += 1;
+        if self.ids.insert(base.to_string()) {
+            return base.to_string();
         }
-        self.ids.insert(id.clone());
-        id
+        // The next suffix to try for this base: a thousand equal headings
+        // cost a thousand lookups, not half a million.
+        let n = self.next_suffix.entry(base.to_string()).or_insert(1);
+        loop {
+            let id = format!("{base}-{n}");
+            *n += 1;
+            if self.ids.insert(id.clone()) {
+                return id;
+            }
+        }
     }
 
     fn walk(&mut self, events: Vec<Event<'a>>) {
@@ -232,6 +311,11 @@ impl<'a> Walker<'a> {
                         None => slug::slugify(plain_text(&inner)),
                     };
                     let id = self.unique_id(&base);
+                    let attrs = if self.keep_attributes {
+                        attrs
+                    } else {
+                        Vec::new()
+                    };
                     self.out.push(Event::Start(Tag::Heading {
                         level,
                         id: Some(CowStr::from(id)),
@@ -320,6 +404,17 @@ impl<'a> Walker<'a> {
                 }
             }
         }
+    }
+
+    /// Turns every piece of raw HTML into text (escaped when written).
+    fn html_as_text(&mut self) {
+        let as_text = |e: &mut Event<'a>| {
+            if let Event::Html(t) | Event::InlineHtml(t) = e {
+                *e = Event::Text(std::mem::replace(t, CowStr::Borrowed("")));
+            }
+        };
+        self.out.iter_mut().for_each(as_text);
+        self.defs.values_mut().flatten().for_each(as_text);
     }
 
     fn text_of(&mut self, e: &Event<'_>) {
@@ -523,8 +618,45 @@ mod tests {
         assert!(!out.html.contains("<iframe"));
         assert!(!out.html.contains("javascript:"));
         assert!(out.html.contains("<b>b</b>"));
-        let trusted = render(src, &MarkdownOptions { unsafe_html: true }, Some("t"));
+        let trusted = render(
+            src,
+            &MarkdownOptions {
+                unsafe_html: true,
+                ..MarkdownOptions::default()
+            },
+            Some("t"),
+        );
         assert!(trusted.html.contains("<iframe"));
+    }
+
+    #[test]
+    fn heading_attributes_other_than_id_and_class_are_dropped() {
+        let out = r("Intro.\n\n## Title {#t .c onclick=alert(1) style=x}");
+        assert!(
+            out.html.contains("<h2 id=\"t\" class=\"c\">"),
+            "{}",
+            out.html
+        );
+        assert!(!out.html.contains("onclick") && !out.html.contains("style"));
+    }
+
+    #[test]
+    fn many_equal_headings_get_ids_in_linear_time() {
+        let out = r(&"## Same\n\n".repeat(5000));
+        assert!(out.html.contains("<h2 id=\"same-4999\">"));
+    }
+
+    #[test]
+    fn absurdly_nested_html_is_shown_as_text() {
+        let deep = format!("Lead.\n\n{}x{}", "<div>".repeat(600), "</div>".repeat(600));
+        let out = r(&deep);
+        assert!(out.html.contains("&lt;div&gt;x&lt;/div&gt;"));
+        let lists = format!("Lead.\n\n<ul>{}</ul>", "<li>item".repeat(2000));
+        let out = r(&lists);
+        assert!(
+            out.html.contains("<li>item</li>"),
+            "unclosed items are not nesting"
+        );
     }
 
     #[test]

@@ -278,7 +278,9 @@ impl Workspace {
                 next = self.cache.clone();
                 let mut v = Vec::with_capacity(rels.len());
                 for rel in rels {
-                    match FileStamp::of(&root.join(&rel)) {
+                    match FileStamp::of(&root.join(&rel))
+                        .filter(|_| load::is_plain_file(&root, &rel))
+                    {
                         Some(stamp) => v.push((rel, stamp)),
                         None => {
                             next.remove(&rel);

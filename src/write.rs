@@ -68,25 +68,27 @@ pub fn check_output_dir(root: &Path, out: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// An absolute, symlink-resolved path, also for paths that do not exist yet.
+/// An absolute path with symbolic links and `..` resolved the way the
+/// system will resolve them, also for paths that do not exist yet
+/// (`public/..` is the site root, even before `public/` exists).
 fn resolve(p: &Path) -> anyhow::Result<PathBuf> {
     let abs = std::path::absolute(p).with_context(|| format!("invalid path {}", p.display()))?;
-    let mut existing = abs.as_path();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_owned());
-                existing = parent;
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
             }
-            _ => break,
+            other => {
+                out.push(other);
+                // Follows a link as soon as it is part of the path, so
+                // that a later `..` leaves the link's target.
+                if let Ok(real) = out.canonicalize() {
+                    out = real;
+                }
+            }
         }
-    }
-    let mut out = existing
-        .canonicalize()
-        .unwrap_or_else(|_| existing.to_path_buf());
-    for name in rest.into_iter().rev() {
-        out.push(name);
     }
     Ok(out)
 }
@@ -138,10 +140,13 @@ pub fn check_static_clash(
 ) -> Result<(), crate::diag::Diagnostics> {
     let mut clash = crate::diag::Diagnostics::default();
     for s in statics.iter().filter(|s| is_page(&s.path)) {
-        clash.0.push(crate::diag::Diagnostic::new(
-            Path::new(STATIC_DIR).join(&s.path),
-            format!("would overwrite the generated page {}", s.path),
-        ));
+        clash.0.push(
+            crate::diag::Diagnostic::new(
+                Path::new(STATIC_DIR).join(&s.path),
+                format!("would overwrite the generated page {}", s.path),
+            )
+            .code("output-clash"),
+        );
     }
     clash.into_result()
 }
@@ -422,6 +427,9 @@ mod tests {
         assert!(check_output_dir(root, &root.join("content")).is_err());
         assert!(check_output_dir(root, &root.join("static/out")).is_err());
         assert!(check_output_dir(root, root.parent().unwrap()).is_err());
+        // `..` through a directory that does not exist yet is still `..`.
+        assert!(check_output_dir(root, &root.join("public/..")).is_err());
+        assert!(check_output_dir(root, &root.join("new/../content/x")).is_err());
         assert!(check_output_dir(root, &root.join("public")).is_ok());
         // A foreign non-empty directory is never cleaned.
         std::fs::create_dir_all(root.join("docs")).unwrap();

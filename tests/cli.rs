@@ -15,7 +15,7 @@ fn stderr(out: &std::process::Output) -> String {
 
 #[test]
 fn every_verb_has_help() {
-    for verb in ["build", "import", "init", "new", "serve", "tags"] {
+    for verb in ["build", "check", "import", "init", "new", "serve", "tags"] {
         let out = milbrief().args([verb, "--help"]).output().unwrap();
         assert!(out.status.success(), "{verb} --help");
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage: milbrief"));

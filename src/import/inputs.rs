@@ -11,7 +11,7 @@ use crate::diag::display_path;
 
 /// Decodes an input's bytes: UTF-8 text, not binary.
 pub fn decode(bytes: Vec<u8>) -> anyhow::Result<String> {
-    if bytes[..bytes.len().min(8192)].contains(&0) {
+    if bytes.contains(&0) {
         anyhow::bail!("a binary file, not text or an HTML page");
     }
     match String::from_utf8(bytes) {
@@ -141,6 +141,10 @@ mod tests {
         assert!(decode(b"ok".to_vec()).is_ok());
         let e = decode(b"PNG\0\x01".to_vec()).unwrap_err().to_string();
         assert!(e.contains("binary"), "{e}");
+        // A NUL far into a file is as binary as one at the start.
+        let mut late = b"text ".repeat(4000);
+        late.push(0);
+        assert!(decode(late).unwrap_err().to_string().contains("binary"));
         let e = decode(b"a\nb\xff".to_vec()).unwrap_err().to_string();
         assert!(e.contains("line 2, column 2"), "{e}");
     }

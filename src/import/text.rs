@@ -213,7 +213,10 @@ pub fn parse(text: &str, debris: &Debris) -> anyhow::Result<Draft> {
         .replace("\r\n", "\n")
         .replace(['\r', '\u{2028}', '\u{2029}'], "\n")
         .replace(['\u{a0}', '\u{2009}', '\u{202f}', '\t'], " ")
-        .replace(['\u{200b}', '\u{feff}'], "");
+        .replace(['\u{200b}', '\u{feff}'], "")
+        // Control characters (NUL above all) are debris of a bad copy; an
+        // article holding one would not build.
+        .replace(|c: char| c.is_control() && c != '\n', "");
     let mut draft = Draft::default();
     // Lines, debris and date lines taken out; None is a blank line.
     let mut lines: Vec<Option<&str>> = Vec::new();

@@ -196,7 +196,8 @@ impl Tagger {
                             t.value
                         ),
                     )
-                    .at(t.line, t.col),
+                    .at(t.line, t.col)
+                    .code("unknown-country"),
                 ),
             }
         }
@@ -222,7 +223,8 @@ impl Tagger {
                             t.value
                         ),
                     )
-                    .at(t.line, t.col),
+                    .at(t.line, t.col)
+                    .code("unknown-topic"),
                 ),
             }
         }
