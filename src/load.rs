@@ -38,6 +38,23 @@ struct FrontMatter {
     dateline: Option<String>,
 }
 
+/// Walks `dir` (the content directory) in name order, not following links
+/// and skipping names that start with `.` or `_`.
+pub fn content_walker(
+    dir: &Path,
+) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> + use<> {
+    walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0 || {
+                let n = e.file_name().to_string_lossy();
+                !n.starts_with('.') && !n.starts_with('_')
+            }
+        })
+}
+
 /// Lists the Markdown files under `root/content`, sorted, as paths relative
 /// to `root`. Dotfiles, `_`-prefixed names and symlinks are skipped.
 pub fn content_files(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
@@ -50,17 +67,7 @@ pub fn content_files(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
         );
     }
     let mut files = Vec::new();
-    let walker = walkdir::WalkDir::new(&dir)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            e.depth() == 0 || {
-                let n = e.file_name().to_string_lossy();
-                !n.starts_with('.') && !n.starts_with('_')
-            }
-        });
-    for entry in walker {
+    for entry in content_walker(&dir) {
         let entry = entry.map_err(|e| {
             let p = e
                 .path()

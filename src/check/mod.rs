@@ -482,17 +482,7 @@ fn render_for_check(
 /// Symbolic links under `content/` are skipped by the build: say so.
 fn skipped_symlinks(root: &Path, p: &mut Problems) -> anyhow::Result<()> {
     let dir = root.join(load::CONTENT_DIR);
-    let walker = walkdir::WalkDir::new(&dir)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            e.depth() == 0 || {
-                let n = e.file_name().to_string_lossy();
-                !n.starts_with('.') && !n.starts_with('_')
-            }
-        });
-    for entry in walker {
+    for entry in load::content_walker(&dir) {
         let Ok(entry) = entry else { continue };
         if entry.depth() > 0 && entry.path_is_symlink() {
             let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());

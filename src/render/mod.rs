@@ -259,7 +259,7 @@ impl<'s> Renderer<'s> {
             keyed.into_iter().collect()
         };
         Ok(RenderPass {
-            reused: fingerprints.len() - outputs.len(),
+            reused: fingerprints.len().saturating_sub(outputs.len()),
             outputs,
             fingerprints,
         })
