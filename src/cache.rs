@@ -171,11 +171,7 @@ pub fn templates_digest(root: &Path) -> u64 {
     }
     // A static robots.txt replaces the generated one: the set of pages
     // depends on it.
-    h.u64(u64::from(
-        root.join(crate::write::STATIC_DIR)
-            .join("robots.txt")
-            .is_file(),
-    ));
+    h.u64(u64::from(crate::render::has_own_robots(root)));
     h.finish()
 }
 

@@ -29,6 +29,14 @@ use views::*;
 /// Two countries, codes ascending.
 type Pair = (CountryCode, CountryCode);
 
+/// Whether the site has its own `static/robots.txt`, which takes the place
+/// of the generated one.
+pub fn has_own_robots(root: &Path) -> bool {
+    root.join(crate::write::STATIC_DIR)
+        .join("robots.txt")
+        .is_file()
+}
+
 /// One output to render.
 enum Job<'s> {
     Front(usize),
@@ -128,10 +136,7 @@ impl<'s> Renderer<'s> {
         templates.hash.hash(&mut salt);
         env!("CARGO_PKG_VERSION").hash(&mut salt);
         // Which outputs exist depends on this too (see `jobs`).
-        root.join(crate::write::STATIC_DIR)
-            .join("robots.txt")
-            .is_file()
-            .hash(&mut salt);
+        has_own_robots(root).hash(&mut salt);
         let salt = salt.finish();
         let tera = &mut templates.tera;
         tera.global_context().insert(
@@ -447,16 +452,10 @@ impl<'s> Renderer<'s> {
             }
         }
         jobs.push(Job::NotFound);
-        // A site's own static/robots.txt takes the place of the generated one.
-        if !self
-            .root
-            .join(crate::write::STATIC_DIR)
-            .join("robots.txt")
-            .is_file()
-        {
+        if !has_own_robots(self.root) {
             jobs.push(Job::Robots);
         }
-        let urls = self.sitemap_urls(&jobs).len();
+        let urls = jobs.iter().filter(|j| Self::in_sitemap(j)).count();
         jobs.push(Job::Sitemap(0));
         if urls > feeds::SITEMAP_URLS {
             jobs.extend((1..=urls.div_ceil(feeds::SITEMAP_URLS)).map(Job::Sitemap));
@@ -467,17 +466,31 @@ impl<'s> Renderer<'s> {
     /// The page directories the sitemap lists, with the date of articles.
     fn sitemap_urls(&self, jobs: &[Job<'_>]) -> Vec<(String, Option<jiff::civil::Date>)> {
         jobs.iter()
-            .filter_map(|j| {
+            .filter(|j| Self::in_sitemap(j))
+            .map(|j| {
                 let date = match j {
                     Job::Article(i) => self.site.articles[*i].date,
-                    Job::NotFound | Job::Search => return None,
                     _ => None,
                 };
                 let p = self.job_path(j);
-                let dir = p.strip_suffix("index.html")?;
-                Some((dir.to_string(), date))
+                let dir = p.strip_suffix("index.html").unwrap_or(&p);
+                (dir.to_string(), date)
             })
             .collect()
+    }
+
+    /// Pages the sitemap lists: every directory page but search.
+    fn in_sitemap(job: &Job<'_>) -> bool {
+        !matches!(
+            job,
+            Job::NotFound
+                | Job::Search
+                | Job::Feed(_)
+                | Job::SearchIndex
+                | Job::SearchShard(_)
+                | Job::Sitemap(_)
+                | Job::Robots
+        )
     }
 
     /// The output path of a page.
