@@ -11,7 +11,7 @@ mod common;
 use std::net::TcpListener;
 use std::time::Duration;
 
-use common::browser::{browser_tools, wait_until};
+use common::browser::{browser_tools, follow, wait_until};
 use common::*;
 use fantoccini::Locator;
 use milbrief::BuildOptions;
@@ -48,23 +48,7 @@ fn click_a_country_chip_and_watch_an_edit_arrive() {
             .await
             .unwrap();
         let name = chip.text().await.unwrap();
-        chip.click().await.unwrap();
-        wait_until("the country page opens", || async {
-            client
-                .current_url()
-                .await
-                .unwrap()
-                .path()
-                .starts_with("/countries/")
-        })
-        .await;
-        let h1 = client
-            .find(Locator::Css("h1"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let h1 = follow(&client, chip, "/countries/").await;
         let country = name.trim_start_matches(|c: char| !c.is_alphabetic()).trim();
         assert!(
             h1.contains(country),

@@ -13,8 +13,8 @@ mod common;
 use std::net::TcpListener;
 
 use common::browser::{
-    axe_violations, browser_tools, console_errors, emulate_color_scheme, horizontal_overflow,
-    wait_until,
+    axe_violations, browser_tools, console_errors, emulate_color_scheme, follow,
+    horizontal_overflow, wait_until,
 };
 use common::*;
 use fantoccini::{Client, Locator};
@@ -185,23 +185,7 @@ fn the_digest_in_a_browser() {
             .as_bool()
             .unwrap();
         assert!(focused, "map links are focusable");
-        target.click().await.unwrap();
-        wait_until("Pakistan's page opens", || async {
-            client
-                .current_url()
-                .await
-                .unwrap()
-                .path()
-                .starts_with("/countries/pk/")
-        })
-        .await;
-        let h1 = client
-            .find(Locator::Css("h1"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let h1 = follow(&client, target, "/countries/pk/").await;
         assert!(h1.contains("Pakistan"), "{h1}");
 
         // Layout, console and accessibility on the main kinds of page.

@@ -198,6 +198,28 @@ where
     panic!("{what}: not so within {} s", DEADLINE.as_secs());
 }
 
+/// Clicks `link`, waits until the page's path starts with `prefix`, and
+/// returns the text of the new page's `h1`.
+pub async fn follow(client: &Client, link: fantoccini::elements::Element, prefix: &str) -> String {
+    link.click().await.unwrap();
+    wait_until(&format!("a page under {prefix} opens"), || async {
+        client
+            .current_url()
+            .await
+            .unwrap()
+            .path()
+            .starts_with(prefix)
+    })
+    .await;
+    client
+        .find(fantoccini::Locator::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 /// A chromedriver extension command: `POST /session/{id}/{path}`.
 #[derive(Debug)]
 struct SessionPost {
