@@ -397,7 +397,11 @@ fn search_index_covers_every_article() {
         n += list.len();
     }
     assert_eq!(n, site.articles.len());
-    assert!(text(&out["search/index.html"]).contains("search"));
+    // The page points its script at the index it was built with.
+    let page = text(&out["search/index.html"]);
+    assert!(page.contains("data-index=\"../search/index.json\""));
+    assert!(page.contains("<script src=\"../search.js\" defer></script>"));
+    assert!(out.contains_key("search.js"));
 }
 
 #[test]
