@@ -247,3 +247,24 @@ fn site_templates_override_builtin_ones_one_by_one() {
         "others stay built-in"
     );
 }
+
+#[test]
+fn a_site_base_template_with_only_a_content_block_serves_every_page() {
+    // Built-in page templates may rely on nothing but `content` in a
+    // site's own base.html: the benchmark's minimal base is such a file.
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("basic"), dir.path());
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(
+        dir.path().join("templates/base.html"),
+        "<!doctype html><title>{{ page.title }}</title><main>{% block content %}{% endblock content %}</main>",
+    )
+    .unwrap();
+    let (_, out) = build_in_memory(&BuildOptions::new(dir.path()));
+    let search = text(&out["search/index.html"]);
+    assert!(search.starts_with("<!doctype html><title>Search"), "{search}");
+    assert!(
+        search.contains("search.js\" defer></script>"),
+        "the search page still loads its script"
+    );
+}
