@@ -262,9 +262,33 @@ fn a_site_base_template_with_only_a_content_block_serves_every_page() {
     .unwrap();
     let (_, out) = build_in_memory(&BuildOptions::new(dir.path()));
     let search = text(&out["search/index.html"]);
-    assert!(search.starts_with("<!doctype html><title>Search"), "{search}");
+    assert!(
+        search.starts_with("<!doctype html><title>Search"),
+        "{search}"
+    );
     assert!(
         search.contains("search.js\" defer></script>"),
         "the search page still loads its script"
+    );
+}
+
+#[test]
+fn the_benchmark_minimal_site_builds() {
+    // bench/minimal/ overrides most templates; it must follow the values
+    // pages get, or the benchmark measures an error.
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("basic"), dir.path());
+    std::fs::remove_file(dir.path().join("config.toml")).unwrap();
+    copy_dir(&repo_root().join("bench/minimal"), dir.path());
+    let (site, out) = build_in_memory(&BuildOptions::new(dir.path()));
+    let countries = text(&out["countries/index.html"]);
+    for c in site.by_country.keys() {
+        let link = format!("countries/{}/", c.lower());
+        assert!(countries.contains(&link), "{link} listed: {countries}");
+    }
+    assert!(text(&out["topics/index.html"]).contains("topics/"));
+    assert!(
+        !out.keys().any(|p| p.starts_with("editions/")),
+        "the minimal site builds no editions"
     );
 }

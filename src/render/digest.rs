@@ -721,10 +721,27 @@ impl<'s> Renderer<'s> {
                 ),
             ]));
         }
+        // Every country, by name, for templates that want a flat list.
+        let mut flat: Vec<(&String, CountryCode, usize)> = s
+            .by_country
+            .iter()
+            .map(|(c, l)| (&names[c], *c, l.len()))
+            .collect();
+        flat.sort();
+        let flat: Vec<Value> = flat
+            .into_iter()
+            .map(|(_, c, n)| {
+                obj([
+                    ("country", Value::from_serializable(&self.country_ref(c))),
+                    ("count", Value::from(n)),
+                ])
+            })
+            .collect();
         Aggregate::new(vec![
             ("map", Value::from(map)),
             ("chart", chart),
             ("regions", Value::from(groups)),
+            ("countries", Value::from(flat)),
             ("country_count", Value::from(s.by_country.len())),
         ])
     }
