@@ -37,6 +37,50 @@ pub struct Site {
     pub structure: u64,
 }
 
+/// What follows from a site's structure alone: its groupings and related
+/// lists, which a rebuild after an edit of text reuses (from memory in
+/// `serve`, from the build cache in `build`).
+#[derive(Clone)]
+pub struct Groupings {
+    pub structure: u64,
+    pub by_country: Arc<BTreeMap<CountryCode, Vec<usize>>>,
+    pub by_topic: Arc<BTreeMap<String, Vec<usize>>>,
+    pub by_month: Arc<BTreeMap<(i16, i8), Vec<usize>>>,
+    pub by_edition: Arc<BTreeMap<Date, Vec<usize>>>,
+    pub by_pair: Arc<BTreeMap<(CountryCode, CountryCode), Vec<usize>>>,
+    pub related: Arc<Vec<Vec<usize>>>,
+}
+
+impl Groupings {
+    /// Whether every position is one of `n` articles' (a guard for
+    /// groupings read back from disk).
+    fn fits(&self, n: usize) -> bool {
+        let ok = |l: &Vec<usize>| l.iter().all(|&i| i < n);
+        self.related.len() == n
+            && self.related.iter().all(ok)
+            && self.by_country.values().all(ok)
+            && self.by_topic.values().all(ok)
+            && self.by_month.values().all(ok)
+            && self.by_edition.values().all(ok)
+            && self.by_pair.values().all(ok)
+    }
+}
+
+impl Site {
+    /// The site's groupings, shared (no list is copied).
+    pub fn groupings(&self) -> Groupings {
+        Groupings {
+            structure: self.structure,
+            by_country: self.by_country.clone(),
+            by_topic: self.by_topic.clone(),
+            by_month: self.by_month.clone(),
+            by_edition: self.by_edition.clone(),
+            by_pair: self.by_pair.clone(),
+            related: self.related.clone(),
+        }
+    }
+}
+
 /// Sorts and indexes tagged articles.
 pub fn index(config: Config, tagger: Arc<Tagger>, articles: Vec<Arc<Article>>) -> Site {
     index_reusing(config, tagger, articles, None)
@@ -44,16 +88,16 @@ pub fn index(config: Config, tagger: Arc<Tagger>, articles: Vec<Arc<Article>>) -
 
 /// [`index`], reusing the groupings and related lists of `previous` when
 /// only the articles' text changed (the common edit), not their order,
-/// dates or tags. `previous` must have the same configuration.
+/// dates or tags. `previous` must come from the same configuration.
 pub fn index_reusing(
     config: Config,
     tagger: Arc<Tagger>,
     mut articles: Vec<Arc<Article>>,
-    previous: Option<&Site>,
+    previous: Option<&Groupings>,
 ) -> Site {
     sort_articles(&mut articles);
     let structure = structure_of(&articles, config.related);
-    if let Some(p) = previous.filter(|p| p.structure == structure) {
+    if let Some(p) = previous.filter(|p| p.structure == structure && p.fits(articles.len())) {
         return Site {
             config,
             tagger,

@@ -79,8 +79,8 @@ pub struct Workspace {
     fingerprints: HashMap<String, u64>,
     /// What the last render pass can lend the next one.
     render_cache: render::RenderCache,
-    /// The last good site, whose groupings an edit of text can reuse.
-    site: Option<Site>,
+    /// The last good site's groupings, which an edit of text can reuse.
+    groups: Option<index::Groupings>,
     outputs: Outputs,
 }
 
@@ -116,7 +116,7 @@ impl Workspace {
             cache: HashMap::new(),
             fingerprints: HashMap::new(),
             render_cache: render::RenderCache::default(),
-            site: None,
+            groups: None,
             outputs: BTreeMap::new(),
         }
     }
@@ -372,13 +372,13 @@ impl Workspace {
 
         let count = articles.len();
         progress.phase("Indexing", None);
-        let previous_site = if config_changed {
+        let previous_groups = if config_changed {
             None
         } else {
-            self.site.as_ref()
+            self.groups.as_ref()
         };
         let site: Site =
-            index::index_reusing(config.clone(), tagger.clone(), articles, previous_site);
+            index::index_reusing(config.clone(), tagger.clone(), articles, previous_groups);
         mark("index");
         let none = HashMap::new();
         let previous = if config_changed {
@@ -403,7 +403,7 @@ impl Workspace {
         self.config = Some((config_hash, config, tagger));
         self.cache = next;
         self.fingerprints = pass.fingerprints;
-        self.site = Some(site);
+        self.groups = Some(site.groupings());
         Ok(Pass {
             rendered: pass.outputs,
             statics,
@@ -483,6 +483,35 @@ mod tests {
         );
         let page = ws.get("articles/b/index.html").unwrap();
         assert!(String::from_utf8_lossy(&page).contains("Bravo edited"));
+    }
+
+    #[test]
+    fn a_body_edit_renders_the_article_page_and_its_feeds_only() {
+        let dir = site();
+        let b = dir.path().join("content/2023-10-02-b.md");
+        let text = |more: &str| {
+            format!(
+                "+++\ntitle = \"Bravo\"\ncountries = [\"RU\"]\ntopics = [\"diplomacy\"]\n+++\nBravo leads.\n\n{more}\n"
+            )
+        };
+        touch(&b, &text("First take."));
+        let mut ws = Workspace::new(BuildOptions::new(dir.path()));
+        ws.rebuild().unwrap();
+        // The lead, and so the summary and every card, stay as they were.
+        touch(&b, &text("Second take."));
+        let r = ws.rebuild().unwrap();
+        assert_eq!(
+            r.changed,
+            [
+                "articles/b/index.html",
+                "atom.xml",
+                "countries/ru/atom.xml",
+                "topics/diplomacy/atom.xml"
+            ]
+        );
+        assert_eq!(r.rendered, r.changed.len(), "nothing rendered for naught");
+        let page = ws.get("articles/b/index.html").unwrap();
+        assert!(String::from_utf8_lossy(&page).contains("Second take."));
     }
 
     #[test]

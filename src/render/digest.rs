@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
+use std::sync::OnceLock;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -55,6 +56,9 @@ type SubregionCountries = Vec<(String, CountryCode, usize)>;
 
 /// One edition: its glance and its articles grouped by region and country.
 pub(super) struct Edition {
+    /// The "at a glance" panel, also shown on the front page and in the
+    /// editions index.
+    pub(super) glance: Value,
     pub(super) aggr: Aggregate,
     /// (region, [(country, articles)]); articles under their most salient
     /// country only.
@@ -66,25 +70,74 @@ pub(super) struct Edition {
 pub(super) struct Region {
     pub(super) name: &'static str,
     pub(super) slug: String,
+    /// Sub-regions with their countries, also shown on the countries index.
+    pub(super) subregions: Value,
     pub(super) aggr: Aggregate,
     /// The newest articles about the region's countries.
     pub(super) latest: Vec<usize>,
 }
 
-/// Everything derived from the site's structure.
+/// Everything derived from the site's structure. Each part is made when a
+/// page first needs it (a rebuild after an edit needs few), and kept for
+/// later passes over the same structure.
 #[derive(Default)]
 pub(super) struct Derived {
-    pub(super) countries: BTreeMap<CountryCode, Aggregate>,
-    pub(super) topics: BTreeMap<String, Aggregate>,
-    pub(super) pairs: BTreeMap<Pair, Aggregate>,
-    pub(super) editions: BTreeMap<Date, Edition>,
+    weeks: OnceLock<Weeks>,
+    countries: BTreeMap<CountryCode, OnceLock<Aggregate>>,
+    topics: BTreeMap<String, OnceLock<Aggregate>>,
+    pairs: BTreeMap<Pair, OnceLock<Aggregate>>,
+    editions: BTreeMap<Date, OnceLock<Edition>>,
+    /// Edition start dates, ascending.
     pub(super) edition_keys: Vec<Date>,
-    pub(super) regions: Vec<Region>,
-    pub(super) front: Option<Aggregate>,
-    pub(super) countries_index: Option<Aggregate>,
-    pub(super) topics_index: Option<Aggregate>,
-    pub(super) editions_index: Option<Aggregate>,
-    pub(super) relations_index: Option<Aggregate>,
+    regions: OnceLock<Vec<Region>>,
+    countries_index: OnceLock<Aggregate>,
+    topics_index: OnceLock<Aggregate>,
+    editions_index: OnceLock<Aggregate>,
+    relations_index: OnceLock<Aggregate>,
+}
+
+impl Derived {
+    /// The empty parts of `site`'s derived values.
+    pub(super) fn new(site: &crate::index::Site) -> Derived {
+        fn cells<T>(n: usize) -> impl Iterator<Item = OnceLock<T>> {
+            (0..n).map(|_| OnceLock::new())
+        }
+        let sec = &site.config.sections;
+        Derived {
+            countries: site
+                .by_country
+                .keys()
+                .copied()
+                .zip(cells(site.by_country.len()))
+                .collect(),
+            topics: site
+                .by_topic
+                .keys()
+                .cloned()
+                .zip(cells(site.by_topic.len()))
+                .collect(),
+            pairs: if sec.relations {
+                site.by_pair
+                    .keys()
+                    .copied()
+                    .zip(cells(site.by_pair.len()))
+                    .collect()
+            } else {
+                BTreeMap::new()
+            },
+            editions: if sec.editions {
+                site.by_edition
+                    .keys()
+                    .copied()
+                    .zip(cells(site.by_edition.len()))
+                    .collect()
+            } else {
+                BTreeMap::new()
+            },
+            edition_keys: site.by_edition.keys().copied().collect(),
+            ..Derived::default()
+        }
+    }
 }
 
 /// The edition weeks a timeline spans.
@@ -99,65 +152,119 @@ pub(super) struct Weeks {
 pub(super) const REGION_LATEST: usize = 10;
 
 impl<'s> Renderer<'s> {
-    pub(super) fn derive(&self) -> Derived {
-        let s = self.site;
-        let sec = &s.config.sections;
-        let weeks = self.all_weeks();
-        let edition_keys: Vec<Date> = s.by_edition.keys().copied().collect();
-        let countries = s
-            .by_country
-            .par_iter()
-            .map(|(c, list)| (*c, self.country_aggregate(*c, list, &weeks)))
-            .collect();
-        let topics = s
-            .by_topic
-            .par_iter()
-            .map(|(t, list)| (t.clone(), self.topic_aggregate(list, &weeks)))
-            .collect();
-        let pairs = if sec.relations {
-            s.by_pair
-                .par_iter()
-                .map(|(p, list)| (*p, self.pair_aggregate(list, &weeks)))
-                .collect()
-        } else {
-            BTreeMap::new()
-        };
-        let editions: BTreeMap<Date, Edition> = if sec.editions {
-            s.by_edition
-                .par_iter()
-                .map(|(d, list)| {
-                    let prev = edition_keys
-                        .binary_search(d)
-                        .ok()
-                        .and_then(|p| p.checked_sub(1))
-                        .map(|p| &s.by_edition[&edition_keys[p]][..]);
-                    (*d, self.edition(*d, list, prev.unwrap_or(&[])))
+    /// Makes every derived value now, in parallel: a full pass needs them
+    /// all, and would otherwise make them one page at a time.
+    pub(super) fn derive_all(&self) {
+        let d = &self.derived;
+        let sec = &self.site.config.sections;
+        self.weeks();
+        rayon::scope(|scope| {
+            scope.spawn(|_| {
+                d.countries.par_iter().for_each(|(c, _)| {
+                    self.country_aggr(*c);
                 })
-                .collect()
-        } else {
-            BTreeMap::new()
-        };
-        let front = match (sec.editions, edition_keys.last()) {
-            (true, Some(d)) => Some(Aggregate::new(vec![(
-                "glance",
-                editions[d].aggr.values[0].1.clone(),
-            )])),
-            _ => None,
-        };
-        let regions = self.regions();
-        Derived {
-            countries_index: Some(self.countries_index(&regions)),
-            topics_index: Some(self.topics_index()),
-            editions_index: sec.editions.then(|| self.editions_index(&editions, &weeks)),
-            relations_index: sec.relations.then(|| self.relations_index()),
-            countries,
-            topics,
-            pairs,
-            editions,
-            edition_keys,
-            regions,
-            front,
+            });
+            scope.spawn(|_| {
+                d.topics.par_iter().for_each(|(t, _)| {
+                    self.topic_aggr(t);
+                })
+            });
+            scope.spawn(|_| {
+                d.pairs.par_iter().for_each(|(p, _)| {
+                    self.pair_aggr(*p);
+                })
+            });
+            scope.spawn(|_| {
+                d.editions.par_iter().for_each(|(e, _)| {
+                    self.edition_of(*e);
+                })
+            });
+            scope.spawn(|_| {
+                self.regions_list();
+            });
+        });
+        self.countries_index_aggr();
+        self.topics_index_aggr();
+        if sec.editions {
+            self.editions_index_aggr();
         }
+        if sec.relations {
+            self.relations_index_aggr();
+        }
+    }
+
+    fn weeks(&self) -> &Weeks {
+        self.derived.weeks.get_or_init(|| self.all_weeks())
+    }
+
+    /// A country page's counts, chart and partners.
+    pub(super) fn country_aggr(&self, c: CountryCode) -> Option<&Aggregate> {
+        let cell = self.derived.countries.get(&c)?;
+        Some(
+            cell.get_or_init(|| self.country_aggregate(c, &self.site.by_country[&c], self.weeks())),
+        )
+    }
+
+    /// A topic page's counts and chart.
+    pub(super) fn topic_aggr(&self, t: &str) -> Option<&Aggregate> {
+        let cell = self.derived.topics.get(t)?;
+        Some(cell.get_or_init(|| self.topic_aggregate(&self.site.by_topic[t], self.weeks())))
+    }
+
+    /// A pair page's topics and chart (`None` without relations).
+    pub(super) fn pair_aggr(&self, p: Pair) -> Option<&Aggregate> {
+        let cell = self.derived.pairs.get(&p)?;
+        Some(cell.get_or_init(|| self.pair_aggregate(&self.site.by_pair[&p], self.weeks())))
+    }
+
+    /// The edition starting on `e` (`None` without editions).
+    pub(super) fn edition_of(&self, e: Date) -> Option<&Edition> {
+        let s = self.site;
+        let cell = self.derived.editions.get(&e)?;
+        Some(cell.get_or_init(|| {
+            let keys = &self.derived.edition_keys;
+            let prev = keys
+                .binary_search(&e)
+                .ok()
+                .and_then(|p| p.checked_sub(1))
+                .map(|p| &s.by_edition[&keys[p]][..]);
+            self.edition(e, &s.by_edition[&e], prev.unwrap_or(&[]))
+        }))
+    }
+
+    /// The regions with the site's countries, in display order.
+    pub(super) fn regions_list(&self) -> &[Region] {
+        self.derived.regions.get_or_init(|| self.regions())
+    }
+
+    /// The front page's glance at the latest edition.
+    pub(super) fn front_glance(&self) -> Option<&Value> {
+        let last = self.derived.edition_keys.last()?;
+        self.edition_of(*last).map(|e| &e.glance)
+    }
+
+    pub(super) fn countries_index_aggr(&self) -> &Aggregate {
+        self.derived
+            .countries_index
+            .get_or_init(|| self.countries_index(self.regions_list()))
+    }
+
+    pub(super) fn topics_index_aggr(&self) -> &Aggregate {
+        self.derived
+            .topics_index
+            .get_or_init(|| self.topics_index())
+    }
+
+    pub(super) fn editions_index_aggr(&self) -> &Aggregate {
+        self.derived
+            .editions_index
+            .get_or_init(|| self.editions_index(self.weeks()))
+    }
+
+    pub(super) fn relations_index_aggr(&self) -> &Aggregate {
+        self.derived
+            .relations_index
+            .get_or_init(|| self.relations_index())
     }
 
     /// Every edition start from the first to the last, gaps included, with
@@ -533,7 +640,7 @@ impl<'s> Renderer<'s> {
                 (REGIONS[k], cs)
             })
             .collect();
-        let mut aggr = Aggregate::new(vec![("glance", glance)]);
+        let mut aggr = Aggregate::new(vec![("glance", glance.clone())]);
         let mut h = std::hash::DefaultHasher::new();
         aggr.hash.hash(&mut h);
         for (r, cs) in &groups {
@@ -543,6 +650,7 @@ impl<'s> Renderer<'s> {
         other.hash(&mut h);
         aggr.hash = h.finish();
         Edition {
+            glance,
             aggr,
             groups,
             other,
@@ -576,7 +684,7 @@ impl<'s> Renderer<'s> {
                 let name = REGIONS[k];
                 let mut all: Vec<usize> = Vec::new();
                 let mut tally: Vec<(String, String, usize)> = Vec::new();
-                let subregions: Vec<Value> = subs
+                let subregions: Value = subs
                     .into_iter()
                     .map(|(sub, mut cs)| {
                         cs.sort();
@@ -599,7 +707,8 @@ impl<'s> Renderer<'s> {
                             ("countries", Value::from(countries)),
                         ])
                     })
-                    .collect();
+                    .collect::<Vec<Value>>()
+                    .into();
                 all.sort_unstable();
                 all.dedup();
                 tally.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
@@ -617,7 +726,7 @@ impl<'s> Renderer<'s> {
                             ("path", Value::from(self.link(&format!("regions/{slug}/")))),
                         ]),
                     ),
-                    ("subregions", Value::from(subregions)),
+                    ("subregions", subregions.clone()),
                     ("count", Value::from(all.len())),
                     (
                         "chart",
@@ -628,6 +737,7 @@ impl<'s> Renderer<'s> {
                 Region {
                     name,
                     slug,
+                    subregions,
                     aggr,
                     latest: all,
                 }
@@ -691,7 +801,7 @@ impl<'s> Renderer<'s> {
                             Value::none()
                         },
                     ),
-                    ("subregions", r.aggr.values[1].1.clone()),
+                    ("subregions", r.subregions.clone()),
                 ])
             })
             .collect();
@@ -760,12 +870,14 @@ impl<'s> Renderer<'s> {
         Aggregate::new(vec![("chart", self.bars(&items, "Articles per topic"))])
     }
 
-    fn editions_index(&self, editions: &BTreeMap<Date, Edition>, weeks: &Weeks) -> Aggregate {
+    fn editions_index(&self, weeks: &Weeks) -> Aggregate {
         let all: Vec<usize> = (0..self.site.articles.len()).collect();
-        let list: Vec<Value> = editions
-            .values()
+        let list: Vec<Value> = self
+            .derived
+            .edition_keys
+            .par_iter()
             .rev()
-            .map(|e| e.aggr.values[0].1.clone())
+            .filter_map(|e| self.edition_of(*e).map(|x| x.glance.clone()))
             .collect();
         Aggregate::new(vec![
             ("editions", Value::from(list)),

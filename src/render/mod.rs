@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use tera::{Context, Tera, Value};
@@ -77,7 +77,14 @@ pub struct Renderer<'s> {
     site: &'s Site,
     tera: &'s Tera,
     root: &'s Path,
-    cards: Vec<Value>,
+    /// Each article's card as a template value, made when first shown.
+    cards: Vec<OnceLock<Value>>,
+    /// Cards a former pass made, by article fingerprint.
+    prev_cards: HashMap<u64, Value>,
+    /// A hash of what each article's card shows, made when first needed:
+    /// listings fingerprint their articles by it, so an edit of an
+    /// article's body re-renders its page and feeds, not every listing.
+    card_fps: Vec<OnceLock<u64>>,
     /// Article fingerprints by position, contiguous for fast hashing.
     fps: Arc<Vec<u64>>,
     /// The former pass's article fingerprints, when its salt and site
@@ -86,10 +93,11 @@ pub struct Renderer<'s> {
     /// Changes with the configuration and the templates: a new salt makes
     /// every fingerprint new.
     salt: u64,
-    /// What the pages show that follows from the site's structure.
+    /// What the pages show that follows from the site's structure, each
+    /// part made when first needed.
     derived: Arc<Derived>,
     /// Each article's Atom entry, made when a feed first needs it.
-    entries: Vec<std::sync::OnceLock<(String, String)>>,
+    entries: Vec<OnceLock<(String, String)>>,
 }
 
 /// What one pass can hand to the next under the same configuration: the
@@ -99,10 +107,33 @@ pub struct Renderer<'s> {
 pub struct RenderCache {
     cards: HashMap<u64, Value>,
     derived: Option<(u64, Arc<Derived>)>,
-    /// The last pass: salt, site structure and article fingerprints by
-    /// position. With equal salt and structure, only pages showing an
-    /// article whose fingerprint changed can differ.
-    last: Option<(u64, u64, Arc<Vec<u64>>)>,
+    last: Option<LastPass>,
+}
+
+/// The last good pass: its salt, its site's structure and its article
+/// fingerprints by position. With equal salt and structure, only pages
+/// showing an article whose fingerprint changed can differ. The build
+/// cache keeps it between runs of `milbrief build`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LastPass {
+    pub salt: u64,
+    pub structure: u64,
+    pub fps: Arc<Vec<u64>>,
+}
+
+impl RenderCache {
+    /// A cache that knows only the last pass (as the build cache kept it).
+    pub fn from_last(last: LastPass) -> RenderCache {
+        RenderCache {
+            last: Some(last),
+            ..RenderCache::default()
+        }
+    }
+
+    /// The last good pass, if any.
+    pub fn last(&self) -> Option<&LastPass> {
+        self.last.as_ref()
+    }
 }
 
 /// What one render pass produced.
@@ -172,60 +203,57 @@ impl<'s> Renderer<'s> {
         );
         tera.global_context().insert("sections", &c.sections);
         let tera: &'s Tera = tera;
+        let n = site.articles.len();
         let mut r = Renderer {
             site,
             tera,
             root,
-            cards: Vec::new(),
+            cards: (0..n).map(|_| OnceLock::new()).collect(),
+            // A removed article's card stays until cards pile up.
+            prev_cards: if cache.cards.len() > 2 * n + 64 {
+                HashMap::new()
+            } else {
+                cache.cards.clone()
+            },
+            card_fps: (0..n).map(|_| OnceLock::new()).collect(),
             fps: Arc::new(site.articles.iter().map(|a| a.fingerprint).collect()),
             last_fps: None,
             salt,
             derived: Arc::default(),
-            entries: (0..site.articles.len())
-                .map(|_| std::sync::OnceLock::new())
-                .collect(),
+            entries: (0..n).map(|_| OnceLock::new()).collect(),
         };
         r.last_fps = match &cache.last {
-            Some((salt, structure, fps)) if *salt == r.salt && *structure == site.structure => {
-                Some(fps.clone())
-            }
+            Some(l) if l.salt == r.salt && l.structure == site.structure => Some(l.fps.clone()),
             _ => None,
         };
-        let previous = &cache.cards;
-        let cards: Vec<(Value, bool)> = site
-            .articles
-            .par_iter()
-            .map(|a| match previous.get(&a.fingerprint) {
-                Some(v) if a.fingerprint != 0 => (v.clone(), false),
-                _ => (Value::from_serializable(&r.card(a)), a.fingerprint != 0),
-            })
-            .collect();
-        // New cards join the cache; it is pruned when removed articles'
-        // cards pile up.
-        if cache.cards.len() > 2 * site.articles.len() + 64 {
-            cache.cards.clear();
-        }
-        for (a, (v, new)) in site.articles.iter().zip(&cards) {
-            if *new || (a.fingerprint != 0 && !cache.cards.contains_key(&a.fingerprint)) {
-                cache.cards.insert(a.fingerprint, v.clone());
+        r.derived = match &cache.derived {
+            Some((structure, derived)) if *structure == site.structure => derived.clone(),
+            _ => {
+                let d = Arc::new(Derived::new(site));
+                cache.derived = Some((site.structure, d.clone()));
+                d
             }
-        }
-        r.cards = cards.into_iter().map(|(v, _)| v).collect();
-        if let Some((structure, derived)) = &cache.derived
-            && *structure == site.structure
-        {
-            r.derived = derived.clone();
-            return r;
-        }
-        r.derived = Arc::new(r.derive());
-        cache.derived = Some((site.structure, r.derived.clone()));
+        };
         r
     }
 
     /// Records this pass in `cache` as the last good one: call after the
     /// pass's outputs were taken, never after a failed pass.
     pub fn remember(&self, cache: &mut RenderCache) {
-        cache.last = Some((self.salt, self.site.structure, self.fps.clone()));
+        cache.last = Some(LastPass {
+            salt: self.salt,
+            structure: self.site.structure,
+            fps: self.fps.clone(),
+        });
+        let mut cards = self.prev_cards.clone();
+        for (a, c) in self.site.articles.iter().zip(&self.cards) {
+            if let Some(v) = c.get()
+                && a.fingerprint != 0
+            {
+                cards.entry(a.fingerprint).or_insert_with(|| v.clone());
+            }
+        }
+        cache.cards = cards;
     }
 
     /// Renders every page of the site.
@@ -242,12 +270,23 @@ impl<'s> Renderer<'s> {
         // Same structure, templates and configuration as the last pass:
         // only the pages showing a changed article are looked at, and every
         // other page keeps its fingerprint.
-        let affected = match (&self.last_fps, previous.is_empty()) {
-            (Some(last), false) => self.affected_jobs(last),
+        // `previous` must know every page: one lost from the output since
+        // is rendered again.
+        let affected = match &self.last_fps {
+            Some(last) if !previous.is_empty() && previous.len() == self.jobs().len() => {
+                self.affected_jobs(last)
+            }
             _ => None,
         };
         let partial = affected.is_some();
-        let jobs = affected.unwrap_or_else(|| self.jobs());
+        let jobs = match affected {
+            Some(jobs) => jobs,
+            None => {
+                // Every page is looked at: make what they share in parallel.
+                self.derive_all();
+                self.jobs()
+            }
+        };
         let keyed: Vec<(String, u64)> = jobs
             .par_iter()
             .map(|j| (self.job_path(j), self.fingerprint(j)))
@@ -358,9 +397,11 @@ impl<'s> Renderer<'s> {
                 editions.insert(e);
                 editions_feed |= latest_editions.contains(&e);
             }
-            for (k, r) in self.derived.regions.iter().enumerate() {
-                if sec.regions && r.latest.contains(&i) {
-                    regions.insert(k);
+            if sec.regions {
+                for (k, r) in self.regions_list().iter().enumerate() {
+                    if r.latest.contains(&i) {
+                        regions.insert(k);
+                    }
                 }
             }
         }
@@ -432,7 +473,7 @@ impl<'s> Renderer<'s> {
             }
         }
         if sec.regions {
-            jobs.extend((0..self.derived.regions.len()).map(Job::Region));
+            jobs.extend((0..self.regions_list().len()).map(Job::Region));
         }
         if sec.search {
             jobs.push(Job::Search);
@@ -511,7 +552,7 @@ impl<'s> Renderer<'s> {
             ),
             Job::Relations => "relations/".into(),
             Job::Pair(p, n) => Self::paged_dir(&Self::pair_dir(p), n),
-            Job::Region(k) => format!("regions/{}/", self.derived.regions[k].slug),
+            Job::Region(k) => format!("regions/{}/", self.regions_list()[k].slug),
             Job::Search => "search/".into(),
             Job::NotFound => return "404.html".into(),
             Job::Feed(ref f) => return Self::feed_path(f),
@@ -532,7 +573,10 @@ impl<'s> Renderer<'s> {
         let d = &self.derived;
         let mut h = std::hash::DefaultHasher::new();
         self.salt.hash(&mut h);
+        // An article's page and its feed entries show all of it; other
+        // pages show its card.
         let fp = |i: usize| self.fps[i];
+        let cfp = |i: usize| self.card_fp(i);
         let per = s.config.per_page;
         let hash_aggr = |a: Option<&digest::Aggregate>, h: &mut std::hash::DefaultHasher| {
             a.map(|a| a.hash).hash(h)
@@ -540,35 +584,41 @@ impl<'s> Renderer<'s> {
         match *job {
             Job::Front(p) => {
                 (0, p, s.articles.len(), s.by_country.len(), s.by_topic.len()).hash(&mut h);
-                hash_aggr(d.front.as_ref(), &mut h);
+                if p == 1 && s.config.sections.editions {
+                    d.edition_keys
+                        .last()
+                        .and_then(|e| self.edition_of(*e))
+                        .map(|e| e.aggr.hash)
+                        .hash(&mut h);
+                }
                 self.page_range(s.articles.len(), p)
-                    .for_each(|i| fp(i).hash(&mut h));
+                    .for_each(|i| cfp(i).hash(&mut h));
             }
             Job::Article(i) => {
                 (1, i == 0, i + 1 == s.articles.len(), fp(i)).hash(&mut h);
                 if i > 0 {
-                    fp(i - 1).hash(&mut h);
+                    cfp(i - 1).hash(&mut h);
                 }
                 if i + 1 < s.articles.len() {
-                    fp(i + 1).hash(&mut h);
+                    cfp(i + 1).hash(&mut h);
                 }
-                s.related[i].iter().for_each(|&j| fp(j).hash(&mut h));
+                s.related[i].iter().for_each(|&j| cfp(j).hash(&mut h));
             }
             Job::Countries => {
                 2.hash(&mut h);
-                hash_aggr(d.countries_index.as_ref(), &mut h);
+                self.countries_index_aggr().hash.hash(&mut h);
             }
             Job::Country(c, p) => {
                 let list = &s.by_country[&c];
                 (3, c, p, list.len().div_ceil(per), list.len()).hash(&mut h);
-                hash_aggr(d.countries.get(&c), &mut h);
+                hash_aggr(self.country_aggr(c), &mut h);
                 self.page_slice(list, p)
                     .iter()
-                    .for_each(|&i| fp(i).hash(&mut h));
+                    .for_each(|&i| cfp(i).hash(&mut h));
             }
             Job::Topics => {
                 4.hash(&mut h);
-                hash_aggr(d.topics_index.as_ref(), &mut h);
+                self.topics_index_aggr().hash.hash(&mut h);
                 s.by_topic
                     .iter()
                     .for_each(|(t, l)| (t, l.len()).hash(&mut h));
@@ -576,10 +626,10 @@ impl<'s> Renderer<'s> {
             Job::Topic(t, p) => {
                 let list = &s.by_topic[t];
                 (5, t, p, list.len().div_ceil(per), list.len()).hash(&mut h);
-                hash_aggr(d.topics.get(t), &mut h);
+                hash_aggr(self.topic_aggr(t), &mut h);
                 self.page_slice(list, p)
                     .iter()
-                    .for_each(|&i| fp(i).hash(&mut h));
+                    .for_each(|&i| cfp(i).hash(&mut h));
             }
             Job::Archive => {
                 6.hash(&mut h);
@@ -592,12 +642,12 @@ impl<'s> Renderer<'s> {
                 let keys: Vec<_> = s.by_month.keys().copied().collect();
                 let pos = keys.iter().position(|x| *x == k).unwrap_or(0);
                 (pos.checked_sub(1).map(|p| keys[p]), keys.get(pos + 1)).hash(&mut h);
-                s.by_month[&k].iter().for_each(|&i| fp(i).hash(&mut h));
+                s.by_month[&k].iter().for_each(|&i| cfp(i).hash(&mut h));
             }
             Job::NotFound => 8.hash(&mut h),
             Job::Editions => {
                 9.hash(&mut h);
-                hash_aggr(d.editions_index.as_ref(), &mut h);
+                self.editions_index_aggr().hash.hash(&mut h);
             }
             Job::Edition(e) => {
                 (10, e).hash(&mut h);
@@ -607,25 +657,25 @@ impl<'s> Renderer<'s> {
                     d.edition_keys.get(pos + 1),
                 )
                     .hash(&mut h);
-                d.editions.get(&e).map(|x| x.aggr.hash).hash(&mut h);
-                s.by_edition[&e].iter().for_each(|&i| fp(i).hash(&mut h));
+                self.edition_of(e).map(|x| x.aggr.hash).hash(&mut h);
+                s.by_edition[&e].iter().for_each(|&i| cfp(i).hash(&mut h));
             }
             Job::Relations => {
                 11.hash(&mut h);
-                hash_aggr(d.relations_index.as_ref(), &mut h);
+                self.relations_index_aggr().hash.hash(&mut h);
             }
             Job::Pair(p, n) => {
                 let list = &s.by_pair[&p];
                 (12, p, n, list.len()).hash(&mut h);
-                hash_aggr(d.pairs.get(&p), &mut h);
+                hash_aggr(self.pair_aggr(p), &mut h);
                 self.page_slice(list, n)
                     .iter()
-                    .for_each(|&i| fp(i).hash(&mut h));
+                    .for_each(|&i| cfp(i).hash(&mut h));
             }
             Job::Region(k) => {
-                let r = &d.regions[k];
+                let r = &self.regions_list()[k];
                 (13, r.aggr.hash).hash(&mut h);
-                r.latest.iter().for_each(|&i| fp(i).hash(&mut h));
+                r.latest.iter().for_each(|&i| cfp(i).hash(&mut h));
             }
             Job::Search => 14.hash(&mut h),
             Job::Feed(ref f) => {
@@ -633,7 +683,8 @@ impl<'s> Renderer<'s> {
                 if let Feed::Editions = f {
                     for e in self.feed_editions() {
                         e.hash(&mut h);
-                        s.by_edition[&e].iter().for_each(|&i| fp(i).hash(&mut h));
+                        // Headlines and sources only.
+                        s.by_edition[&e].iter().for_each(|&i| cfp(i).hash(&mut h));
                     }
                 } else {
                     self.feed_articles(f)
@@ -643,13 +694,13 @@ impl<'s> Renderer<'s> {
             }
             Job::SearchIndex => {
                 (16, s.structure).hash(&mut h);
-                self.fps.hash(&mut h);
+                (0..s.articles.len()).for_each(|i| cfp(i).hash(&mut h));
             }
             Job::SearchShard(k) => {
                 (17, k).hash(&mut h);
                 let lo = (k * feeds::SEARCH_SHARD).min(s.articles.len());
                 let hi = (lo + feeds::SEARCH_SHARD).min(s.articles.len());
-                self.fps[lo..hi].hash(&mut h);
+                (lo..hi).for_each(|i| cfp(i).hash(&mut h));
             }
             Job::Sitemap(k) => (18, k, s.structure).hash(&mut h),
             Job::Robots => 19.hash(&mut h),
@@ -704,26 +755,56 @@ impl<'s> Renderer<'s> {
         }
     }
 
+    /// An article's card: made from [`CardInputs`] alone, so that
+    /// [`card_fp`](Self::card_fp) covers all it shows.
     fn card<'a>(&self, a: &'a Article) -> Card<'a> {
+        let CardInputs {
+            title,
+            slug: _,
+            date,
+            source,
+            summary_html,
+            summary_text,
+            countries,
+            topics,
+        } = CardInputs::of(a);
         Card {
-            title: &a.title,
+            title,
             path: self.link(&Self::article_dir(a)),
-            date: a.date.map(|d| d.to_string()),
-            date_human: a.date.map(human_date),
-            source: a.source.as_deref(),
-            summary_html: &a.summary_html,
-            summary_text: &a.summary_text,
-            countries: a.countries.iter().map(|c| self.country_ref(*c)).collect(),
-            topics: a.topics.iter().map(|t| self.topic_ref(t)).collect(),
+            date: date.map(|d| d.to_string()),
+            date_human: date.map(human_date),
+            source,
+            summary_html,
+            summary_text,
+            countries: countries.iter().map(|c| self.country_ref(*c)).collect(),
+            topics: topics.iter().map(|t| self.topic_ref(t)).collect(),
         }
     }
 
+    /// The card of the article at `i`, as a template value.
+    fn card_value(&self, i: usize) -> Value {
+        self.cards[i]
+            .get_or_init(|| {
+                let a = &self.site.articles[i];
+                match self.prev_cards.get(&a.fingerprint) {
+                    Some(v) if a.fingerprint != 0 => v.clone(),
+                    _ => Value::from_serializable(&self.card(a)),
+                }
+            })
+            .clone()
+    }
+
+    /// A hash of what the card of the article at `i` shows.
+    fn card_fp(&self, i: usize) -> u64 {
+        *self.card_fps[i].get_or_init(|| {
+            let mut h = std::hash::DefaultHasher::new();
+            CardInputs::of(&self.site.articles[i]).hash(&mut h);
+            h.finish()
+        })
+    }
+
     fn cards_of(&self, idx: &[usize]) -> Value {
-        Value::from(
-            idx.iter()
-                .map(|&i| self.cards[i].clone())
-                .collect::<Vec<_>>(),
-        )
+        Value::from(idx.iter().map(|&i| self.card_value(i)).collect::<Vec<_>>())
     }
 
     /// Articles grouped by day, newest first; undated ones last.
@@ -818,9 +899,9 @@ impl<'s> Renderer<'s> {
                 ctx.insert("country_count", &s.by_country.len());
                 ctx.insert("topic_count", &s.by_topic.len());
                 if page == 1
-                    && let Some(a) = &d.front
+                    && let Some(g) = self.front_glance()
                 {
-                    a.insert_into(&mut ctx);
+                    ctx.insert_value("glance", g.clone());
                 }
                 let title = if page > 1 {
                     format!("{} — page {page}", s.config.title)
@@ -839,10 +920,10 @@ impl<'s> Renderer<'s> {
                 og_type = "article";
                 ctx.insert("article", &self.article_view(a));
                 if i > 0 {
-                    ctx.insert_value("newer", self.cards[i - 1].clone());
+                    ctx.insert_value("newer", self.card_value(i - 1));
                 }
                 if i + 1 < s.articles.len() {
-                    ctx.insert_value("older", self.cards[i + 1].clone());
+                    ctx.insert_value("older", self.card_value(i + 1));
                 }
                 ctx.insert_value("related", self.cards_of(&s.related[i]));
                 if let Some(e) = a.date.filter(|_| s.config.sections.editions) {
@@ -866,9 +947,7 @@ impl<'s> Renderer<'s> {
                 )
             }
             Job::Countries => {
-                if let Some(a) = &d.countries_index {
-                    a.insert_into(&mut ctx);
-                }
+                self.countries_index_aggr().insert_into(&mut ctx);
                 (
                     "countries/".into(),
                     "countries.html",
@@ -885,7 +964,7 @@ impl<'s> Renderer<'s> {
                 ctx.insert_value("days", self.days(self.page_slice(list, page)));
                 let base = format!("countries/{}/", c.lower());
                 ctx.insert("pagination", &self.pagination(&base, page, list.len()));
-                if let Some(a) = d.countries.get(&c) {
+                if let Some(a) = self.country_aggr(c) {
                     a.insert_into(&mut ctx);
                 }
                 if let Some(r) = crate::regions::region_of(&c.to_string()) {
@@ -934,9 +1013,7 @@ impl<'s> Renderer<'s> {
                     })
                     .collect();
                 ctx.insert_value("topics", Value::from(v));
-                if let Some(a) = &d.topics_index {
-                    a.insert_into(&mut ctx);
-                }
+                self.topics_index_aggr().insert_into(&mut ctx);
                 (
                     "topics/".into(),
                     "topics.html",
@@ -960,7 +1037,7 @@ impl<'s> Renderer<'s> {
                 ctx.insert_value("days", self.days(self.page_slice(list, page)));
                 let base = format!("topics/{slug}/");
                 ctx.insert("pagination", &self.pagination(&base, page, list.len()));
-                if let Some(a) = d.topics.get(slug) {
+                if let Some(a) = self.topic_aggr(slug) {
                     a.insert_into(&mut ctx);
                 }
                 feed = Some(Feed::Topic(slug));
@@ -1024,9 +1101,7 @@ impl<'s> Renderer<'s> {
                 )
             }
             Job::Editions => {
-                if let Some(a) = &d.editions_index {
-                    a.insert_into(&mut ctx);
-                }
+                self.editions_index_aggr().insert_into(&mut ctx);
                 feed = Some(Feed::Editions);
                 (
                     "editions/".into(),
@@ -1036,10 +1111,15 @@ impl<'s> Renderer<'s> {
                 )
             }
             Job::Edition(e) => {
-                let ed = &d.editions[&e];
-                ed.aggr.insert_into(&mut ctx);
-                let groups: Vec<Value> = ed
-                    .groups
+                // Edition jobs exist only with the section on.
+                let (groups, other) = match self.edition_of(e) {
+                    Some(ed) => {
+                        ed.aggr.insert_into(&mut ctx);
+                        (&ed.groups[..], &ed.other[..])
+                    }
+                    None => (&[][..], &[][..]),
+                };
+                let groups: Vec<Value> = groups
                     .iter()
                     .map(|(region, cs)| {
                         obj([
@@ -1064,7 +1144,7 @@ impl<'s> Renderer<'s> {
                     })
                     .collect();
                 ctx.insert_value("groups", Value::from(groups));
-                ctx.insert_value("other", self.cards_of(&ed.other));
+                ctx.insert_value("other", self.cards_of(other));
                 let pos = d.edition_keys.binary_search(&e).unwrap_or(0);
                 let link = |k: jiff::civil::Date| {
                     obj([
@@ -1095,9 +1175,7 @@ impl<'s> Renderer<'s> {
                 )
             }
             Job::Relations => {
-                if let Some(a) = &d.relations_index {
-                    a.insert_into(&mut ctx);
-                }
+                self.relations_index_aggr().insert_into(&mut ctx);
                 ctx.insert("min_pair_articles", &s.config.min_pair_articles);
                 (
                     "relations/".into(),
@@ -1119,7 +1197,7 @@ impl<'s> Renderer<'s> {
                 ctx.insert_value("days", self.days(self.page_slice(list, page)));
                 let base = Self::pair_dir(p);
                 ctx.insert("pagination", &self.pagination(&base, page, list.len()));
-                if let Some(x) = d.pairs.get(&p) {
+                if let Some(x) = self.pair_aggr(p) {
                     x.insert_into(&mut ctx);
                 }
                 feed = Some(Feed::Pair(p));
@@ -1127,7 +1205,7 @@ impl<'s> Renderer<'s> {
                 (Self::paged_dir(&base, page), "pair.html", title, desc)
             }
             Job::Region(k) => {
-                let r = &d.regions[k];
+                let r = &self.regions_list()[k];
                 r.aggr.insert_into(&mut ctx);
                 ctx.insert_value("latest", self.cards_of(&r.latest));
                 (

@@ -27,6 +27,36 @@ pub(super) struct TopicRef {
     pub(super) path: String,
 }
 
+/// Everything of an article its card shows (the site's configuration
+/// aside): the card is made from this, and listings fingerprint it.
+#[derive(Hash)]
+pub(super) struct CardInputs<'a> {
+    pub(super) title: &'a str,
+    /// The card links to the article's page, named by its slug.
+    pub(super) slug: &'a str,
+    pub(super) date: Option<jiff::civil::Date>,
+    pub(super) source: Option<&'a str>,
+    pub(super) summary_html: &'a str,
+    pub(super) summary_text: &'a str,
+    pub(super) countries: &'a [crate::model::CountryCode],
+    pub(super) topics: &'a [String],
+}
+
+impl<'a> CardInputs<'a> {
+    pub(super) fn of(a: &'a crate::model::Article) -> Self {
+        CardInputs {
+            title: &a.title,
+            slug: &a.slug,
+            date: a.date,
+            source: a.source.as_deref(),
+            summary_html: &a.summary_html,
+            summary_text: &a.summary_text,
+            countries: &a.countries,
+            topics: &a.topics,
+        }
+    }
+}
+
 #[derive(Serialize)]
 pub(super) struct Card<'a> {
     pub(super) title: &'a str,
