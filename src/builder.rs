@@ -127,6 +127,7 @@ pub fn run(
                             .collect()
                     }),
                 }),
+                memo: state.memo,
             };
             if let Err(e) = cache::save_state(root, &fresh) {
                 notices.push(format!("cannot save the build cache: {e:#}"));
@@ -142,6 +143,7 @@ pub fn run(
             cache: CacheUse::Unchanged,
             reread: 0,
             rendered: 0,
+            examined: 0,
             notices,
         });
     }
@@ -150,8 +152,14 @@ pub fn run(
     let mut ws = None;
     if let (Some(state), Some(p)) = (&state, plan.take()) {
         // The tagger is built while the articles are read.
-        let (loaded, tagger) = rayon::join(
-            || cache::load_articles(root, state),
+        let ((loaded, memo), tagger) = rayon::join(
+            || {
+                rayon::join(
+                    || cache::load_articles(root, state),
+                    // Without it, the rebuild is slower, not wrong.
+                    || cache::load_memo(root, state).ok(),
+                )
+            },
             || -> anyhow::Result<_> {
                 let config = crate::load_config(opts)?;
                 let tagger = Arc::new(crate::tag::Tagger::new(&config)?);
@@ -183,6 +191,7 @@ pub fn run(
                             (config_hash, config, tagger),
                             seeds,
                             p.previous,
+                            memo,
                         ),
                         p.changed,
                     ));
@@ -256,6 +265,15 @@ pub fn run(
                 ))
             })
             .collect();
+        // The memo is written before the state that names it.
+        let memo = match ws.memo().map(|m| cache::save_memo(root, &m, started)) {
+            Some(Ok(tag)) => tag,
+            Some(Err(e)) => {
+                notices.push(format!("cannot save the build cache: {e:#}"));
+                0
+            }
+            None => 0,
+        };
         let fresh = State {
             key,
             started,
@@ -266,6 +284,7 @@ pub fn run(
                 dir: out_key,
                 pages,
             }),
+            memo,
         };
         let previous = state
             .as_ref()
@@ -295,6 +314,7 @@ pub fn run(
         },
         reread: pass.reread,
         rendered,
+        examined: pass.examined,
         notices,
     })
 }

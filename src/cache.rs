@@ -13,6 +13,12 @@
 //!   (`body_text`, the tagger's input) is not kept: an article comes back
 //!   from the cache tagged, with an empty `body_text`.
 //!
+//! - `memo`: what the last render pass leaves for the next one: its salt,
+//!   the site's structure and groupings (see [`crate::index::Groupings`])
+//!   and every article's fingerprint by position. With them, a rebuild
+//!   after an edit of text looks only at the pages showing the edited
+//!   article, as `serve` does from memory.
+//!
 //! Every file carries a magic number, a format version and a checksum. Any
 //! doubt (another key, a truncated or corrupt file, a shard that does not
 //! match the state) and the cache is ignored: the build is a full one.
@@ -34,7 +40,7 @@ pub const CACHE_DIR: &str = ".milbrief";
 const SUBDIR: &str = "cache";
 const MAGIC: &[u8; 8] = b"MBCACHE\x01";
 /// Bumped whenever the encoding below changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// Article shards: a rebuild rewrites only those holding a changed article.
 pub const SHARDS: usize = 32;
 /// Files modified less than this before the build that saved the cache
@@ -87,6 +93,8 @@ pub struct State {
     pub shards: Vec<u64>,
     /// The output directory that build wrote.
     pub output: Option<OutputRec>,
+    /// The tag of the `memo` file that goes with this state (0: none).
+    pub memo: u64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -687,6 +695,132 @@ impl CachedArticle {
             topics_origin: origin(topics_explicit),
         }
     }
+}
+
+// ---- the last render pass ------------------------------------------------
+
+/// What the last render pass leaves for the next build.
+pub struct Memo {
+    pub last: crate::render::LastPass,
+    pub groups: crate::index::Groupings,
+}
+
+type CodeBytes = [u8; 2];
+
+#[derive(Serialize, Deserialize)]
+struct CachedMemo {
+    salt: u64,
+    structure: u64,
+    fps: Vec<u64>,
+    by_country: Vec<(CodeBytes, Vec<usize>)>,
+    by_topic: Vec<(String, Vec<usize>)>,
+    by_month: Vec<((i16, i8), Vec<usize>)>,
+    by_edition: Vec<((i16, i8, i8), Vec<usize>)>,
+    by_pair: Vec<((CodeBytes, CodeBytes), Vec<usize>)>,
+    related: Vec<Vec<usize>>,
+}
+
+fn code_bytes(c: CountryCode) -> CodeBytes {
+    let b = c.as_str().as_bytes();
+    [b[0], b[1]]
+}
+
+fn code_of(b: CodeBytes) -> Result<CountryCode, String> {
+    std::str::from_utf8(&b)
+        .ok()
+        .and_then(CountryCode::new)
+        .ok_or_else(|| "a bad country code".to_string())
+}
+
+/// Writes the memo; returns the tag the state must name for it.
+pub fn save_memo(root: &Path, memo: &Memo, started: i128) -> anyhow::Result<u64> {
+    use anyhow::Context as _;
+    let g = &memo.groups;
+    let cached = CachedMemo {
+        salt: memo.last.salt,
+        structure: memo.last.structure,
+        fps: memo.last.fps.to_vec(),
+        by_country: g
+            .by_country
+            .iter()
+            .map(|(c, l)| (code_bytes(*c), l.clone()))
+            .collect(),
+        by_topic: g
+            .by_topic
+            .iter()
+            .map(|(t, l)| (t.clone(), l.clone()))
+            .collect(),
+        by_month: g.by_month.iter().map(|(k, l)| (*k, l.clone())).collect(),
+        by_edition: g
+            .by_edition
+            .iter()
+            .map(|(d, l)| ((d.year(), d.month(), d.day()), l.clone()))
+            .collect(),
+        by_pair: g
+            .by_pair
+            .iter()
+            .map(|((a, b), l)| ((code_bytes(*a), code_bytes(*b)), l.clone()))
+            .collect(),
+        related: g.related.to_vec(),
+    };
+    let payload = postcard::to_stdvec(&cached).context("cannot encode the render memo")?;
+    let mut h = Fnv::new();
+    h.u64(started as u64);
+    h.u64(memo.last.structure);
+    h.u64(checksum(&payload));
+    // Never 0, which means "no memo".
+    let tag = h.finish() | 1;
+    let d = dir(root);
+    std::fs::create_dir_all(&d).with_context(|| format!("cannot create {}", d.display()))?;
+    write_framed(&d.join("memo"), tag, &payload)?;
+    Ok(tag)
+}
+
+/// Reads the memo the state names.
+pub fn load_memo(root: &Path, state: &State) -> Result<Memo, String> {
+    if state.memo == 0 {
+        return Err("no memo".into());
+    }
+    let path = dir(root).join("memo");
+    let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let payload = unframe(&bytes, state.memo).map_err(|m| format!("{}: {m}", path.display()))?;
+    let m: CachedMemo = postcard::from_bytes(payload)
+        .map_err(|e| format!("{}: cannot decode: {e}", path.display()))?;
+    let date = |(y, mo, d): (i16, i8, i8)| {
+        jiff::civil::Date::new(y, mo, d).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    let groups = crate::index::Groupings {
+        structure: m.structure,
+        by_country: Arc::new(
+            m.by_country
+                .into_iter()
+                .map(|(c, l)| Ok((code_of(c)?, l)))
+                .collect::<Result<_, String>>()?,
+        ),
+        by_topic: Arc::new(m.by_topic.into_iter().collect()),
+        by_month: Arc::new(m.by_month.into_iter().collect()),
+        by_edition: Arc::new(
+            m.by_edition
+                .into_iter()
+                .map(|(d, l)| Ok((date(d)?, l)))
+                .collect::<Result<_, String>>()?,
+        ),
+        by_pair: Arc::new(
+            m.by_pair
+                .into_iter()
+                .map(|((a, b), l)| Ok(((code_of(a)?, code_of(b)?), l)))
+                .collect::<Result<_, String>>()?,
+        ),
+        related: Arc::new(m.related),
+    };
+    Ok(Memo {
+        last: crate::render::LastPass {
+            salt: m.salt,
+            structure: m.structure,
+            fps: Arc::new(m.fps),
+        },
+        groups,
+    })
 }
 
 #[cfg(test)]

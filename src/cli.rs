@@ -136,11 +136,13 @@ fn timings(r: &crate::BuildReport) -> String {
         crate::builder::CacheUse::Off => "no cache".to_string(),
         crate::builder::CacheUse::Full => "full build".to_string(),
         crate::builder::CacheUse::Incremental => format!(
-            "incremental: {} article{} read, {} page{} rendered",
+            "incremental: {} article{} read, {} of {} page{} looked at, {} rendered",
             r.reread,
             if r.reread == 1 { "" } else { "s" },
+            r.examined,
+            r.outputs,
+            if r.outputs == 1 { "" } else { "s" },
             r.rendered,
-            if r.rendered == 1 { "" } else { "s" },
         ),
         crate::builder::CacheUse::Unchanged => "nothing changed".to_string(),
     };

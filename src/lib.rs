@@ -80,6 +80,9 @@ pub struct BuildReport {
     /// Articles read and parsed, and pages rendered.
     pub reread: usize,
     pub rendered: usize,
+    /// Pages whose inputs were looked at (every page unless the cache
+    /// narrowed them down to those showing an edited article).
+    pub examined: usize,
     /// Things worth telling that are not errors (an unusable cache).
     pub notices: Vec<String>,
 }

@@ -66,6 +66,8 @@ pub struct Pass {
     pub reread: usize,
     /// Pages kept because their inputs were unchanged.
     pub reused: usize,
+    /// Pages whose inputs were looked at.
+    pub examined: usize,
     /// Articles in the site.
     pub articles: usize,
     pub phases: Vec<(&'static str, Duration)>,
@@ -131,9 +133,14 @@ impl Workspace {
         config: (u64, Config, Arc<Tagger>),
         articles: impl IntoIterator<Item = (PathBuf, FileStamp, Arc<Article>)>,
         fingerprints: HashMap<String, u64>,
+        memo: Option<crate::cache::Memo>,
     ) -> Workspace {
         let mut ws = Workspace::new(opts);
         ws.config = Some(config);
+        if let Some(m) = memo {
+            ws.groups = Some(m.groups);
+            ws.render_cache = render::RenderCache::from_last(m.last);
+        }
         ws.cache = articles
             .into_iter()
             .map(|(rel, stamp, a)| {
@@ -162,6 +169,14 @@ impl Workspace {
     /// The fingerprint of every page of the last good pass.
     pub fn fingerprints(&self) -> &HashMap<String, u64> {
         &self.fingerprints
+    }
+
+    /// What the last good pass leaves for the next build.
+    pub fn memo(&self) -> Option<crate::cache::Memo> {
+        Some(crate::cache::Memo {
+            last: self.render_cache.last()?.clone(),
+            groups: self.groups.clone()?,
+        })
     }
 
     /// Every content file of the last good pass (path relative to the
@@ -409,6 +424,7 @@ impl Workspace {
             statics,
             reread,
             reused: pass.reused,
+            examined: pass.examined,
             articles: count,
             phases,
         })

@@ -178,6 +178,28 @@ fn incremental_builds_equal_clean_builds_at_every_step() {
         r.outputs
     );
 
+    // Only the body of an article, past its lead: its page and the feeds
+    // that carry it, known from the cache without looking at every page.
+    s.edit(
+        "content/2023-09-03-german-budget.md",
+        "+++\ntitle = \"Germany raises defence budget\"\nsource = \"Wire\"\n+++\n\nBERLIN: The German government proposed raising defence spending to 2.5 percent of GDP.\n\nThe parliament votes in December.\n",
+    );
+    let r = s.check("body edit");
+    assert_eq!(r.cache, CacheUse::Incremental);
+    assert!(r.rendered <= 6, "{} rendered", r.rendered);
+    assert!(
+        r.examined < r.outputs / 2,
+        "only the pages that can show it are looked at: {} of {}",
+        r.examined,
+        r.outputs
+    );
+    // Its title: every listing that shows it.
+    s.edit(
+        "content/2023-09-03-german-budget.md",
+        "+++\ntitle = \"Germany raises its defence budget\"\nsource = \"Wire\"\n+++\n\nBERLIN: The German government proposed raising defence spending to 2.5 percent of GDP.\n\nThe parliament votes in December.\n",
+    );
+    s.check("title edit");
+
     // An article's tags: it moves between country and topic pages.
     s.edit(
         "content/2023-09-01-warsaw-k2.md",
@@ -310,6 +332,46 @@ fn a_damaged_cache_means_a_full_build() {
     );
     let r = s.check("corrupt shard");
     assert_eq!(r.cache, CacheUse::Full);
+
+    // A damaged memo of the last render pass: the rebuild looks at every
+    // page instead of those the memo points to, and is still right.
+    let memo = s.path(".milbrief/cache/memo");
+    let mut bytes = std::fs::read(&memo).unwrap();
+    let n = bytes.len();
+    bytes[n / 2] ^= 0x01;
+    std::fs::write(&memo, &bytes).unwrap();
+    s.edit(
+        "content/2023-09-02-drill.md",
+        "+++\ntitle = \"Drill again\"\n+++\n\nJapan and the Philippines, again.\n",
+    );
+    let r = s.check("corrupt memo");
+    assert_eq!(r.cache, CacheUse::Incremental);
+    assert!(
+        r.examined > r.outputs / 2,
+        "{} of {}",
+        r.examined,
+        r.outputs
+    );
+    // One left over from an earlier build does not match the state.
+    let old = std::fs::read(&memo).unwrap();
+    s.edit(
+        "content/2023-09-02-drill.md",
+        "+++\ntitle = \"Drill again\"\n+++\n\nJapan and the Philippines, once more.\n",
+    );
+    s.check("memo saved");
+    std::fs::write(&memo, &old).unwrap();
+    s.edit(
+        "content/2023-09-02-drill.md",
+        "+++\ntitle = \"Drill again\"\n+++\n\nJapan and the Philippines, again.\n",
+    );
+    let r = s.check("stale memo");
+    assert_eq!(r.cache, CacheUse::Incremental);
+    assert!(
+        r.examined > r.outputs / 2,
+        "{} of {}",
+        r.examined,
+        r.outputs
+    );
 
     // Garbage, a truncated file, and a directory where the state should be.
     std::fs::write(&state, b"garbage").unwrap();

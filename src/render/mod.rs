@@ -145,6 +145,9 @@ pub struct RenderPass {
     pub fingerprints: HashMap<String, u64>,
     /// Outputs whose inputs were unchanged, so they were not rendered.
     pub reused: usize,
+    /// Outputs whose fingerprint was computed: all of them, or (after an
+    /// edit of text) those that can show an edited article.
+    pub examined: usize,
 }
 
 impl<'s> Renderer<'s> {
@@ -304,6 +307,7 @@ impl<'s> Renderer<'s> {
         };
         Ok(RenderPass {
             reused: fingerprints.len().saturating_sub(outputs.len()),
+            examined: jobs.len(),
             outputs,
             fingerprints,
         })
