@@ -162,7 +162,9 @@ pub fn run(
             },
             || -> anyhow::Result<_> {
                 let config = crate::load_config(opts)?;
-                let tagger = Arc::new(crate::tag::Tagger::new(&config)?);
+                // Built for the few articles an edit asks to tag again.
+                let work = crate::tag::Workload::of(p.changed.len());
+                let tagger = Arc::new(crate::tag::Tagger::for_workload(&config, work)?);
                 Ok((config, tagger))
             },
         );

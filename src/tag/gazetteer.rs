@@ -112,12 +112,21 @@ pub struct Gazetteer {
 impl Gazetteer {
     /// The built-in gazetteer.
     pub fn builtin() -> anyhow::Result<Gazetteer> {
-        Self::from_data(BUILTIN, CITIES).context("data/gazetteer.toml (built in)")
+        Self::builtin_for(super::Workload::Many)
+    }
+
+    /// The built-in gazetteer, its automaton built for `work`.
+    pub fn builtin_for(work: super::Workload) -> anyhow::Result<Gazetteer> {
+        Self::from_data(BUILTIN, CITIES, work.kind()).context("data/gazetteer.toml (built in)")
     }
 
     /// Builds a gazetteer from gazetteer TOML and a cities TSV
     /// (`name<TAB>code<TAB>population`, `#` comments).
-    pub fn from_data(text: &str, cities: &str) -> anyhow::Result<Gazetteer> {
+    pub fn from_data(
+        text: &str,
+        cities: &str,
+        kind: aho_corasick::AhoCorasickKind,
+    ) -> anyhow::Result<Gazetteer> {
         let raw: RawGazetteer = toml::from_str(text)?;
         let mut countries = BTreeMap::new();
         let mut lookup = HashMap::new();
@@ -230,7 +239,7 @@ impl Gazetteer {
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .start_kind(StartKind::Anchored)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .kind(Some(kind))
             .build(&patterns)?;
         let mut first_bytes = [false; 256];
         for p in &patterns {

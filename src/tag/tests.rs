@@ -415,3 +415,29 @@ fn all_caps_headlines_are_read() {
     assert_eq!(uncap("NEW YORK TALKS"), "New York Talks");
     assert_eq!(uncap("Normal Title Here"), "Normal Title Here");
 }
+
+#[test]
+fn a_tagger_built_for_few_articles_tags_as_one_built_for_many() {
+    let config = Config::default();
+    let many = Tagger::for_workload(&config, Workload::Many).unwrap();
+    let few = Tagger::for_workload(&config, Workload::Few).unwrap();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let mut seen = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let path = e.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let rel = std::path::Path::new("content").join(path.file_name().unwrap());
+        let Ok(mut a) = crate::load::parse_article(&rel, &text, &config) else {
+            continue;
+        };
+        // Leave every tag to the tagger, so both automata do all the work.
+        a.raw_countries = None;
+        a.raw_topics = None;
+        let mut b = a.clone();
+        assert!(many.tag(&mut a).is_empty());
+        assert!(few.tag(&mut b).is_empty());
+        assert_eq!(format!("{a:?}"), format!("{b:?}"), "{}", rel.display());
+        seen += 1;
+    }
+    assert!(seen >= 20, "the sample digest has articles: {seen}");
+}

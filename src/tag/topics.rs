@@ -65,6 +65,15 @@ pub struct TopicSet {
 impl TopicSet {
     /// Built-in topics (unless `builtin` is false) with the site's changes.
     pub fn new(builtin: bool, site: &[TopicConfig]) -> anyhow::Result<TopicSet> {
+        Self::with_kind(builtin, site, aho_corasick::AhoCorasickKind::DFA)
+    }
+
+    /// [`new`](Self::new), with the automaton of `kind` (same matches).
+    pub fn with_kind(
+        builtin: bool,
+        site: &[TopicConfig],
+        kind: aho_corasick::AhoCorasickKind,
+    ) -> anyhow::Result<TopicSet> {
         let raw: RawTopics =
             toml::from_str(BUILTIN).context("data/topics.toml (built in) is invalid")?;
         let mut topics: Vec<(Topic, Vec<(String, i32)>)> = Vec::new();
@@ -129,7 +138,7 @@ impl TopicSet {
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .ascii_case_insensitive(true)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .kind(Some(kind))
             .build(&patterns)?;
         let topics: Vec<Topic> = topics.into_iter().map(|(t, _)| t).collect();
         let by_slug = topics
