@@ -72,9 +72,16 @@ pub fn run(
     };
     phases.mark("cache load");
 
-    // What changed in content/ and in the output directory since.
+    // What changed in content/ and in the output directory since: the
+    // output is scanned from the cache's record of it, when it has one.
+    let listed = state
+        .as_ref()
+        .and_then(|s| Some((s, s.output.as_ref().filter(|o| o.dir == out_key)?)));
     let (found, plan) = rayon::join(
-        || write::scan(&out),
+        || match listed {
+            Some((s, rec)) => write::scan_cached(&out, rec, |m| s.trusts_mtime(m)),
+            None => write::scan(&out),
+        },
         || state.as_ref().map(|s| plan_content(root, s)).transpose(),
     );
     let found = found?;
@@ -93,10 +100,11 @@ pub fn run(
         let statics = write::static_outputs(root)?;
         let pages: HashSet<&str> = p.previous.keys().map(String::as_str).collect();
         write::check_static_clash(&statics, |s| pages.contains(s))?;
-        let (mut stats, _) = write::write_files(&out, &statics, progress)?;
+        let mut touched = write::Touched::default();
+        let (mut stats, _) = write::write_files(&out, &statics, progress, &mut touched)?;
         let mut keep = pages;
         keep.extend(statics.iter().map(|s| s.path.as_str()));
-        stats.removed = write::remove_stale(&out, &found, &keep)?;
+        stats.removed = write::remove_stale(&out, &found, &keep, &mut touched)?;
         stats.unchanged += p.previous.len();
         phases.mark("write");
         let outputs = p.previous.len() + statics.len();
@@ -105,9 +113,10 @@ pub fn run(
             .iter()
             .filter(|f| opts.drafts || !f.draft)
             .count();
-        if p.racy {
-            // Files were checked by content: a fresh state spares the next
-            // build that.
+        if p.racy || found.dirs_read() > 0 || !touched.is_empty() {
+            // Files were checked by content, or directories of the output
+            // read or changed: a fresh state spares the next build that.
+            let dirs = write::listing(&out, &found, &touched);
             let fresh = State {
                 key,
                 started,
@@ -126,6 +135,7 @@ pub fn run(
                             })
                             .collect()
                     }),
+                    dirs,
                 }),
                 memo: state.memo,
             };
@@ -222,10 +232,11 @@ pub fn run(
     let mut outputs = pass.rendered;
     let statics = pass.statics.len();
     outputs.extend(pass.statics);
-    let (mut stats, stamps) = write::write_files(&out, &outputs, progress)?;
+    let mut touched = write::Touched::default();
+    let (mut stats, stamps) = write::write_files(&out, &outputs, progress, &mut touched)?;
     let mut keep: HashSet<&str> = ws.fingerprints().keys().map(String::as_str).collect();
     keep.extend(outputs[rendered..].iter().map(|o| o.path.as_str()));
-    stats.removed = write::remove_stale(&out, &found, &keep)?;
+    stats.removed = write::remove_stale(&out, &found, &keep, &mut touched)?;
     stats.unchanged += ws.fingerprints().len() + statics - outputs.len();
     let total = keep.len();
     drop(keep);
@@ -252,6 +263,7 @@ pub fn run(
                 })
             })
             .collect();
+        let dirs = write::listing(&out, &found, &touched);
         drop(outputs);
         let articles: Vec<(FileRec, Arc<crate::model::Article>)> = ws
             .articles()
@@ -285,6 +297,7 @@ pub fn run(
             output: Some(OutputRec {
                 dir: out_key,
                 pages,
+                dirs,
             }),
             memo,
         };

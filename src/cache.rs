@@ -7,7 +7,9 @@
 //!   every content file's length, modification time and content hash, and
 //!   for the output directory last written, every page's render fingerprint
 //!   (a hash of all it shows, from [`crate::render::RenderPass`]) with the
-//!   length and modification time of the file written for it.
+//!   length and modification time of the file written for it, its other
+//!   files, and every directory with its modification time, so that the
+//!   next build need not walk it (see [`crate::write::scan_cached`]).
 //! - `articles-NN`: the parsed and tagged articles, in [`SHARDS`] shards by
 //!   path, so a rebuild after one edit rewrites one shard. Their plain text
 //!   (`body_text`, the tagger's input) is not kept: an article comes back
@@ -107,11 +109,32 @@ pub struct FileRec {
     pub draft: bool,
 }
 
+/// The output directory as a build left it.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct OutputRec {
     /// Absolute path of the output directory.
     pub dir: String,
     pub pages: Vec<PageRec>,
+    /// Every directory in it, itself first, each before those it holds:
+    /// together they name every entry (see [`crate::write::scan_cached`]).
+    pub dirs: Vec<DirRec>,
+}
+
+/// A directory of the output, and what it holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirRec {
+    /// Its name; `""` for the output directory itself.
+    pub name: String,
+    /// The index in [`OutputRec::dirs`] of the directory holding it (0 for
+    /// the output directory itself).
+    pub parent: u32,
+    /// Its modification time (nanoseconds since 1970) when it held `files`
+    /// and the directories naming it their parent; `None` when the build
+    /// changed it since, so the next build reads it.
+    pub mtime: Option<i128>,
+    /// The names of what it holds but directories (pages, static files,
+    /// the marker file); empty when `mtime` is `None`.
+    pub files: Vec<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -125,9 +148,13 @@ impl State {
     /// Whether a file whose stamp equals its record may be trusted without
     /// reading it.
     pub fn trusts(&self, stamp: &FileStamp) -> bool {
-        stamp
-            .mtime
-            .is_some_and(|m| m < self.started.saturating_sub(RACY_NANOS))
+        stamp.mtime.is_some_and(|m| self.trusts_mtime(m))
+    }
+
+    /// Whether a modification time is old enough, by the racy margin, that
+    /// a later change of the file or directory gets another one.
+    pub fn trusts_mtime(&self, mtime: i128) -> bool {
+        mtime < self.started.saturating_sub(RACY_NANOS)
     }
 }
 

@@ -28,6 +28,34 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// Every directory under `dir`, relative to it.
+fn dirs(dir: &Path) -> Vec<String> {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_dir())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap();
+            rel.to_string_lossy().replace('\\', "/")
+        })
+        .collect()
+}
+
+/// Sets the modification time of every directory of `dir`, itself
+/// included, an hour back: old enough for the cache to trust.
+fn age_dirs(dir: &Path) {
+    let then = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for e in walkdir::WalkDir::new(dir) {
+        let e = e.unwrap();
+        if e.file_type().is_dir() {
+            let f = std::fs::File::open(e.path()).unwrap();
+            f.set_modified(then).unwrap();
+        }
+    }
+}
+
 struct Site {
     _dir: tempfile::TempDir,
     root: PathBuf,
@@ -113,6 +141,11 @@ impl Site {
         for (k, v) in &b {
             assert!(a[k] == *v, "{step}: {k} differs from a clean build");
         }
+        assert_eq!(
+            dirs(&self.out),
+            dirs(&clean),
+            "{step}: the same directories"
+        );
         assert!(
             !a.keys()
                 .any(|k| k.contains(".milbrief/") || k.contains("articles-")),
@@ -396,4 +429,43 @@ fn no_cache_builds_keep_no_cache() {
     let r = milbrief::build_with(&s.opts(&s.out), false, &Progress::hidden()).unwrap();
     assert_eq!(r.cache, CacheUse::Off);
     assert!(!s.path(".milbrief").exists());
+}
+
+#[test]
+fn changes_in_trusted_output_directories_are_seen() {
+    let mut s = Site::new();
+    s.check("first build");
+    // The build just wrote every directory: the next one reads them all,
+    // and records their times, now old enough to trust.
+    age_dirs(&s.out);
+    let r = s.check("no change, directories read");
+    assert_eq!(r.cache, CacheUse::Unchanged);
+    assert_eq!(r.stats.written + r.stats.removed, 0);
+    let r = s.check("no change, directories trusted");
+    assert_eq!(r.cache, CacheUse::Unchanged);
+
+    // Someone else's files deep in the output, an empty directory tree, a
+    // page replaced by a directory, a link.
+    let page_dir = std::fs::read_dir(s.out.join("articles"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.join("index.html").is_file())
+        .unwrap();
+    std::fs::write(page_dir.join("notes.txt"), "not ours").unwrap();
+    std::fs::create_dir_all(s.out.join("articles/empty/deeper")).unwrap();
+    std::fs::remove_file(s.out.join("countries/index.html")).unwrap();
+    std::fs::create_dir_all(s.out.join("countries/index.html/inside")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("../index.html", page_dir.join("link.html")).unwrap();
+    let r = s.check("foreign changes");
+    assert_eq!(r.cache, CacheUse::Incremental);
+
+    // And again once those directories are trusted too.
+    age_dirs(&s.out);
+    s.check("no change after");
+    std::fs::create_dir_all(page_dir.join("sub/dir")).unwrap();
+    std::fs::write(page_dir.join("sub/dir/stray.html"), "not ours").unwrap();
+    std::fs::remove_dir_all(s.out.join("countries")).unwrap();
+    let r = s.check("foreign changes again");
+    assert_eq!(r.cache, CacheUse::Incremental);
 }
