@@ -42,7 +42,7 @@ pub const CACHE_DIR: &str = ".milbrief";
 const SUBDIR: &str = "cache";
 const MAGIC: &[u8; 8] = b"MBCACHE\x01";
 /// Bumped whenever the encoding below changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 /// Article shards: a rebuild rewrites only those holding a changed article.
 pub const SHARDS: usize = 32;
 /// Files modified less than this before the build that saved the cache
