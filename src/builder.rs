@@ -160,12 +160,33 @@ pub fn run(
 
     // Seed a workspace with the cached articles that are still current.
     let mut ws = None;
+    // The shards their bodies and explanations are read from, as pages
+    // ask for them.
+    let mut parts = None;
     if let (Some(state), Some(p)) = (&state, plan.take()) {
-        // The tagger is built while the articles are read.
+        // The tagger is built while the articles are read and matched
+        // with the files they came from (unchanged files only, the changed
+        // ones are read again), and the memo of the last render pass.
         let ((loaded, memo), tagger) = rayon::join(
             || {
                 rayon::join(
-                    || cache::load_articles(root, state),
+                    || {
+                        let (list, shards) = cache::load_articles(root, state)?;
+                        let by_path: HashMap<&str, FileStamp> = p
+                            .files_now
+                            .iter()
+                            .map(|f| (f.rel.as_str(), f.stamp))
+                            .collect();
+                        let seeds: Vec<(PathBuf, FileStamp, Arc<crate::model::Article>)> = list
+                            .into_par_iter()
+                            .filter_map(|a| {
+                                let rel = a.source_path.to_string_lossy().into_owned();
+                                let stamp = *by_path.get(rel.as_str())?;
+                                Some((PathBuf::from(rel), stamp, a))
+                            })
+                            .collect();
+                        Ok::<_, String>((seeds, shards))
+                    },
                     // Without it, the rebuild is slower, not wrong.
                     || cache::load_memo(root, state).ok(),
                 )
@@ -180,23 +201,10 @@ pub fn run(
         );
         let (config, tagger) = tagger?;
         match loaded {
-            Ok(list) => {
-                // Unchanged files only; the changed ones are read again.
-                let by_path: HashMap<&str, FileStamp> = p
-                    .files_now
-                    .iter()
-                    .map(|f| (f.rel.as_str(), f.stamp))
-                    .collect();
-                let seeds: Vec<(PathBuf, FileStamp, Arc<crate::model::Article>)> = list
-                    .into_iter()
-                    .filter_map(|a| {
-                        let rel = a.source_path.to_string_lossy().into_owned();
-                        let stamp = *by_path.get(rel.as_str())?;
-                        Some((PathBuf::from(rel), stamp, Arc::new(a)))
-                    })
-                    .collect();
+            Ok((seeds, shards)) => {
                 phases.mark("cache load");
                 if seeds.len() == p.files_now.len() {
+                    parts = Some(shards);
                     ws = Some((
                         Workspace::seeded(
                             opts.clone(),
@@ -222,9 +230,21 @@ pub fn run(
             }
         }
     }
-    let incremental = ws.is_some();
+    let mut incremental = ws.is_some();
     let (mut ws, changed) = ws.unwrap_or_else(|| (Workspace::new(opts.clone()), Vec::new()));
-    let pass = ws.pass(incremental.then_some(changed.as_slice()), progress)?;
+    let mut pass = ws.pass(incremental.then_some(changed.as_slice()), progress);
+    // A cached body or explanation that turned out damaged when the pass
+    // read it: what the pass made (or the error it met) cannot be trusted.
+    // Nothing is written yet.
+    if let Some(why) = parts.take().and_then(|p| p.damage()) {
+        notices.push(format!(
+            "ignoring the build cache ({why}); building everything"
+        ));
+        incremental = false;
+        ws = Workspace::new(opts.clone());
+        pass = ws.pass(None, progress);
+    }
+    let pass = pass?;
     phases.extend(&pass.phases);
 
     // Write what was rendered and the static files; remove the rest.

@@ -11,7 +11,14 @@
 //!   files, and every directory with its modification time, so that the
 //!   next build need not walk it (see [`crate::write::scan_cached`]).
 //! - `articles-NN`: the parsed and tagged articles, in [`SHARDS`] shards by
-//!   path, so a rebuild after one edit rewrites one shard. Their plain text
+//!   path, so a rebuild after one edit rewrites one shard. A shard has three
+//!   sections: the articles' metadata, their explanations (each encoded on
+//!   its own), and their bodies (UTF-8, one after the other); the metadata
+//!   gives each article's byte range in the other two, and its body's
+//!   checksum. A rebuild renders a few pages, so it needs few bodies and
+//!   fewer explanations: loading a shard reads its metadata and
+//!   explanations, but decodes explanations and reads bodies only when
+//!   first asked for (see [`LazyShard`]). The articles' plain text
 //!   (`body_text`, the tagger's input) is not kept: an article comes back
 //!   from the cache tagged, with an empty `body_text`.
 //!
@@ -21,20 +28,26 @@
 //!   after an edit of text looks only at the pages showing the edited
 //!   article, as `serve` does from memory.
 //!
-//! Every file carries a magic number, a format version and a checksum. Any
-//! doubt (another key, a truncated or corrupt file, a shard that does not
-//! match the state) and the cache is ignored: the build is a full one.
+//! Every file carries a magic number, a format version and a checksum of
+//! each section. Any doubt (another key, a truncated or corrupt file, a
+//! shard that does not match the state) and the cache is ignored: the
+//! build is a full one. A body or explanations found damaged when asked
+//! for, after the articles were loaded, make [`CachedParts::damage`] say
+//! so: the build then throws away what it rendered and builds everything.
+//! A damaged memo only makes a rebuild look at every page.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
-use std::io::Write as _;
+use std::io::{Read, Seek as _, SeekFrom, Write as _};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Article, CountryCode, RawTag, TagOrigin};
+use crate::model::{Article, Body, CountryCode, Explanations, PartSource, RawTag, TagOrigin};
 use crate::tag::{Evidence, Explanation, Part};
 
 /// The directory, under the site root, that holds milbrief's own state.
@@ -42,7 +55,7 @@ pub const CACHE_DIR: &str = ".milbrief";
 const SUBDIR: &str = "cache";
 const MAGIC: &[u8; 8] = b"MBCACHE\x01";
 /// Bumped whenever the encoding below changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 /// Article shards: a rebuild rewrites only those holding a changed article.
 pub const SHARDS: usize = 32;
 /// Files modified less than this before the build that saved the cache
@@ -214,13 +227,12 @@ pub fn templates_digest(root: &Path) -> u64 {
 /// reason when there is one that cannot be used.
 pub fn load_state(root: &Path) -> Result<Option<State>, String> {
     let path = dir(root).join("state");
-    let bytes = match std::fs::read(&path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    let payload = match read_framed(&path, 0, 1) {
+        Ok(mut sections) => sections.pop().unwrap_or_default(),
+        Err(ReadError::Missing) => return Ok(None),
+        Err(ReadError::Bad(m)) => return Err(format!("{}: {m}", path.display())),
     };
-    let payload = unframe(&bytes, 0).map_err(|m| format!("{}: {m}", path.display()))?;
-    let state: State = postcard::from_bytes(payload)
+    let state: State = postcard::from_bytes(&payload)
         .map_err(|e| format!("{}: cannot decode: {e}", path.display()))?;
     if state.shards.len() != SHARDS {
         return Err(format!("{}: unexpected shard count", path.display()));
@@ -228,27 +240,217 @@ pub fn load_state(root: &Path) -> Result<Option<State>, String> {
     Ok(Some(state))
 }
 
-/// Reads every article shard the state names, in parallel.
-pub fn load_articles(root: &Path, state: &State) -> Result<Vec<Article>, String> {
+/// Reads every article shard the state names, in parallel: the articles,
+/// whose bodies and explanations are read when first asked for, and the
+/// shards those come from.
+pub fn load_articles(
+    root: &Path,
+    state: &State,
+) -> Result<(Vec<Arc<Article>>, CachedParts), String> {
     let d = dir(root);
-    let shards: Vec<Result<Vec<Article>, String>> = (0..SHARDS)
+    let shards: Vec<Result<LoadedShard, String>> = (0..SHARDS)
         .into_par_iter()
         .map(|i| {
             let path = d.join(shard_name(i));
-            let bytes =
-                std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            let payload =
-                unframe(&bytes, state.shards[i]).map_err(|m| format!("{}: {m}", path.display()))?;
-            let list: Vec<CachedArticle> = postcard::from_bytes(payload)
-                .map_err(|e| format!("{}: cannot decode: {e}", path.display()))?;
-            Ok(list.into_iter().map(CachedArticle::into_article).collect())
+            load_shard(&path, state.shards[i]).map_err(|m| format!("{}: {m}", path.display()))
         })
         .collect();
     let mut out = Vec::with_capacity(state.files.len());
+    let mut parts = Vec::with_capacity(SHARDS);
     for s in shards {
-        out.extend(s?);
+        let (list, shard) = s?;
+        out.extend(list);
+        parts.push(shard);
     }
-    Ok(out)
+    Ok((out, CachedParts(parts)))
+}
+
+/// The articles of a shard, and the shard their bodies and explanations
+/// come from.
+type LoadedShard = (Vec<Arc<Article>>, Arc<LazyShard>);
+
+/// Loads the shard at `path`, whose digest the state says is `tag`.
+fn load_shard(path: &Path, tag: u64) -> Result<LoadedShard, String> {
+    let (mut f, size) = open(path).map_err(|e| match e {
+        ReadError::Missing => "missing".to_string(),
+        ReadError::Bad(m) => m,
+    })?;
+    let header = read_header(&mut f, size, tag, 3)?;
+    let sections = &header.sections;
+    let meta = read_section(&mut f, sections[0])?;
+    let explanations = read_section(&mut f, sections[1])?;
+    drop(f);
+    let list: Vec<CachedArticle<'_>> =
+        postcard::from_bytes(&meta).map_err(|e| format!("cannot decode: {e}"))?;
+    let spans: Vec<Spans> = list
+        .iter()
+        .map(|c| Spans {
+            body: c.body.0..c.body.1,
+            sum: c.body.2,
+            explanations: c.explanations.0..c.explanations.1,
+        })
+        .collect();
+    let within = |r: &Range<u64>, len: u64| r.start <= r.end && r.end <= len;
+    if !spans.iter().all(|s| {
+        within(&s.body, sections[2].0) && within(&s.explanations, explanations.len() as u64)
+    }) {
+        return Err("a body or explanations range outside its section".into());
+    }
+    let shard = Arc::new(LazyShard {
+        path: path.to_path_buf(),
+        offset: header.bytes.len() as u64 + sections[0].0 + sections[1].0,
+        header: header.bytes,
+        explanation_bytes: explanations,
+        bodies: std::iter::repeat_with(OnceLock::new)
+            .take(spans.len())
+            .collect(),
+        explanations: std::iter::repeat_with(OnceLock::new)
+            .take(spans.len())
+            .collect(),
+        spans,
+        damage: OnceLock::new(),
+    });
+    let source: Arc<dyn PartSource> = shard.clone();
+    let articles = list
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            Arc::new(c.into_article(
+                Body::shared(source.clone(), i),
+                Explanations::shared(source.clone(), i),
+            ))
+        })
+        .collect();
+    Ok((articles, shard))
+}
+
+/// The shards the articles [`load_articles`] loaded take their bodies and
+/// explanations from.
+pub struct CachedParts(Vec<Arc<LazyShard>>);
+
+impl CachedParts {
+    /// Why a body or explanations asked for so far could not be had, if
+    /// some could not: then what was made with the cached articles cannot
+    /// be trusted.
+    pub fn damage(&self) -> Option<String> {
+        self.0.iter().find_map(|s| {
+            s.damage
+                .get()
+                .map(|why| format!("{}: {why}", s.path.display()))
+        })
+    }
+}
+
+/// The bodies and explanations of a loaded shard's articles. The
+/// explanations section is read (and checked) with the metadata, and an
+/// article's explanations are decoded when first asked for; a body is read
+/// from the file when first asked for, and checked against its checksum.
+/// Each is kept once had; one that cannot be had reads as empty, and is
+/// recorded as the shard's [`CachedParts::damage`]. The file is opened for
+/// each read, not kept open: a build rewrites shards while their articles
+/// live.
+pub struct LazyShard {
+    path: PathBuf,
+    /// The shard's header as loaded: a file with another header is another
+    /// file (a build wrote it since), whose bodies are not these.
+    header: Vec<u8>,
+    /// Where the bodies section begins in the file.
+    offset: u64,
+    /// The explanations section.
+    explanation_bytes: Vec<u8>,
+    spans: Vec<Spans>,
+    bodies: Vec<OnceLock<Option<Box<str>>>>,
+    explanations: Vec<OnceLock<Option<Vec<Explanation>>>>,
+    /// Why a part could not be had (the first reason).
+    damage: OnceLock<String>,
+}
+
+/// Where an article's parts are in their sections: body and its checksum,
+/// explanations.
+struct Spans {
+    body: Range<u64>,
+    sum: u64,
+    explanations: Range<u64>,
+}
+
+impl LazyShard {
+    /// Reads the body of article `index` from the file.
+    fn read_body(&self, index: usize) -> Result<Box<str>, String> {
+        let span = self.spans.get(index).ok_or("no such article")?;
+        let io = |e: std::io::Error| format!("cannot read: {e}");
+        let mut f = std::fs::File::open(&self.path).map_err(io)?;
+        let mut header = vec![0; self.header.len()];
+        f.read_exact(&mut header).map_err(io)?;
+        if header != self.header {
+            return Err("changed since it was loaded".into());
+        }
+        f.seek(SeekFrom::Start(self.offset + span.body.start))
+            .map_err(io)?;
+        // The span lies within the section (checked at load), which the
+        // file holds (the same header, the same length).
+        let len =
+            usize::try_from(span.body.end - span.body.start).map_err(|_| "a body too large")?;
+        let mut bytes = vec![0; len];
+        f.read_exact(&mut bytes).map_err(io)?;
+        if checksum(&bytes) != span.sum {
+            return Err("a body does not match its checksum".into());
+        }
+        String::from_utf8(bytes)
+            .map(String::into_boxed_str)
+            .map_err(|_| "a body is not UTF-8".into())
+    }
+
+    /// Decodes the explanations of article `index`.
+    fn decode_explanations(&self, index: usize) -> Result<Vec<Explanation>, String> {
+        let span = &self.spans.get(index).ok_or("no such article")?.explanations;
+        let bytes = usize::try_from(span.start)
+            .ok()
+            .zip(usize::try_from(span.end).ok())
+            .and_then(|(start, end)| self.explanation_bytes.get(start..end))
+            .ok_or("no such explanations")?;
+        let list: Vec<CachedExplanation<'_>> =
+            postcard::from_bytes(bytes).map_err(|e| format!("cannot decode explanations: {e}"))?;
+        Ok(list
+            .into_iter()
+            .map(CachedExplanation::into_explanation)
+            .collect())
+    }
+
+    /// Records why a part cannot be had.
+    fn damaged<T>(&self, r: Result<T, String>) -> Option<T> {
+        r.map_err(|why| self.damage.set(why)).ok()
+    }
+}
+
+impl PartSource for LazyShard {
+    fn body(&self, index: usize) -> Option<&str> {
+        let Some(cell) = self.bodies.get(index) else {
+            return self.damaged(Err("no such article".into()));
+        };
+        cell.get_or_init(|| self.damaged(self.read_body(index)))
+            .as_deref()
+    }
+
+    fn explanations(&self, index: usize) -> Option<&Vec<Explanation>> {
+        let Some(cell) = self.explanations.get(index) else {
+            return self.damaged(Err("no such article".into()));
+        };
+        cell.get_or_init(|| self.damaged(self.decode_explanations(index)))
+            .as_ref()
+    }
+}
+
+/// Encodes the articles of a shard: its metadata, explanations and
+/// bodies sections. Fails if a part of an article loaded from the cache
+/// cannot be had.
+fn encode_shard(list: &[&Article]) -> anyhow::Result<[Vec<u8>; 3]> {
+    let mut explanations = Vec::new();
+    let mut bodies = Vec::new();
+    let meta = list
+        .iter()
+        .map(|a| CachedArticle::from_article(a, &mut explanations, &mut bodies))
+        .collect::<anyhow::Result<Vec<CachedArticle<'_>>>>()?;
+    Ok([postcard::to_stdvec(&meta)?, explanations, bodies])
 }
 
 /// Writes the cache. Only the shards whose articles changed since
@@ -294,13 +496,10 @@ pub fn save(
             if previous.is_some_and(|p| p.get(i) == Some(&digests[i])) && path.is_file() {
                 return Ok(());
             }
-            let list: Vec<CachedArticle> = by_shard[i]
-                .iter()
-                .map(|(_, a)| CachedArticle::from_article(a))
-                .collect();
-            let payload = postcard::to_stdvec(&list)
-                .with_context(|| format!("cannot encode {}", path.display()))?;
-            write_framed(&path, digests[i], &payload)
+            let list: Vec<&Article> = by_shard[i].iter().map(|(_, a)| &**a).collect();
+            let [meta, explanations, bodies] =
+                encode_shard(&list).with_context(|| format!("cannot encode {}", path.display()))?;
+            write_framed(&path, digests[i], &[&meta, &explanations, &bodies])
         })
         .collect();
     for r in results {
@@ -317,7 +516,7 @@ pub fn save_state(root: &Path, state: &State) -> anyhow::Result<()> {
     let d = dir(root);
     std::fs::create_dir_all(&d).with_context(|| format!("cannot create {}", d.display()))?;
     let payload = postcard::to_stdvec(state).context("cannot encode the cache state")?;
-    write_framed(&d.join("state"), 0, &payload)
+    write_framed(&d.join("state"), 0, &[&payload])
 }
 
 /// Removes the cache of a site (used when it cannot be trusted).
@@ -336,19 +535,30 @@ pub fn shard_of(rel: &str) -> usize {
 }
 
 // ---- framing -------------------------------------------------------------
+//
+// `MAGIC`, format, tag (a shard's digest), then each section's length and
+// checksum, then the sections one after the other. The reader knows how
+// many sections a file has.
 
-/// `MAGIC`, format, tag (a shard's digest), payload length, checksum, payload.
-const HEADER: usize = 8 + 4 + 8 + 8 + 8;
+/// The length of the header of a file of `sections` sections.
+fn header_len(sections: usize) -> usize {
+    8 + 4 + 8 + 16 * sections
+}
 
-fn write_framed(path: &Path, tag: u64, payload: &[u8]) -> anyhow::Result<()> {
+fn write_framed(path: &Path, tag: u64, sections: &[&[u8]]) -> anyhow::Result<()> {
     use anyhow::Context as _;
-    let mut bytes = Vec::with_capacity(HEADER + payload.len());
+    let total: usize = sections.iter().map(|s| s.len()).sum();
+    let mut bytes = Vec::with_capacity(header_len(sections.len()) + total);
     bytes.extend_from_slice(MAGIC);
     bytes.extend_from_slice(&FORMAT.to_le_bytes());
     bytes.extend_from_slice(&tag.to_le_bytes());
-    bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    bytes.extend_from_slice(&checksum(payload).to_le_bytes());
-    bytes.extend_from_slice(payload);
+    for s in sections {
+        bytes.extend_from_slice(&(s.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(&checksum(s).to_le_bytes());
+    }
+    for s in sections {
+        bytes.extend_from_slice(s);
+    }
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy())
@@ -367,26 +577,116 @@ fn write_framed(path: &Path, tag: u64, payload: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn unframe(bytes: &[u8], tag: u64) -> Result<&[u8], String> {
-    if bytes.len() < HEADER || &bytes[..8] != MAGIC {
+/// Why a cache file could not be read.
+#[derive(Debug)]
+enum ReadError {
+    /// There is no such file.
+    Missing,
+    /// It cannot be read or used: the reason.
+    Bad(String),
+}
+
+/// The `sections` sections of a framed file, each checked against its
+/// checksum; the file's tag must be `tag`.
+fn read_framed(path: &Path, tag: u64, sections: usize) -> Result<Vec<Vec<u8>>, ReadError> {
+    let (mut f, size) = open(path)?;
+    unframe(&mut f, size, tag, sections).map_err(ReadError::Bad)
+}
+
+/// A file and its length.
+fn open(path: &Path) -> Result<(std::fs::File, u64), ReadError> {
+    let f = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(ReadError::Missing),
+        Err(e) => return Err(ReadError::Bad(format!("cannot read: {e}"))),
+    };
+    let size = f
+        .metadata()
+        .map_err(|e| ReadError::Bad(format!("cannot read: {e}")))?
+        .len();
+    Ok((f, size))
+}
+
+/// Reads the `sections` sections of a framed file of `size` bytes from
+/// `r`.
+fn unframe(
+    r: &mut impl Read,
+    size: u64,
+    tag: u64,
+    sections: usize,
+) -> Result<Vec<Vec<u8>>, String> {
+    let header = read_header(r, size, tag, sections)?;
+    header
+        .sections
+        .into_iter()
+        .map(|s| read_section(r, s))
+        .collect()
+}
+
+/// The reason for a failed read: a file that ends too soon is truncated.
+fn read_error(e: std::io::Error) -> String {
+    if e.kind() == std::io::ErrorKind::UnexpectedEof {
+        "truncated".to_string()
+    } else {
+        format!("cannot read: {e}")
+    }
+}
+
+/// The header of a framed file.
+struct Header {
+    bytes: Vec<u8>,
+    /// Each section's length and checksum.
+    sections: Vec<(u64, u64)>,
+}
+
+/// Reads and checks the header of a framed file of `size` bytes and
+/// `sections` sections. The lengths of the sections add up to `size`:
+/// what they say can be allocated.
+fn read_header(r: &mut impl Read, size: u64, tag: u64, sections: usize) -> Result<Header, String> {
+    let mut head = vec![0; header_len(sections)];
+    if size < head.len() as u64 {
         return Err("not a milbrief cache file".into());
     }
-    let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or([0; 8]));
-    let format = u32::from_le_bytes(bytes[8..12].try_into().unwrap_or([0; 4]));
+    r.read_exact(&mut head).map_err(read_error)?;
+    if &head[..8] != MAGIC {
+        return Err("not a milbrief cache file".into());
+    }
+    let word = |at: usize| {
+        head.get(at..at + 8)
+            .and_then(|w| w.try_into().ok())
+            .map_or(0, u64::from_le_bytes)
+    };
+    let format = u32::from_le_bytes(head[8..12].try_into().unwrap_or([0; 4]));
     if format != FORMAT {
         return Err(format!("cache format {format}, expected {FORMAT}"));
     }
     if word(12) != tag {
         return Err("does not match the cache state".into());
     }
-    let payload = &bytes[HEADER..];
-    if word(20) != payload.len() as u64 {
+    let list: Vec<(u64, u64)> = (0..sections)
+        .map(|i| (word(20 + 16 * i), word(28 + 16 * i)))
+        .collect();
+    let total = list
+        .iter()
+        .try_fold(head.len() as u64, |n, s| n.checked_add(s.0));
+    if total != Some(size) {
         return Err("truncated".into());
     }
-    if word(28) != checksum(payload) {
+    Ok(Header {
+        bytes: head,
+        sections: list,
+    })
+}
+
+/// Reads the next section, of the length and checksum given.
+fn read_section(r: &mut impl Read, (len, sum): (u64, u64)) -> Result<Vec<u8>, String> {
+    let len = usize::try_from(len).map_err(|_| "truncated".to_string())?;
+    let mut bytes = vec![0; len];
+    r.read_exact(&mut bytes).map_err(read_error)?;
+    if checksum(&bytes) != sum {
         return Err("checksum mismatch".into());
     }
-    Ok(payload)
+    Ok(bytes)
 }
 
 /// A fast checksum, eight bytes at a time: it detects damage, it is not a
@@ -434,79 +734,87 @@ impl Fnv {
 
 // ---- the article as stored -------------------------------------------------
 //
-// A mirror of `model::Article` with owned strings in place of the
-// `&'static str` the tagger uses. Both conversions list every field, so a
-// field added to `Article` fails to compile here until it is cached too.
+// A mirror of `model::Article` that borrows: from the article when it is
+// saved, from the shard's bytes when it is loaded. Strings the article
+// keeps are `Cow`s, decoded straight into owned strings; those it only
+// looks up (`kind`, `note`) are borrowed from the bytes. Both conversions
+// list every field, so a field added to `Article` fails to compile here
+// until it is cached too.
 
 #[derive(Serialize, Deserialize)]
-struct CachedTag {
-    value: String,
+struct CachedTag<'a> {
+    value: Cow<'a, str>,
     line: usize,
     col: usize,
 }
 
 #[derive(Serialize, Deserialize)]
-struct CachedEvidence {
-    text: String,
+struct CachedEvidence<'a> {
+    text: Cow<'a, str>,
     part: u8,
     count: usize,
     weight: f64,
-    note: Option<String>,
+    #[serde(borrow)]
+    note: Option<&'a str>,
 }
 
 #[derive(Serialize, Deserialize)]
-struct CachedExplanation {
-    kind: String,
-    tag: String,
+struct CachedExplanation<'a> {
+    kind: &'a str,
+    tag: Cow<'a, str>,
     score: f64,
-    evidence: Vec<CachedEvidence>,
+    #[serde(borrow)]
+    evidence: Vec<CachedEvidence<'a>>,
 }
 
 #[derive(Serialize, Deserialize)]
-struct CachedArticle {
-    source_path: String,
+struct CachedArticle<'a> {
+    source_path: Cow<'a, str>,
     fingerprint: u64,
-    slug: String,
-    title: String,
+    slug: Cow<'a, str>,
+    title: Cow<'a, str>,
     date: Option<(i16, i8, i8)>,
     time: Option<(i8, i8, i8, i32)>,
-    source: Option<String>,
-    url: Option<String>,
-    author: Option<String>,
-    dateline: Option<String>,
+    source: Option<Cow<'a, str>>,
+    url: Option<Cow<'a, str>>,
+    author: Option<Cow<'a, str>>,
+    dateline: Option<Cow<'a, str>>,
     draft: bool,
-    summary_html: String,
-    summary_text: String,
-    body_html: String,
+    summary_html: Cow<'a, str>,
+    summary_text: Cow<'a, str>,
+    /// The body: its byte range in the bodies section, and its checksum.
+    body: (u64, u64, u64),
     lead: (usize, usize),
     word_count: usize,
-    raw_countries: Option<Vec<CachedTag>>,
-    raw_topics: Option<Vec<CachedTag>>,
-    not_countries: Vec<CachedTag>,
-    not_topics: Vec<CachedTag>,
+    raw_countries: Option<Vec<CachedTag<'a>>>,
+    raw_topics: Option<Vec<CachedTag<'a>>>,
+    not_countries: Vec<CachedTag<'a>>,
+    not_topics: Vec<CachedTag<'a>>,
     auto_tag: Option<bool>,
-    explanations: Vec<CachedExplanation>,
+    /// The explanations (a `Vec<CachedExplanation>`, encoded): their byte
+    /// range in the explanations section.
+    explanations: (u64, u64),
     placement: u64,
-    countries: Vec<String>,
-    topics: Vec<String>,
+    countries: Cow<'a, [CountryCode]>,
+    topics: Cow<'a, [String]>,
     countries_explicit: bool,
     topics_explicit: bool,
 }
 
-fn tags_out(v: &[RawTag]) -> Vec<CachedTag> {
+fn tags_out(v: &[RawTag]) -> Vec<CachedTag<'_>> {
     v.iter()
         .map(|t| CachedTag {
-            value: t.value.clone(),
+            value: Cow::Borrowed(&t.value),
             line: t.line,
             col: t.col,
         })
         .collect()
 }
 
-fn tags_in(v: Vec<CachedTag>) -> Vec<RawTag> {
+fn tags_in(v: Vec<CachedTag<'_>>) -> Vec<RawTag> {
     v.into_iter()
         .map(|t| RawTag {
-            value: t.value,
+            value: t.value.into_owned(),
             line: t.line,
             col: t.col,
         })
@@ -533,8 +841,8 @@ fn part_of(c: u8) -> Part {
 
 /// The `&'static str` for a label the tagger wrote: its few distinct
 /// values are kept once for the life of the process.
-fn intern(s: String) -> &'static str {
-    match s.as_str() {
+fn intern(s: &str) -> &'static str {
+    match s {
         "country" => return "country",
         "topic" => return "topic",
         "dateline" => return "dateline",
@@ -542,16 +850,62 @@ fn intern(s: String) -> &'static str {
     }
     static SEEN: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
     let mut seen = SEEN.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(v) = seen.get(s.as_str()) {
+    if let Some(v) = seen.get(s) {
         return v;
     }
-    let v: &'static str = Box::leak(s.into_boxed_str());
+    let v: &'static str = Box::leak(s.into());
     seen.insert(v);
     v
 }
 
-impl CachedArticle {
-    fn from_article(a: &Article) -> CachedArticle {
+impl<'a> CachedExplanation<'a> {
+    fn from_explanation(x: &'a Explanation) -> CachedExplanation<'a> {
+        CachedExplanation {
+            kind: x.kind,
+            tag: Cow::Borrowed(&x.tag),
+            score: x.score,
+            evidence: x
+                .evidence
+                .iter()
+                .map(|e| CachedEvidence {
+                    text: Cow::Borrowed(&e.text),
+                    part: part_code(e.part),
+                    count: e.count,
+                    weight: e.weight,
+                    note: e.note,
+                })
+                .collect(),
+        }
+    }
+
+    fn into_explanation(self) -> Explanation {
+        Explanation {
+            kind: intern(self.kind),
+            tag: self.tag.into_owned(),
+            score: self.score,
+            evidence: self
+                .evidence
+                .into_iter()
+                .map(|e| Evidence {
+                    text: e.text.into_owned(),
+                    part: part_of(e.part),
+                    count: e.count,
+                    weight: e.weight,
+                    note: e.note.map(intern),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl<'a> CachedArticle<'a> {
+    /// The article as stored; its explanations and body are appended to
+    /// `explanations` and `bodies`. Fails if they cannot be had.
+    fn from_article(
+        a: &'a Article,
+        explanation_bytes: &mut Vec<u8>,
+        bodies: &mut Vec<u8>,
+    ) -> anyhow::Result<CachedArticle<'a>> {
         let Article {
             source_path,
             fingerprint,
@@ -584,21 +938,35 @@ impl CachedArticle {
             countries_origin,
             topics_origin,
         } = a;
-        CachedArticle {
-            source_path: source_path.to_string_lossy().into_owned(),
+        let lost = || anyhow::anyhow!("a part of a cached article cannot be read");
+        let body_html = body_html.get().ok_or_else(lost)?.as_bytes();
+        let start = bodies.len() as u64;
+        bodies.extend_from_slice(body_html);
+        let body = (start, bodies.len() as u64, checksum(body_html));
+        let list: Vec<CachedExplanation<'_>> = explanations
+            .get()
+            .ok_or_else(lost)?
+            .iter()
+            .map(CachedExplanation::from_explanation)
+            .collect();
+        let start = explanation_bytes.len() as u64;
+        postcard::to_io(&list, &mut *explanation_bytes)?;
+        let explanations = (start, explanation_bytes.len() as u64);
+        Ok(CachedArticle {
+            source_path: source_path.to_string_lossy(),
             fingerprint: *fingerprint,
-            slug: slug.clone(),
-            title: title.clone(),
+            slug: Cow::Borrowed(slug),
+            title: Cow::Borrowed(title),
             date: date.map(|d| (d.year(), d.month(), d.day())),
             time: time.map(|t| (t.hour(), t.minute(), t.second(), t.subsec_nanosecond())),
-            source: source.clone(),
-            url: url.clone(),
-            author: author.clone(),
-            dateline: dateline.clone(),
+            source: source.as_deref().map(Cow::Borrowed),
+            url: url.as_deref().map(Cow::Borrowed),
+            author: author.as_deref().map(Cow::Borrowed),
+            dateline: dateline.as_deref().map(Cow::Borrowed),
             draft: *draft,
-            summary_html: summary_html.clone(),
-            summary_text: summary_text.clone(),
-            body_html: body_html.clone(),
+            summary_html: Cow::Borrowed(summary_html),
+            summary_text: Cow::Borrowed(summary_text),
+            body,
             lead: (lead.start, lead.end),
             word_count: *word_count,
             raw_countries: raw_countries.as_deref().map(tags_out),
@@ -606,34 +974,18 @@ impl CachedArticle {
             not_countries: tags_out(not_countries),
             not_topics: tags_out(not_topics),
             auto_tag: *auto_tag,
-            explanations: explanations
-                .iter()
-                .map(|x| CachedExplanation {
-                    kind: x.kind.to_string(),
-                    tag: x.tag.clone(),
-                    score: x.score,
-                    evidence: x
-                        .evidence
-                        .iter()
-                        .map(|e| CachedEvidence {
-                            text: e.text.clone(),
-                            part: part_code(e.part),
-                            count: e.count,
-                            weight: e.weight,
-                            note: e.note.map(str::to_string),
-                        })
-                        .collect(),
-                })
-                .collect(),
+            explanations,
             placement: *placement,
-            countries: countries.iter().map(|c| c.to_string()).collect(),
-            topics: topics.clone(),
+            countries: Cow::Borrowed(countries),
+            topics: Cow::Borrowed(topics),
             countries_explicit: *countries_origin == TagOrigin::Explicit,
             topics_explicit: *topics_origin == TagOrigin::Explicit,
-        }
+        })
     }
 
-    fn into_article(self) -> Article {
+    /// The article, with `body_html` and `explanations` for the parts
+    /// stored apart.
+    fn into_article(self, body_html: Body, explanations: Explanations) -> Article {
         let CachedArticle {
             source_path,
             fingerprint,
@@ -648,7 +1000,7 @@ impl CachedArticle {
             draft,
             summary_html,
             summary_text,
-            body_html,
+            body: _,
             lead,
             word_count,
             raw_countries,
@@ -656,7 +1008,7 @@ impl CachedArticle {
             not_countries,
             not_topics,
             auto_tag,
-            explanations,
+            explanations: _,
             placement,
             countries,
             topics,
@@ -671,19 +1023,19 @@ impl CachedArticle {
             }
         };
         Article {
-            source_path: PathBuf::from(source_path),
+            source_path: PathBuf::from(source_path.into_owned()),
             fingerprint,
-            slug,
-            title,
+            slug: slug.into_owned(),
+            title: title.into_owned(),
             date: date.and_then(|(y, m, d)| jiff::civil::Date::new(y, m, d).ok()),
             time: time.and_then(|(h, m, s, n)| jiff::civil::Time::new(h, m, s, n).ok()),
-            source,
-            url,
-            author,
-            dateline,
+            source: source.map(Cow::into_owned),
+            url: url.map(Cow::into_owned),
+            author: author.map(Cow::into_owned),
+            dateline: dateline.map(Cow::into_owned),
             draft,
-            summary_html,
-            summary_text,
+            summary_html: summary_html.into_owned(),
+            summary_text: summary_text.into_owned(),
             body_html,
             body_text: String::new(),
             lead: lead.0..lead.1,
@@ -693,31 +1045,10 @@ impl CachedArticle {
             not_countries: tags_in(not_countries),
             not_topics: tags_in(not_topics),
             auto_tag,
-            explanations: explanations
-                .into_iter()
-                .map(|x| Explanation {
-                    kind: intern(x.kind),
-                    tag: x.tag,
-                    score: x.score,
-                    evidence: x
-                        .evidence
-                        .into_iter()
-                        .map(|e| Evidence {
-                            text: e.text,
-                            part: part_of(e.part),
-                            count: e.count,
-                            weight: e.weight,
-                            note: e.note.map(intern),
-                        })
-                        .collect(),
-                })
-                .collect(),
+            explanations,
             placement,
-            countries: countries
-                .iter()
-                .filter_map(|c| CountryCode::new(c))
-                .collect(),
-            topics,
+            countries: countries.into_owned(),
+            topics: topics.into_owned(),
             countries_origin: origin(countries_explicit),
             topics_origin: origin(topics_explicit),
         }
@@ -799,7 +1130,7 @@ pub fn save_memo(root: &Path, memo: &Memo, started: i128) -> anyhow::Result<u64>
     let tag = h.finish() | 1;
     let d = dir(root);
     std::fs::create_dir_all(&d).with_context(|| format!("cannot create {}", d.display()))?;
-    write_framed(&d.join("memo"), tag, &payload)?;
+    write_framed(&d.join("memo"), tag, &[&payload])?;
     Ok(tag)
 }
 
@@ -809,9 +1140,12 @@ pub fn load_memo(root: &Path, state: &State) -> Result<Memo, String> {
         return Err("no memo".into());
     }
     let path = dir(root).join("memo");
-    let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let payload = unframe(&bytes, state.memo).map_err(|m| format!("{}: {m}", path.display()))?;
-    let m: CachedMemo = postcard::from_bytes(payload)
+    let payload = match read_framed(&path, state.memo, 1) {
+        Ok(mut sections) => sections.pop().unwrap_or_default(),
+        Err(ReadError::Missing) => return Err(format!("{}: missing", path.display())),
+        Err(ReadError::Bad(m)) => return Err(format!("{}: {m}", path.display())),
+    };
+    let m: CachedMemo = postcard::from_bytes(&payload)
         .map_err(|e| format!("{}: cannot decode: {e}", path.display()))?;
     let date = |(y, mo, d): (i16, i8, i8)| {
         jiff::civil::Date::new(y, mo, d).map_err(|e| format!("{}: {e}", path.display()))
@@ -854,24 +1188,58 @@ pub fn load_memo(root: &Path, state: &State) -> Result<Memo, String> {
 mod tests {
     use super::*;
 
+    /// Frames `bytes` as a file of one section and reads it back.
+    fn round(bytes: &[u8], tag: u64) -> Result<Vec<Vec<u8>>, String> {
+        unframe(&mut &bytes[..], bytes.len() as u64, tag, 1)
+    }
+
     #[test]
     fn framing_detects_damage() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("x");
-        write_framed(&p, 7, b"hello, cache").unwrap();
+        write_framed(&p, 7, &[b"hello, cache"]).unwrap();
         let bytes = std::fs::read(&p).unwrap();
-        assert_eq!(unframe(&bytes, 7).unwrap(), b"hello, cache");
-        assert!(unframe(&bytes, 8).is_err(), "another tag");
-        assert!(unframe(&bytes[..bytes.len() - 1], 7).is_err(), "truncated");
+        assert_eq!(round(&bytes, 7).unwrap(), [b"hello, cache"]);
+        assert!(round(&bytes, 8).is_err(), "another tag");
+        assert!(round(&bytes[..bytes.len() - 1], 7).is_err(), "truncated");
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(round(&longer, 7).is_err(), "trailing bytes");
         let mut flipped = bytes.clone();
         let last = flipped.len() - 3;
         flipped[last] ^= 1;
-        assert!(unframe(&flipped, 7).is_err(), "a flipped bit");
-        assert!(unframe(b"garbage", 7).is_err());
+        assert!(round(&flipped, 7).is_err(), "a flipped bit");
+        assert!(round(b"garbage", 7).is_err());
+        // A length far past the file's end is refused before anything is
+        // allocated for it.
+        let mut huge = bytes.clone();
+        huge[20..28].copy_from_slice(&u64::MAX.to_le_bytes());
+        assert_eq!(round(&huge, 7).unwrap_err(), "truncated");
+        assert!(matches!(
+            read_framed(&dir.path().join("none"), 7, 1),
+            Err(ReadError::Missing)
+        ));
     }
 
     #[test]
-    fn articles_round_trip() {
+    fn framing_checks_every_section() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x");
+        write_framed(&p, 7, &[b"meta", b"", b"bodies"]).unwrap();
+        let sections = read_framed(&p, 7, 3).unwrap();
+        assert_eq!(sections, [&b"meta"[..], b"", b"bodies"]);
+        assert!(read_framed(&p, 7, 2).is_err(), "another section count");
+        let bytes = std::fs::read(&p).unwrap();
+        for at in header_len(3)..bytes.len() {
+            let mut flipped = bytes.clone();
+            flipped[at] ^= 0x80;
+            std::fs::write(&p, &flipped).unwrap();
+            assert!(read_framed(&p, 7, 3).is_err(), "a flipped bit at {at}");
+        }
+    }
+
+    /// A parsed and tagged article.
+    fn tagged() -> Article {
         let config = crate::config::Config::default();
         let tagger = crate::tag::Tagger::new(&config).unwrap();
         let text = "+++\ntitle = \"Pakistan and Russia open joint exercise\"\ndate = 2023-10-17T09:30:00Z\nsource = \"Wire\"\nnot_topics = [\"diplomacy\"]\n+++\n\nISLAMABAD: The armies of Pakistan and Russia began a joint counter-terror exercise.\n\n- one\n- two\n";
@@ -881,13 +1249,318 @@ mod tests {
         assert!(tagger.tag(&mut a).is_empty());
         a.placement = a.placement_key();
         assert!(!a.explanations.is_empty());
-        let back = postcard::from_bytes::<CachedArticle>(
-            &postcard::to_stdvec(&CachedArticle::from_article(&a)).unwrap(),
-        )
-        .unwrap()
-        .into_article();
-        assert!(back.body_text.is_empty(), "the tagger's input is not kept");
+        a
+    }
+
+    /// Writes `articles` as shard `path` (tag 9).
+    fn write_shard(path: &Path, articles: &[&Article]) {
+        let [meta, explanations, bodies] = encode_shard(articles).unwrap();
+        write_framed(path, 9, &[&meta, &explanations, &bodies]).unwrap();
+    }
+
+    /// Writes `articles` as shard `path` and loads it back.
+    fn through_shard(path: &Path, articles: &[&Article]) -> Vec<Arc<Article>> {
+        write_shard(path, articles);
+        let (list, bodies) = load_shard(path, 9).unwrap();
+        assert!(bodies.damage.get().is_none());
+        list
+    }
+
+    #[test]
+    fn articles_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut a = tagged();
+        let mut odd = Vec::new();
+        for body in [
+            String::new(),
+            "<p>Łódź, Zürich, 東京, القاهرة 🇵🇰🇷🇺 — “quoted”</p>\n".to_string(),
+            "<p>é</p>".repeat(200_000),
+            "🇵🇰".to_string(),
+        ] {
+            let mut b = a.clone();
+            b.slug = format!("odd-{}", odd.len());
+            b.body_html = body.into();
+            odd.push(b);
+        }
+        let mut list = vec![&a];
+        list.extend(&odd);
+        let path = dir.path().join("articles-00");
+        let back = through_shard(&path, &list);
+        assert_eq!(back.len(), list.len());
+        assert!(
+            back[0].body_text.is_empty(),
+            "the tagger's input is not kept"
+        );
         a.body_text.clear();
-        assert_eq!(format!("{a:?}"), format!("{back:?}"));
+        for b in &mut odd {
+            b.body_text.clear();
+        }
+        list = vec![&a];
+        list.extend(&odd);
+        for (want, got) in list.iter().zip(&back) {
+            assert_eq!(want.body_html, got.body_html);
+            assert_eq!(format!("{want:?}"), format!("{got:?}"));
+        }
+        // An article loaded from the cache saves as it was loaded, even
+        // over its own shard (the bodies are read before it is replaced).
+        let refs: Vec<&Article> = back.iter().map(|a| &**a).collect();
+        let again = through_shard(&path, &refs);
+        assert_eq!(format!("{back:?}"), format!("{again:?}"));
+        assert!(through_shard(&dir.path().join("articles-01"), &[]).is_empty());
+    }
+
+    /// A change of span: (index of the article, (start, end)) → (start, end).
+    type Respan = dyn Fn(usize, (u64, u64)) -> (u64, u64);
+
+    /// Rewrites shard `path` (tagged `tag`) with each article's range of
+    /// `part` (0: body, 1: explanations) changed by `f` (its index, its
+    /// start and end); a body gets a checksum that matches its new range.
+    fn respan(path: &Path, tag: u64, part: usize, f: impl Fn(usize, (u64, u64)) -> (u64, u64)) {
+        let sections = read_framed(path, tag, 3).unwrap();
+        let mut list: Vec<CachedArticle<'_>> = postcard::from_bytes(&sections[0]).unwrap();
+        for (i, c) in list.iter_mut().enumerate() {
+            if part == 0 {
+                let (start, end) = f(i, (c.body.0, c.body.1));
+                let sum = sections[2]
+                    .get(start as usize..end as usize)
+                    .map_or(0, checksum);
+                c.body = (start, end, sum);
+            } else {
+                c.explanations = f(i, c.explanations);
+            }
+        }
+        let meta = postcard::to_stdvec(&list).unwrap();
+        write_framed(path, tag, &[&meta, &sections[1], &sections[2]]).unwrap();
+    }
+
+    /// Flips the first byte of each body of shard `path` (tagged `tag`).
+    fn flip_bodies(path: &Path, tag: u64) {
+        let mut bytes = std::fs::read(path).unwrap();
+        let header = read_header(&mut &bytes[..], bytes.len() as u64, tag, 3).unwrap();
+        let (meta_len, explanations_len) = (header.sections[0].0, header.sections[1].0);
+        let meta = bytes[header_len(3)..header_len(3) + meta_len as usize].to_vec();
+        let offset = header_len(3) + (meta_len + explanations_len) as usize;
+        let list: Vec<CachedArticle<'_>> = postcard::from_bytes(&meta).unwrap();
+        for c in list.iter().filter(|c| c.body.1 > c.body.0) {
+            bytes[offset + c.body.0 as usize] ^= 0x01;
+        }
+        std::fs::write(path, bytes).unwrap();
+    }
+
+    /// Loads shard `path` (tag 9) and reads its bodies and explanations:
+    /// why they cannot be had, if they cannot. What cannot be had reads as
+    /// empty.
+    fn damage_of(path: &Path) -> Result<Option<String>, String> {
+        let (list, shard) = load_shard(path, 9)?;
+        for a in &list {
+            if a.body_html.get().is_none() {
+                assert_eq!(a.body_html.as_str(), "");
+            }
+            if a.explanations.get().is_none() {
+                assert!(a.explanations.is_empty());
+            }
+        }
+        Ok(CachedParts(vec![shard]).damage())
+    }
+
+    #[test]
+    fn damaged_parts_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("articles-00");
+        let mut a = tagged();
+        a.body_html = "<p>é</p>".into();
+        let mut b = a.clone();
+        b.body_html = "<p>🇵🇰</p>".into();
+        let good = || write_shard(&path, &[&a, &b]);
+        good();
+        assert_eq!(damage_of(&path), Ok(None));
+        let bytes = std::fs::read(&path).unwrap();
+
+        // Seen when the shard is loaded: a truncated file, damaged
+        // explanations, a range past the end of its section, or reversed.
+        std::fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
+        assert!(damage_of(&path).unwrap_err().contains("truncated"));
+        let sections = read_header(&mut &bytes[..], bytes.len() as u64, 9, 3)
+            .unwrap()
+            .sections;
+        let mut flipped = bytes.clone();
+        flipped[header_len(3) + sections[0].0 as usize] ^= 0x01;
+        std::fs::write(&path, &flipped).unwrap();
+        assert!(damage_of(&path).unwrap_err().contains("checksum"));
+        let end = bytes.len() as u64;
+        let cases: [(&str, usize, &Respan); 4] = [
+            ("past the end", 0, &move |_, (s, _)| (s, end + 1)),
+            ("wholly past the end", 0, &move |_, _| (end + 10, end + 20)),
+            ("reversed", 0, &|_, (s, e)| (e, s)),
+            ("explanations past the end", 1, &|_, (s, _)| (s, u64::MAX)),
+        ];
+        for (what, part, f) in cases {
+            good();
+            respan(&path, 9, part, f);
+            let err = damage_of(&path).expect_err(what);
+            assert!(err.contains("range outside"), "{what}: {err}");
+        }
+
+        // Seen when a part is asked for: a flipped byte in a body, a body
+        // range inside a character (with a checksum that matches it),
+        // explanations cut short, a shard replaced or removed since it was
+        // loaded (its explanations were read with it).
+        let mut flipped = bytes.clone();
+        let last = flipped.len() - 2;
+        flipped[last] ^= 0x01;
+        std::fs::write(&path, &flipped).unwrap();
+        assert!(damage_of(&path).unwrap().unwrap().contains("checksum"));
+        good();
+        flip_bodies(&path, 9);
+        assert!(damage_of(&path).unwrap().unwrap().contains("checksum"));
+        good();
+        respan(
+            &path,
+            9,
+            0,
+            |i, (s, e)| if i == 1 { (s + 4, e) } else { (s, e) },
+        );
+        assert!(damage_of(&path).unwrap().unwrap().contains("UTF-8"));
+        good();
+        respan(&path, 9, 0, |_, (s, _)| (s, s + 4));
+        assert!(damage_of(&path).unwrap().unwrap().contains("UTF-8"));
+        good();
+        respan(&path, 9, 1, |_, (s, e)| (s, e - 1));
+        assert!(damage_of(&path).unwrap().unwrap().contains("decode"));
+        for replace in [true, false] {
+            good();
+            let (list, shard) = load_shard(&path, 9).unwrap();
+            if replace {
+                write_shard(&path, &[&b, &a]);
+            } else {
+                std::fs::remove_file(&path).unwrap();
+            }
+            assert_eq!(list[0].body_html.get(), None);
+            assert_eq!(*list[1].explanations, *b.explanations);
+            let why = CachedParts(vec![shard]).damage().unwrap();
+            assert!(
+                why.contains(if replace { "changed" } else { "cannot read" }),
+                "{why}"
+            );
+        }
+        // Rewriting the spans as they are keeps a good shard good.
+        good();
+        respan(&path, 9, 0, |_, r| r);
+        respan(&path, 9, 1, |_, r| r);
+        assert_eq!(damage_of(&path), Ok(None));
+    }
+
+    /// Every file under `dir`: relative path → bytes.
+    fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).unwrap();
+                (
+                    rel.to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_damaged_part_means_a_full_build() {
+        use crate::builder::CacheUse;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        let content = root.join("content");
+        std::fs::create_dir_all(&content).unwrap();
+        let names: Vec<String> = (0..12)
+            .map(|i| format!("2023-10-{:02}-a{i}.md", i + 1))
+            .collect();
+        for (i, name) in names.iter().enumerate() {
+            std::fs::write(
+                content.join(name),
+                format!("+++\ntitle = \"Poland report {i}\"\n+++\n\nŁódź 🇵🇱 — Polish troops trained in Warsaw, Poland, for item {i}.\n"),
+            )
+            .unwrap();
+        }
+        let opts = |out: &str| crate::BuildOptions {
+            output: Some(dir.path().join(out)),
+            ..crate::BuildOptions::new(&root)
+        };
+        let hidden = crate::progress::Progress::hidden();
+        let build = || crate::builder::run(&opts("public"), true, &hidden).unwrap();
+        let same_as_clean = |n: usize| {
+            let out = format!("clean-{n}");
+            let clean = crate::builder::run(&opts(&out), false, &hidden).unwrap();
+            assert_eq!(clean.cache, CacheUse::Off);
+            assert!(tree(&dir.path().join("public")) == tree(&dir.path().join(out)));
+        };
+        let edit = |n: u64| {
+            let p = content.join(&names[11]);
+            std::fs::write(
+                &p,
+                format!("+++\ntitle = \"Edit {n}\"\n+++\n\nŁódź and Warsaw {n}.\n"),
+            )
+            .unwrap();
+            let later = SystemTime::now() + std::time::Duration::from_secs(3 * n);
+            let f = std::fs::File::options().write(true).open(&p).unwrap();
+            f.set_modified(later).unwrap();
+        };
+        assert_eq!(build().cache, CacheUse::Full);
+        edit(1);
+        assert_eq!(build().cache, CacheUse::Incremental);
+        same_as_clean(1);
+        let state = load_state(&root).unwrap().unwrap();
+        let (articles, _) = load_articles(&root, &state).unwrap();
+        assert!(articles.iter().all(|a| a.body_html.starts_with("<p>Ł")));
+        assert!(articles.iter().any(|a| !a.explanations.is_empty()));
+
+        // Damage to every shard. The edited article is the newest: the
+        // feed shows it with the others, and reads their bodies; the page
+        // of the article before it links to it, and shows its explanations.
+        // Damage done to a shard, given its path and tag.
+        type Damage = dyn Fn(&Path, u64);
+        let kinds: [(&str, &Damage); 5] = [
+            ("truncated", &|path, _| {
+                let b = std::fs::read(path).unwrap();
+                std::fs::write(path, &b[..b.len() - 1]).unwrap();
+            }),
+            ("checksum", &flip_bodies),
+            // Spans that start inside the "Ł" of "<p>Łódź", or end past the
+            // section, or explanations cut short, with checksums that match.
+            ("UTF-8", &|path, tag| {
+                respan(path, tag, 0, |_, (s, e)| (s + 4, e))
+            }),
+            ("range outside", &|path, tag| {
+                respan(path, tag, 0, |_, (s, _)| (s, u64::MAX))
+            }),
+            ("decode explanations", &|path, tag| {
+                respan(path, tag, 1, |_, (s, e)| (s, e.saturating_sub(1).max(s)))
+            }),
+        ];
+        for (n, (why, damage)) in kinds.into_iter().enumerate() {
+            let state = load_state(&root).unwrap().unwrap();
+            for (i, tag) in state.shards.iter().enumerate() {
+                let path = super::dir(&root).join(shard_name(i));
+                if !load_shard(&path, *tag).unwrap().0.is_empty() {
+                    damage(&path, *tag);
+                }
+            }
+            edit(2 + n as u64);
+            let r = build();
+            assert_eq!(r.cache, CacheUse::Full, "{why}");
+            assert!(
+                r.notices.iter().any(|n| n.contains(why)),
+                "{why}: {:?}",
+                r.notices
+            );
+            same_as_clean(2 + n);
+        }
+        // That build's cache is good.
+        edit(10);
+        let r = build();
+        assert_eq!(r.cache, CacheUse::Incremental, "{:?}", r.notices);
+        assert!(r.notices.is_empty(), "{:?}", r.notices);
+        same_as_clean(10);
     }
 }

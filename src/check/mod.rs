@@ -565,7 +565,7 @@ fn broken_links(
     let mut from_content: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, a) in site.articles.iter().enumerate() {
         let mut seen = HashSet::new();
-        for html in [&a.body_html, &a.summary_html] {
+        for html in [a.body_html.as_str(), a.summary_html.as_str()] {
             for l in links::scan(html).links {
                 if seen.insert(l.value.clone()) {
                     from_content.entry(l.value).or_default().push(i);
