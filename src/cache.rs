@@ -37,7 +37,7 @@
 //! A damaged memo only makes a rebuild look at every page.
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Seek as _, SeekFrom, Write as _};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -55,7 +55,7 @@ pub const CACHE_DIR: &str = ".milbrief";
 const SUBDIR: &str = "cache";
 const MAGIC: &[u8; 8] = b"MBCACHE\x01";
 /// Bumped whenever the encoding below changes.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 /// Article shards: a rebuild rewrites only those holding a changed article.
 pub const SHARDS: usize = 32;
 /// Files modified less than this before the build that saved the cache
@@ -1063,63 +1063,42 @@ pub struct Memo {
     pub groups: crate::index::Groupings,
 }
 
-type CodeBytes = [u8; 2];
+/// A date as (year, month, day).
+type CachedDate = (i16, i8, i8);
 
 #[derive(Serialize, Deserialize)]
-struct CachedMemo {
+struct CachedMemo<'a> {
     salt: u64,
     structure: u64,
-    fps: Vec<u64>,
-    by_country: Vec<(CodeBytes, Vec<usize>)>,
-    by_topic: Vec<(String, Vec<usize>)>,
-    by_month: Vec<((i16, i8), Vec<usize>)>,
-    by_edition: Vec<((i16, i8, i8), Vec<usize>)>,
-    by_pair: Vec<((CodeBytes, CodeBytes), Vec<usize>)>,
-    related: Vec<Vec<usize>>,
-}
-
-fn code_bytes(c: CountryCode) -> CodeBytes {
-    let b = c.as_str().as_bytes();
-    [b[0], b[1]]
-}
-
-fn code_of(b: CodeBytes) -> Result<CountryCode, String> {
-    std::str::from_utf8(&b)
-        .ok()
-        .and_then(CountryCode::new)
-        .ok_or_else(|| "a bad country code".to_string())
+    fps: Cow<'a, [u64]>,
+    by_country: Cow<'a, BTreeMap<CountryCode, Vec<usize>>>,
+    by_topic: Cow<'a, BTreeMap<String, Vec<usize>>>,
+    by_month: Cow<'a, BTreeMap<(i16, i8), Vec<usize>>>,
+    /// Keyed by the edition's first day.
+    by_edition: Vec<(CachedDate, Cow<'a, [usize]>)>,
+    by_pair: Cow<'a, BTreeMap<(CountryCode, CountryCode), Vec<usize>>>,
+    related: Cow<'a, [Vec<usize>]>,
 }
 
 /// Writes the memo; returns the tag the state must name for it.
 pub fn save_memo(root: &Path, memo: &Memo, started: i128) -> anyhow::Result<u64> {
     use anyhow::Context as _;
     let g = &memo.groups;
+    // Borrowed, not copied: only the edition keys need converting.
     let cached = CachedMemo {
         salt: memo.last.salt,
         structure: memo.last.structure,
-        fps: memo.last.fps.to_vec(),
-        by_country: g
-            .by_country
-            .iter()
-            .map(|(c, l)| (code_bytes(*c), l.clone()))
-            .collect(),
-        by_topic: g
-            .by_topic
-            .iter()
-            .map(|(t, l)| (t.clone(), l.clone()))
-            .collect(),
-        by_month: g.by_month.iter().map(|(k, l)| (*k, l.clone())).collect(),
+        fps: Cow::Borrowed(&memo.last.fps[..]),
+        by_country: Cow::Borrowed(&*g.by_country),
+        by_topic: Cow::Borrowed(&*g.by_topic),
+        by_month: Cow::Borrowed(&*g.by_month),
         by_edition: g
             .by_edition
             .iter()
-            .map(|(d, l)| ((d.year(), d.month(), d.day()), l.clone()))
+            .map(|(d, l)| ((d.year(), d.month(), d.day()), Cow::Borrowed(&l[..])))
             .collect(),
-        by_pair: g
-            .by_pair
-            .iter()
-            .map(|((a, b), l)| ((code_bytes(*a), code_bytes(*b)), l.clone()))
-            .collect(),
-        related: g.related.to_vec(),
+        by_pair: Cow::Borrowed(&*g.by_pair),
+        related: Cow::Borrowed(&g.related[..]),
     };
     let payload = postcard::to_stdvec(&cached).context("cannot encode the render memo")?;
     let mut h = Fnv::new();
@@ -1147,38 +1126,28 @@ pub fn load_memo(root: &Path, state: &State) -> Result<Memo, String> {
     };
     let m: CachedMemo = postcard::from_bytes(&payload)
         .map_err(|e| format!("{}: cannot decode: {e}", path.display()))?;
-    let date = |(y, mo, d): (i16, i8, i8)| {
+    let date = |(y, mo, d): CachedDate| {
         jiff::civil::Date::new(y, mo, d).map_err(|e| format!("{}: {e}", path.display()))
     };
     let groups = crate::index::Groupings {
         structure: m.structure,
-        by_country: Arc::new(
-            m.by_country
-                .into_iter()
-                .map(|(c, l)| Ok((code_of(c)?, l)))
-                .collect::<Result<_, String>>()?,
-        ),
-        by_topic: Arc::new(m.by_topic.into_iter().collect()),
-        by_month: Arc::new(m.by_month.into_iter().collect()),
+        by_country: Arc::new(m.by_country.into_owned()),
+        by_topic: Arc::new(m.by_topic.into_owned()),
+        by_month: Arc::new(m.by_month.into_owned()),
         by_edition: Arc::new(
             m.by_edition
                 .into_iter()
-                .map(|(d, l)| Ok((date(d)?, l)))
+                .map(|(d, l)| Ok((date(d)?, l.into_owned())))
                 .collect::<Result<_, String>>()?,
         ),
-        by_pair: Arc::new(
-            m.by_pair
-                .into_iter()
-                .map(|((a, b), l)| Ok(((code_of(a)?, code_of(b)?), l)))
-                .collect::<Result<_, String>>()?,
-        ),
-        related: Arc::new(m.related),
+        by_pair: Arc::new(m.by_pair.into_owned()),
+        related: Arc::new(m.related.into_owned()),
     };
     Ok(Memo {
         last: crate::render::LastPass {
             salt: m.salt,
             structure: m.structure,
-            fps: Arc::new(m.fps),
+            fps: Arc::new(m.fps.into_owned()),
         },
         groups,
     })
@@ -1264,6 +1233,61 @@ mod tests {
         let (list, bodies) = load_shard(path, 9).unwrap();
         assert!(bodies.damage.get().is_none());
         list
+    }
+
+    #[test]
+    fn the_memo_round_trips_and_must_match_the_state() {
+        let config = crate::config::Config::default();
+        let tagger = Arc::new(crate::tag::Tagger::new(&config).unwrap());
+        let code = |c: &str| CountryCode::new(c).unwrap();
+        let articles = [
+            ("a", 2, ["PK", "RU"]),
+            ("b", 9, ["RU", "PK"]),
+            ("c", 20, ["FR", "PK"]),
+        ]
+        .into_iter()
+        .map(|(slug, day, cs)| {
+            let mut a = Article::blank(slug);
+            a.date = Some(jiff::civil::date(2023, 10, day));
+            a.countries = cs.iter().map(|c| code(c)).collect();
+            a.topics = vec!["arms-trade".into()];
+            a.fingerprint = u64::from(slug.as_bytes()[0]);
+            Arc::new(a)
+        })
+        .collect();
+        let site = crate::index::index(config, tagger, articles);
+        let memo = Memo {
+            last: crate::render::LastPass {
+                salt: 7,
+                structure: site.structure,
+                fps: Arc::new(site.articles.iter().map(|a| a.fingerprint).collect()),
+            },
+            groups: site.groupings(),
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let tag = save_memo(dir.path(), &memo, 42).unwrap();
+        let state = State {
+            memo: tag,
+            ..State::default()
+        };
+        let back = load_memo(dir.path(), &state).unwrap();
+        assert_eq!(back.last, memo.last);
+        let (g, h) = (&back.groups, &memo.groups);
+        assert_eq!(g.structure, h.structure);
+        assert_eq!(g.by_country, h.by_country);
+        assert_eq!(g.by_topic, h.by_topic);
+        assert_eq!(g.by_month, h.by_month);
+        assert_eq!(g.by_edition, h.by_edition);
+        assert_eq!(g.by_pair, h.by_pair);
+        assert_eq!(g.related, h.related);
+        assert_eq!(g.by_pair.len(), 1, "PK and RU share two articles");
+        // Another state's tag, or none: not this memo.
+        let other = State {
+            memo: tag ^ 2,
+            ..State::default()
+        };
+        assert!(load_memo(dir.path(), &other).is_err());
+        assert!(load_memo(dir.path(), &State::default()).is_err());
     }
 
     #[test]
