@@ -237,3 +237,46 @@ fn tags_explain_shows_scores_and_phrases() {
     let ev = &v["2023-11-21-no-front-matter.md"]["explain"]["countries"][0]["evidence"];
     assert!(ev.as_array().is_some_and(|a| !a.is_empty()), "{v}");
 }
+
+#[test]
+fn timings_name_every_phase_and_quiet_prints_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("basic"), dir.path());
+    let build = |extra: &[&str]| {
+        let out = milbrief()
+            .args(["build", "--root"])
+            .arg(dir.path())
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        out
+    };
+    let first = build(&["--quiet"]);
+    assert!(first.stdout.is_empty() && first.stderr.is_empty());
+    // An edit of the body past the lead: one article read, its page rendered.
+    let article = dir.path().join("content/2023-10-02-navy-drill.md");
+    let text = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(&article, format!("{text}\nA closing line.\n")).unwrap();
+    let out = build(&["--timings"]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("timings (incremental: 1 article read, "),
+        "{err}"
+    );
+    assert!(err.contains(" pages looked at, "), "{err}");
+    for phase in [
+        "cache load",
+        "scan",
+        "config",
+        "load",
+        "tag",
+        "index",
+        "render",
+        "write",
+        "cache save",
+        "total",
+    ] {
+        assert!(err.contains(&format!("\n  {phase} ")), "{phase}: {err}");
+    }
+}
