@@ -9,7 +9,7 @@
 //! the start, at its peak and at the end. Two rounds run, so growth from
 //! one to the next shows. Build the binary first: `cargo build --release`.
 
-#[path = "../tests/common/load.rs"]
+#[path = "../tests/it/common/load.rs"]
 mod load;
 
 use std::io::BufRead as _;

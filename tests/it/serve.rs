@@ -2,15 +2,13 @@
 //! traversal attempts, live reload after edits and deletions, and the
 //! error overlay with the last good site still served.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use milbrief::BuildOptions;
 use milbrief::serve::Server;
 

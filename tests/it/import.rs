@@ -1,11 +1,9 @@
 //! `milbrief import`: copied text and saved pages into tagged Markdown.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
+use crate::common::*;
 use assert_cmd::Command;
-use common::*;
 
 const SEED_FILE: &str = "content/2023-10-17-pakistani-russian-armies-kick-off-druzhba-vii.md";
 

@@ -1,10 +1,8 @@
 //! `milbrief check`: clean on the sample digest, and on a site with one of
 //! each problem it lists each problem exactly once; it writes nothing.
 
-mod common;
-
+use crate::common::*;
 use assert_cmd::Command;
-use common::*;
 use milbrief::check::{CheckOptions, Report, Severity, check};
 
 fn milbrief() -> Command {

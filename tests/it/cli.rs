@@ -1,9 +1,7 @@
 //! The `milbrief` binary: verbs, errors and exit codes.
 
-mod common;
-
+use crate::common::*;
 use assert_cmd::Command;
-use common::*;
 
 fn milbrief() -> Command {
     Command::cargo_bin("milbrief").unwrap()

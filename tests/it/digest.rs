@@ -2,11 +2,9 @@
 //! sitemap and the search index, checked on the sample site and on small
 //! sites written by the tests.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::*;
+use crate::common::*;
 use milbrief::BuildOptions;
 
 type Outputs = BTreeMap<String, Vec<u8>>;

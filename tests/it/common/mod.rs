@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use milbrief::BuildOptions;
 
 pub mod browser;
+pub mod load;
 
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

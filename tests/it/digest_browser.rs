@@ -8,15 +8,13 @@
 //! the accessibility part (`scripts/install-browser.sh` installs them all);
 //! without them the test, or that part, prints a notice and skips.
 
-mod common;
-
 use std::net::TcpListener;
 
-use common::browser::{
+use crate::common::browser::{
     axe_violations, browser_tools, console_errors, emulate_color_scheme, follow,
     horizontal_overflow, wait_until,
 };
-use common::*;
+use crate::common::*;
 use fantoccini::{Client, Locator};
 use milbrief::BuildOptions;
 use milbrief::serve::Server;

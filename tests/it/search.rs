@@ -8,19 +8,17 @@
 //! needs axe-core in `target/axe/` (`scripts/install-browser.sh`) and is
 //! skipped, with a notice, without it.
 
-mod common;
-
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use axum::extract::State;
-use axum::http::{StatusCode, Uri, header};
-use axum::response::{IntoResponse, Response};
-use common::browser::{
+use crate::common::browser::{
     Browser, axe_check, axe_source, browser_tools, console_errors, emulate_color_scheme,
     horizontal_overflow, wait_until,
 };
-use common::repo_root;
+use crate::common::repo_root;
+use axum::extract::State;
+use axum::http::{StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
 use fantoccini::Locator;
 use fantoccini::key::Key;
 use serde_json::{Value as Json, json};
@@ -264,7 +262,7 @@ async fn expect_results(client: &Browser, what: &str, want: &[usize]) {
         1 => "1 result.".to_string(),
         n => format!("{n} results."),
     };
-    let deadline = std::time::Instant::now() + common::browser::DEADLINE;
+    let deadline = std::time::Instant::now() + crate::common::browser::DEADLINE;
     loop {
         let (got, said) = (titles(client).await, status(client).await);
         if got == want && said == count {

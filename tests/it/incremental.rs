@@ -2,12 +2,10 @@
 //! editing a site, an incremental `build` leaves an output directory
 //! byte-identical to a clean full build into an empty one.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use milbrief::BuildOptions;
 use milbrief::builder::CacheUse;
 use milbrief::progress::Progress;

@@ -1,10 +1,8 @@
 //! Builds fixture sites and the sample digest, and checks the outputs.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::*;
+use crate::common::*;
 use milbrief::BuildOptions;
 
 #[test]

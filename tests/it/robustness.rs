@@ -3,11 +3,9 @@
 //! the output, and failures that must leave the last site alone. Each is
 //! built or reported with its path, never a panic.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use milbrief::BuildOptions;
 use milbrief::diag::Diagnostics;
 

@@ -6,13 +6,11 @@
 //! `.ci/run` installs them). Where they are missing the test prints a notice
 //! and passes without running.
 
-mod common;
-
 use std::net::TcpListener;
 use std::time::Duration;
 
-use common::browser::{browser_tools, follow, wait_until};
-use common::*;
+use crate::common::browser::{browser_tools, follow, wait_until};
+use crate::common::*;
 use fantoccini::Locator;
 use milbrief::BuildOptions;
 use milbrief::serve::Server;

@@ -2,8 +2,7 @@
 //! request is answered, and memory does not grow from round to round.
 //! (`cargo bench --bench serve_load` is the full-size version.)
 
-#[path = "common/load.rs"]
-mod load;
+use crate::common::load;
 
 use std::net::TcpListener;
 
