@@ -25,6 +25,7 @@ pub mod regions;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod sources;
 pub mod svg;
 pub mod tag;
 pub mod workspace;
