@@ -29,6 +29,10 @@ struct RawConfig {
     sections: Sections,
     #[serde(rename = "topic")]
     topics: Vec<TopicConfig>,
+    // Feed subscriptions, the network and sources (`milbrief import`).
+    feed: Vec<crate::import::feed_config::RawFeed>,
+    fetch: crate::import::feed_config::RawFetch,
+    source: Vec<crate::sources::SourceEntry>,
 }
 
 impl Default for RawConfig {
@@ -49,6 +53,9 @@ impl Default for RawConfig {
             feeds: RawFeeds::default(),
             sections: Sections::default(),
             topics: Vec::new(),
+            feed: Vec::new(),
+            fetch: Default::default(),
+            source: Vec::new(),
         }
     }
 }
@@ -222,6 +229,12 @@ pub struct Config {
     pub min_pair_articles: usize,
     pub feed_entries: usize,
     pub sections: Sections,
+    /// `[[feed]]`: the feeds `milbrief import --feeds` reads.
+    pub subscriptions: Vec<crate::import::feed_config::FeedConfig>,
+    /// `[fetch]`: how `milbrief import` uses the network.
+    pub fetch: crate::import::feed_config::FetchSettings,
+    /// `[[source]]`: outlets added to, or changed in, the built-in list.
+    pub sources: Vec<crate::sources::SourceEntry>,
 }
 
 impl Default for Config {
@@ -383,6 +396,15 @@ fn validate(raw: RawConfig, shown: &Path, text: &str) -> Result<Config, Diagnost
             ),
         ));
     }
+    let subscriptions = crate::import::feed_config::validate_feeds(&raw.feed, &mut |k, m| {
+        errs.0.push(err_at(k, m))
+    });
+    let fetch = crate::import::feed_config::validate_fetch(&raw.fetch, &mut |k, m| {
+        errs.0.push(err_at(k, m))
+    });
+    if let Err(ms) = crate::sources::Sources::new(&raw.source) {
+        errs.0.extend(ms.into_iter().map(|m| err_at("name", m)));
+    }
     errs.into_result()?;
     Ok(Config {
         title: raw.title,
@@ -406,6 +428,9 @@ fn validate(raw: RawConfig, shown: &Path, text: &str) -> Result<Config, Diagnost
         min_pair_articles: raw.relations.min_pair_articles as usize,
         feed_entries: raw.feeds.entries as usize,
         sections: raw.sections,
+        subscriptions,
+        fetch,
+        sources: raw.source,
     })
 }
 

@@ -14,7 +14,7 @@ pub const MIN_SHINGLES: usize = 20;
 /// Hash functions in a signature, as bands × rows.
 const BANDS: usize = 16;
 const ROWS: usize = 4;
-const HASHES: usize = BANDS * ROWS;
+pub const HASHES: usize = BANDS * ROWS;
 /// Jaccard similarity of shingle sets from which two texts are reported.
 pub const THRESHOLD: f64 = 0.8;
 
@@ -52,7 +52,8 @@ pub fn shingles(text: &str) -> Vec<u64> {
     out
 }
 
-fn signature(shingles: &[u64]) -> [u64; HASHES] {
+/// The MinHash signature of a text's shingles.
+pub fn signature(shingles: &[u64]) -> [u64; HASHES] {
     let mut sig = [u64::MAX; HASHES];
     for &s in shingles {
         for (i, slot) in sig.iter_mut().enumerate() {
@@ -87,6 +88,18 @@ pub fn jaccard(a: &[u64], b: &[u64]) -> f64 {
     }
 }
 
+/// The locality-sensitive hashing buckets of a signature, one per band:
+/// texts sharing a bucket are candidates for comparison.
+pub fn band_keys(sig: &[u64; HASHES]) -> [(usize, u64); BANDS] {
+    std::array::from_fn(|band| {
+        let rows = &sig[band * ROWS..(band + 1) * ROWS];
+        let key = rows
+            .iter()
+            .fold(band as u64, |h, r| mix(h ^ r.rotate_left(17)));
+        (band, key)
+    })
+}
+
 /// Pairs `(i, j, similarity)` with `i < j` of texts at least
 /// [`THRESHOLD`] alike, ordered by `i` then `j`.
 pub fn near_duplicates(texts: &[&str]) -> Vec<(usize, usize, f64)> {
@@ -99,12 +112,8 @@ pub fn near_duplicates(texts: &[&str]) -> Vec<(usize, usize, f64)> {
     let mut buckets: HashMap<(usize, u64), Vec<usize>> = HashMap::new();
     for (i, sig) in sigs.iter().enumerate() {
         let Some(sig) = sig else { continue };
-        for band in 0..BANDS {
-            let rows = &sig[band * ROWS..(band + 1) * ROWS];
-            let key = rows
-                .iter()
-                .fold(band as u64, |h, r| mix(h ^ r.rotate_left(17)));
-            buckets.entry((band, key)).or_default().push(i);
+        for key in band_keys(sig) {
+            buckets.entry(key).or_default().push(i);
         }
     }
     let mut candidates: HashSet<(usize, usize)> = HashSet::new();

@@ -12,6 +12,7 @@
 
 pub mod dups;
 pub mod links;
+pub mod sources;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -128,6 +129,11 @@ pub const CODES: &[(&str, Severity, &str)] = &[
         "symlink-skipped",
         Severity::Warning,
         "a symbolic link under content/ was skipped",
+    ),
+    (
+        "unknown-source",
+        Severity::Warning,
+        "an article's `source` is not a known outlet",
     ),
 ];
 
@@ -399,6 +405,12 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
         }
     }
     duplicates(root, &articles, &mut p);
+    if let Ok(known) = crate::sources::Sources::new(&config.sources) {
+        for (path, message) in sources::unknown(&articles, &known) {
+            let at = key_position(root, &path, "source");
+            p.warn(&path, at, "unknown-source", message);
+        }
+    }
 
     // Render every page in memory.
     let n_articles = files.len();

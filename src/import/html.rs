@@ -373,6 +373,32 @@ pub fn parse(html: &str, debris: &Debris) -> anyhow::Result<Draft> {
     Ok(draft)
 }
 
+/// Markdown of an HTML fragment (a feed item's content): no scripts,
+/// media or boxes, links kept only when they are absolute http(s).
+pub fn fragment_markdown(html: &str) -> String {
+    let doc = Document::from(format!("<html><body>{html}</body></html>").as_str());
+    doc.select(NEVER).remove();
+    doc.select(MEDIA).remove();
+    for a in doc.select("a").nodes() {
+        let href = a.attr("href").unwrap_or_default();
+        if a.text().trim().is_empty() {
+            a.remove_from_parent();
+        } else if !(href.starts_with("https://") || href.starts_with("http://")) {
+            a.replace_with_html(escape_html(&a.text()));
+        }
+    }
+    let md = doc.md(None);
+    let mut lines: Vec<&str> = Vec::new();
+    for line in md.lines() {
+        let blank = line.trim().is_empty();
+        if blank && lines.last().is_none_or(|l| l.trim().is_empty()) {
+            continue;
+        }
+        lines.push(if blank { "" } else { line });
+    }
+    lines.join("\n").trim().to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

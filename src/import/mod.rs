@@ -7,6 +7,9 @@
 //!
 //! Each input is reported on one line; an input that fails does not stop
 //! the others, and nothing existing is ever overwritten.
+//!
+//! Feeds (`--feeds`, and feeds named by URL or file) are read by
+//! [`subscribe`]; the network is [`fetch`]'s.
 
 pub mod dates;
 pub mod debris;
@@ -16,6 +19,13 @@ pub mod inputs;
 pub mod place;
 pub mod report;
 pub mod text;
+
+pub mod feed_config;
+pub mod feed_state;
+pub mod feeds;
+pub mod fetch;
+pub mod near;
+pub mod subscribe;
 
 use std::path::{Path, PathBuf};
 
@@ -38,9 +48,20 @@ const SLUG_MAX: usize = 50;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// Text files, saved HTML pages, directories of them, or - for standard input.
-    #[arg(required = true)]
+    /// Text files, saved HTML pages, feeds, directories of them, - for
+    /// standard input, or http(s) URLs of feeds or article pages.
+    #[arg(required_unless_present = "feeds")]
     pub paths: Vec<PathBuf>,
+    /// Read every `[[feed]]` of config.toml and import their new items.
+    #[arg(long)]
+    pub feeds: bool,
+    /// Take only feed items dated on or after this day (YYYY-MM-DD).
+    #[arg(long)]
+    pub since: Option<Date>,
+    /// Fetch each feed item's page and extract the article from it, for
+    /// every feed (a `[[feed]]` can ask for it with `fetch_articles`).
+    #[arg(long)]
+    pub fetch_articles: bool,
     /// The outlet the articles come from (instead of the page's own name).
     #[arg(long)]
     pub source: Option<String>,
@@ -92,6 +113,9 @@ pub struct Options {
     pub source: Option<String>,
     pub url: Option<String>,
     pub date: Option<Date>,
+    /// A publication date that wins over the input's own (a feed item's),
+    /// and where it was found.
+    pub published: Option<(Date, String)>,
 }
 
 /// An article ready to write.
@@ -104,6 +128,8 @@ pub struct Prepared {
     pub topics: Option<Vec<String>>,
     /// How the date was found, or why there is none.
     pub date_note: String,
+    /// How the source was recognised.
+    pub source_note: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -157,6 +183,7 @@ impl Prepared {
     /// The notes of the report line.
     fn notes(&self) -> Vec<String> {
         let mut n = vec![self.date_note.clone()];
+        n.extend(self.source_note.clone());
         if let Some(c) = &self.dateline {
             n.push(format!("dateline {c}"));
         }
@@ -184,7 +211,7 @@ pub fn prepare(
     tagger: Option<&Tagger>,
     debris: &Debris,
 ) -> anyhow::Result<Prepared> {
-    let mut draft = if is_html(name, text) {
+    let draft = if is_html(name, text) {
         // The HTML stack is third-party code: a page that makes it panic
         // is one failed input, not a failed run.
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| html::parse(text, debris)))
@@ -192,6 +219,21 @@ pub fn prepare(
     } else {
         text::parse(text, debris)?
     };
+    finish(name, draft, opts, config, tagger)
+}
+
+/// Infers a cleaned draft's dateline, date and tags. `name` is the input's
+/// name (a date at the start of a file name is a reference date).
+pub fn finish(
+    name: &str,
+    mut draft: Draft,
+    opts: &Options,
+    config: &Config,
+    tagger: Option<&Tagger>,
+) -> anyhow::Result<Prepared> {
+    if let Some(p) = &opts.published {
+        draft.published = Some(p.clone());
+    }
     if let Some(s) = &opts.source {
         draft.source = Some(s.clone());
     }
@@ -281,6 +323,7 @@ pub fn prepare(
         countries,
         topics,
         date_note,
+        source_note: None,
     })
 }
 
@@ -304,8 +347,14 @@ impl ImportArgs {
     pub fn run(self) -> anyhow::Result<()> {
         let config = Config::load(&self.root)?;
         let mut outcomes = Vec::new();
-        let inputs = collect(&self.paths, &mut outcomes);
+        let (urls, paths): (Vec<PathBuf>, Vec<PathBuf>) =
+            self.paths.iter().cloned().partition(|p| is_url(p));
+        let inputs = collect(&paths, &mut outcomes);
+        let jobs = self.feed_jobs(&config, &urls)?;
         if let Some(u) = &self.url {
+            if !jobs.is_empty() {
+                anyhow::bail!("--url names one article; it cannot go with feeds or URLs");
+            }
             if !(u.starts_with("https://") || u.starts_with("http://")) {
                 anyhow::bail!("--url must be an absolute http(s) URL, not {u:?}");
             }
@@ -343,7 +392,10 @@ impl ImportArgs {
             source: self.source.clone().filter(|s| !s.trim().is_empty()),
             url: self.url.clone(),
             date: self.date,
+            published: None,
         };
+        let sources = crate::sources::Sources::new(&config.sources)
+            .map_err(|e| anyhow::anyhow!("config.toml: {}", e.join("; ")))?;
         let at = Place {
             out: &out,
             dry_run: self.dry_run,
@@ -358,23 +410,81 @@ impl ImportArgs {
             report(o);
             tally.add(o);
         }
+        let mut jobs = jobs;
         for input in inputs {
             let name = input.name();
-            let outcome = input
-                .read()
+            let text = match input.read() {
+                Ok(t) if feeds::looks_like_feed(&t) => {
+                    let mut f = feed_config::FeedConfig::adhoc(&name);
+                    f.source = opts.source.clone();
+                    jobs.push(subscribe::Job::File(f, t));
+                    continue;
+                }
+                other => other,
+            };
+            let outcome = text
                 .and_then(|text| prepare(&name, &text, &opts, &config, tagger.as_ref(), &debris))
-                .and_then(|p| place(&name, &p, &at, &mut existing))
+                .and_then(|mut p| {
+                    subscribe::recognise_source(&mut p, &sources, opts.source.as_deref(), None);
+                    place(&name, &p, &at, &mut existing)
+                })
                 .unwrap_or_else(|e| Outcome::failed(&name, &e));
             if !(self.dry_run && matches!(outcome, Outcome::Imported { .. })) {
                 report(&outcome);
             }
             tally.add(&outcome);
         }
+        let ctx = subscribe::Ctx {
+            root: &self.root,
+            config: &config,
+            tagger: tagger.as_ref(),
+            debris: &debris,
+            sources: &sources,
+            since: self.since,
+            fetch_articles: self.fetch_articles,
+        };
+        subscribe::run(jobs, &ctx, &at, &mut existing, &mut tally)?;
         println!("{tally}");
         if tally.failed > 0 {
             anyhow::bail!("{} input(s) could not be imported", tally.failed);
         }
         Ok(())
+    }
+}
+
+/// Whether a command-line input is an http(s) URL.
+fn is_url(p: &Path) -> bool {
+    let s = p.to_string_lossy();
+    s.starts_with("https://") || s.starts_with("http://")
+}
+
+impl ImportArgs {
+    /// The feeds to read: every `[[feed]]` with `--feeds`, and the URLs
+    /// named on the command line.
+    fn feed_jobs(&self, config: &Config, urls: &[PathBuf]) -> anyhow::Result<Vec<subscribe::Job>> {
+        let mut jobs = Vec::new();
+        if self.feeds {
+            if config.subscriptions.is_empty() {
+                anyhow::bail!(
+                    "--feeds: config.toml lists no feeds; add a [[feed]] table with the feed's url"
+                );
+            }
+            jobs.extend(
+                config
+                    .subscriptions
+                    .iter()
+                    .cloned()
+                    .map(subscribe::Job::Subscribed),
+            );
+        }
+        for u in urls {
+            let u = u.to_string_lossy();
+            fetch::parse_url(&u).map_err(|e| anyhow::anyhow!("{u}: {e}"))?;
+            let mut f = feed_config::FeedConfig::adhoc(&u);
+            f.source = self.source.clone().filter(|s| !s.trim().is_empty());
+            jobs.push(subscribe::Job::Url(f));
+        }
+        Ok(jobs)
     }
 }
 

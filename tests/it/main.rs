@@ -10,6 +10,7 @@ mod check;
 mod cli;
 mod digest;
 mod digest_browser;
+mod feeds;
 mod fuzz_regressions;
 mod golden;
 mod import;
