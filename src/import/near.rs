@@ -95,6 +95,24 @@ impl NearCopies {
     }
 }
 
+/// A [`NearCopies`] built on first use: a run that writes nothing never
+/// reads the site's articles.
+pub struct Lazy {
+    dirs: Vec<PathBuf>,
+    index: Option<NearCopies>,
+}
+
+impl Lazy {
+    pub fn new(dirs: Vec<PathBuf>) -> Lazy {
+        Lazy { dirs, index: None }
+    }
+
+    pub fn get(&mut self) -> &mut NearCopies {
+        self.index
+            .get_or_insert_with(|| NearCopies::scan(&self.dirs))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,7 +27,7 @@ use super::feed_config::FeedConfig;
 use super::feed_state::{self, FeedState};
 use super::feeds::{self, Item};
 use super::fetch::{Client, Fetched, Validators};
-use super::near::NearCopies;
+use super::near::Lazy;
 use super::place::{Place, place};
 use super::report::{Outcome, Tally};
 use super::{Options, Prepared};
@@ -149,7 +149,7 @@ pub fn run(
         eprintln!("note: {n}");
     }
     let mut new_state = state.clone();
-    let mut near = NearCopies::scan(&[
+    let mut near = Lazy::new(vec![
         at.out.to_path_buf(),
         ctx.root.join(crate::load::CONTENT_DIR),
     ]);
@@ -249,7 +249,7 @@ fn settle(
     out: FeedOutcome,
     at: &Place<'_>,
     existing: &mut Existing,
-    near: &mut NearCopies,
+    near: &mut Lazy,
     tally: &mut Tally,
     ft: &mut FeedTally,
 ) -> Option<FeedState> {
@@ -359,13 +359,13 @@ fn write(
     p: &Prepared,
     at: &Place<'_>,
     existing: &mut Existing,
-    near: &mut NearCopies,
+    near: &mut Lazy,
 ) -> anyhow::Result<Outcome> {
     if !at.force
         && existing
             .duplicate_of(&p.draft.title, p.date, p.draft.url.as_deref())
             .is_none()
-        && let Some((path, sim)) = near.near_copy_of(&p.draft.body)
+        && let Some((path, sim)) = near.get().near_copy_of(&p.draft.body)
     {
         return Ok(Outcome::Skipped {
             input: input.to_string(),
@@ -378,7 +378,7 @@ fn write(
     }
     let o = place(input, p, at, existing)?;
     if let Outcome::Imported { path, .. } = &o {
-        near.add(path, &p.draft.body);
+        near.get().add(path, &p.draft.body);
     }
     Ok(o)
 }
