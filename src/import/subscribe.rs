@@ -172,7 +172,16 @@ pub fn run(
                         Job::Subscribed(f) => state.feeds.get(&f.url),
                         _ => None,
                     };
-                    let out = read_feed(job, prior, ctx, client, shared);
+                    // Parsers and extractors are third-party code: a feed
+                    // that makes one panic is one failed feed.
+                    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        read_feed(job, prior, ctx, client, shared)
+                    }))
+                    .unwrap_or_else(|_| {
+                        FeedOutcome::Failed(
+                            "milbrief failed on this feed (a bug; please report it)".into(),
+                        )
+                    });
                     if tx.send((i, out)).is_err() {
                         break;
                     }
