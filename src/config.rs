@@ -6,9 +6,9 @@ use anyhow::Context as _;
 use serde::Deserialize;
 
 use crate::diag::{Diagnostic, Diagnostics, line_col};
+use crate::error::Error;
+use crate::layout::CONFIG_FILE;
 use crate::markdown::MarkdownOptions;
-
-pub const CONFIG_FILE: &str = "config.toml";
 
 #[derive(Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -233,7 +233,7 @@ impl Default for Config {
 
 impl Config {
     /// Reads `root/config.toml`; a site without one gets the defaults.
-    pub fn load(root: &Path) -> anyhow::Result<Config> {
+    pub fn load(root: &Path) -> Result<Config, Error> {
         let path = root.join(CONFIG_FILE);
         let shown = Path::new(CONFIG_FILE);
         if !path.exists() {

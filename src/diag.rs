@@ -57,8 +57,8 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Every problem found by one pipeline stage. An error type, so it travels
-/// inside `anyhow::Error` and can be downcast by callers that want the list.
+/// Every problem found by one pipeline stage: the list
+/// [`Error::Site`](crate::Error::Site) carries.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
@@ -67,17 +67,22 @@ impl Diagnostics {
         self.0.is_empty()
     }
 
-    /// `Ok(())` when empty, else `Err(self)` sorted by path and position.
-    pub fn into_result(mut self) -> Result<(), Diagnostics> {
+    /// `Ok(())` when empty, else `Err(self)` [sorted](Self::sorted).
+    pub fn into_result(self) -> Result<(), Diagnostics> {
         if self.0.is_empty() {
             Ok(())
         } else {
-            self.0.sort_by(|a, b| {
-                (&a.path, a.line, a.col, &a.message).cmp(&(&b.path, b.line, b.col, &b.message))
-            });
-            self.0.dedup();
-            Err(self)
+            Err(self.sorted())
         }
+    }
+
+    /// The problems sorted by path and position, each once.
+    pub fn sorted(mut self) -> Diagnostics {
+        self.0.sort_by(|a, b| {
+            (&a.path, a.line, a.col, &a.message).cmp(&(&b.path, b.line, b.col, &b.message))
+        });
+        self.0.dedup();
+        self
     }
 }
 

@@ -1,5 +1,6 @@
-//! The index stage: articles sorted newest first, grouped by country, topic
-//! and month, with related articles.
+//! The index stage: articles sorted newest first, grouped by country,
+//! topic, month, edition and pair of countries, with related articles.
+//! Pure: values in, values out.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -82,6 +83,7 @@ impl Site {
 }
 
 /// Sorts and indexes tagged articles.
+#[cfg(test)]
 pub fn index(config: Config, tagger: Arc<Tagger>, articles: Vec<Arc<Article>>) -> Site {
     index_reusing(config, tagger, articles, None)
 }
@@ -173,32 +175,6 @@ pub fn edition_start(d: Date, config: &Config) -> Date {
 /// The last day of the edition starting on `start`.
 pub fn edition_end(start: Date, config: &Config) -> Date {
     start + jiff::SignedDuration::from_hours(24 * (i64::from(config.edition_days.max(1)) - 1))
-}
-
-/// Weekly editions starting on Monday are ISO weeks, named "2023-w42";
-/// others are named by their first day, "2023-10-14".
-fn iso_weekly(config: &Config) -> bool {
-    config.edition_days == 7 && config.week_start == jiff::civil::Weekday::Monday
-}
-
-/// The URL segment of the edition starting on `start`.
-pub fn edition_slug(start: Date, config: &Config) -> String {
-    if iso_weekly(config) {
-        let w = start.iso_week_date();
-        format!("{}-w{:02}", w.year(), w.week())
-    } else {
-        start.to_string()
-    }
-}
-
-/// A short name: "Week 42, 2023", or "14 Oct 2023" for other editions.
-pub fn edition_name(start: Date, config: &Config) -> String {
-    if iso_weekly(config) {
-        let w = start.iso_week_date();
-        format!("Week {}, {}", w.week(), w.year())
-    } else {
-        start.strftime("%-d %b %Y").to_string()
-    }
 }
 
 /// Newest first (see [`Article::sort_key`]). The keys are gathered once,
@@ -297,6 +273,7 @@ fn related_all(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::urls::{edition_name, edition_slug};
 
     #[test]
     fn editions_follow_the_configured_week() {

@@ -1,7 +1,9 @@
-//! A site kept in memory between builds, rebuilt incrementally: only the
-//! articles whose files changed are read, parsed and tagged again, and only
-//! the pages whose inputs changed are rendered again. `serve` holds one;
-//! `build` seeds one from its cache on disk (see [`crate::builder`]).
+//! A site kept in memory between passes of the pipeline, rebuilt
+//! incrementally: only the articles whose files changed are read, parsed
+//! and tagged again, and only the pages whose inputs changed are rendered
+//! again. `serve` holds one; `build` seeds one from its cache on disk (see
+//! [`crate::builder`]). Every shortcut calls the pipeline's own stages
+//! ([`crate::pipeline`]) for what changed.
 //!
 //! A rebuild either succeeds and replaces the state, or fails and leaves
 //! the last good state as it was.
@@ -13,15 +15,18 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::cache::FileStamp;
+use crate::builder::BuildOptions;
 use crate::config::Config;
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::index::{self, Site};
-use crate::model::{Article, Output};
+use crate::diag::Diagnostic;
+use crate::disk::FileStamp;
+use crate::error::{Error, Result};
+use crate::index::{Groupings, Site};
+use crate::load;
+use crate::model::{Article, NoParts, Output, Parts};
+use crate::pipeline;
 use crate::progress::Progress;
-use crate::render::{self, Renderer};
-use crate::tag::Tagger;
-use crate::{BuildOptions, load, write};
+use crate::render::RenderCache;
+use crate::tag::{Tagger, Workload};
 
 /// One content file as last read: the article, or its problems.
 #[derive(Clone)]
@@ -73,39 +78,59 @@ pub struct Pass {
     pub phases: Vec<(&'static str, Duration)>,
 }
 
+/// An article a former build read: its path relative to the root, the
+/// stamp of its file then, and the article.
+pub type Seed = (PathBuf, FileStamp, Arc<Article>);
+
+/// The content files a pass looks at: the entries kept as they were, and
+/// the files to read again with their stamps now.
+struct Looked {
+    kept: HashMap<PathBuf, Entry>,
+    fresh: Vec<(PathBuf, FileStamp)>,
+}
+
+/// The configuration a workspace builds with: by hash of its text and
+/// flags, and the tagger built from it.
+type Settled = (u64, Config, Arc<Tagger>);
+
 pub struct Workspace {
     opts: BuildOptions,
-    /// The configuration (by hash of its text) and the tagger built from it.
-    config: Option<(u64, Config, Arc<Tagger>)>,
+    config: Option<Settled>,
     cache: HashMap<PathBuf, Entry>,
+    /// Where the articles loaded from the build cache keep their bodies
+    /// and explanations.
+    parts: Arc<dyn Parts>,
     fingerprints: HashMap<String, u64>,
     /// What the last render pass can lend the next one.
-    render_cache: render::RenderCache,
-    /// The last good site's groupings, which an edit of text can reuse.
-    groups: Option<index::Groupings>,
+    render_cache: RenderCache,
+    /// The last good site's groupings, which an edit of text can reuse
+    /// (from the last pass, or the build cache's memo).
+    groups: Option<Groupings>,
+    /// The last good site.
+    site: Option<Site>,
     outputs: Outputs,
 }
 
 /// Output path → bytes; cheap to clone (reference-counted keys and values).
 pub type Outputs = BTreeMap<Arc<str>, Arc<Vec<u8>>>;
 
-/// A hash of the configuration text and of the build flags that change
-/// what it means: equal hashes, equal configurations.
-pub fn config_hash(config_text: &str, opts: &BuildOptions) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    config_text.hash(&mut h);
-    opts.base_url.hash(&mut h);
-    opts.drafts.hash(&mut h);
-    h.finish()
+/// The pass's phases, timed one after the other.
+struct Laps {
+    list: Vec<(&'static str, Duration)>,
+    lap: Instant,
 }
 
-/// The text of `config.toml`, empty when the site has none.
-pub fn read_config_text(root: &Path) -> anyhow::Result<String> {
-    match std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)) {
-        Ok(t) => Ok(t),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
-        Err(e) => anyhow::bail!("{}: cannot read: {e}", crate::config::CONFIG_FILE),
+impl Laps {
+    fn new() -> Laps {
+        Laps {
+            list: Vec::new(),
+            lap: Instant::now(),
+        }
+    }
+
+    fn mark(&mut self, name: &'static str) {
+        self.list.push((name, self.lap.elapsed()));
+        self.lap = Instant::now();
     }
 }
 
@@ -116,41 +141,41 @@ impl Workspace {
             opts,
             config: None,
             cache: HashMap::new(),
+            parts: Arc::new(NoParts),
             fingerprints: HashMap::new(),
-            render_cache: render::RenderCache::default(),
+            render_cache: RenderCache::default(),
             groups: None,
+            site: None,
             outputs: BTreeMap::new(),
         }
     }
 
     /// A workspace that starts from what a former build left: the
-    /// configuration it had (by [`config_hash`]), the articles it read (path
-    /// relative to the root → stamp and article) and the fingerprints of the
-    /// pages it wrote. Its in-memory outputs start empty: it is meant for
-    /// [`pass`](Self::pass), whose caller keeps the outputs.
+    /// configuration it had (by [`pipeline::config_hash`]), the articles it
+    /// read (path relative to the root → stamp and article), where they
+    /// keep their parts, and the fingerprints of the pages it wrote. Its
+    /// in-memory outputs start empty: it is meant for [`pass`](Self::pass),
+    /// whose caller keeps the outputs.
     pub fn seeded(
         opts: BuildOptions,
-        config: (u64, Config, Arc<Tagger>),
-        articles: impl IntoIterator<Item = (PathBuf, FileStamp, Arc<Article>)>,
+        config: Settled,
+        articles: impl IntoIterator<Item = Seed>,
+        parts: Arc<dyn Parts>,
         fingerprints: HashMap<String, u64>,
         memo: Option<crate::cache::Memo>,
     ) -> Workspace {
         let mut ws = Workspace::new(opts);
         ws.config = Some(config);
+        ws.parts = parts;
         if let Some(m) = memo {
             ws.groups = Some(m.groups);
-            ws.render_cache = render::RenderCache::from_last(m.last);
+            ws.render_cache = RenderCache::from_last(m.last);
         }
         ws.cache = articles
             .into_iter()
             .map(|(rel, stamp, a)| {
-                (
-                    rel,
-                    Entry {
-                        stamp,
-                        result: Ok(a),
-                    },
-                )
+                let result = Ok(a);
+                (rel, Entry { stamp, result })
             })
             .collect();
         ws.fingerprints = fingerprints;
@@ -166,9 +191,19 @@ impl Workspace {
         self.outputs.get(path).cloned()
     }
 
+    /// The last good site.
+    pub fn site(&self) -> Option<&Site> {
+        self.site.as_ref()
+    }
+
     /// The fingerprint of every page of the last good pass.
     pub fn fingerprints(&self) -> &HashMap<String, u64> {
         &self.fingerprints
+    }
+
+    /// Where the articles keep the parts they keep apart.
+    pub fn parts(&self) -> &dyn Parts {
+        &*self.parts
     }
 
     /// What the last good pass leaves for the next build.
@@ -189,14 +224,14 @@ impl Workspace {
     }
 
     /// Brings the site up to date with the files on disk.
-    pub fn rebuild(&mut self) -> anyhow::Result<Rebuild> {
+    pub fn rebuild(&mut self) -> Result<Rebuild> {
         self.rebuild_paths(None)
     }
 
     /// Like [`rebuild`](Self::rebuild), told which paths changed (absolute,
     /// or relative to the site root). When they are all articles, only those
     /// are looked at instead of the whole `content/` tree.
-    pub fn rebuild_paths(&mut self, changed: Option<&[PathBuf]>) -> anyhow::Result<Rebuild> {
+    pub fn rebuild_paths(&mut self, changed: Option<&[PathBuf]>) -> Result<Rebuild> {
         let start = Instant::now();
         let pass = self.pass(changed, &Progress::hidden())?;
         let lap = Instant::now();
@@ -240,53 +275,103 @@ impl Workspace {
         })
     }
 
-    /// Reads what changed, renders what it affects, and makes that the
+    /// Runs the pipeline over what changed, and makes its result the
     /// workspace's state; the caller does what it wants with the rendered
     /// pages. On error the state is left as it was.
-    pub fn pass(
-        &mut self,
-        changed: Option<&[PathBuf]>,
-        progress: &Progress,
-    ) -> anyhow::Result<Pass> {
-        let mut phases = Vec::new();
-        let mut lap = Instant::now();
-        let mut mark = |name: &'static str| {
-            phases.push((name, lap.elapsed()));
-            lap = Instant::now();
-        };
+    pub fn pass(&mut self, changed: Option<&[PathBuf]>, progress: &Progress) -> Result<Pass> {
+        let mut laps = Laps::new();
         let root = self.opts.root.clone();
-
         // Configuration: a change invalidates every article and page.
-        let config_text = read_config_text(&root)?;
-        let config_hash = config_hash(&config_text, &self.opts);
-        let (config, tagger, config_changed) = match &self.config {
-            Some((h, c, t)) if *h == config_hash => (c.clone(), t.clone(), false),
-            _ => {
-                let c = crate::load_config(&self.opts)?;
-                let t = Arc::new(Tagger::new(&c)?);
-                (c, t, true)
-            }
-        };
-
+        let (settled, config_changed) = self.settle_config()?;
+        let (_, config, tagger) = &settled;
         // Templates are compiled before the content is read, so a site with
         // broken templates and broken articles reports both.
-        let templates = render::load_templates(&root);
-        mark("config");
+        let templates = pipeline::templates(&root);
+        laps.mark("config");
 
-        // Content: the files to look at, with their stamps now.
-        let articles_only = changed.and_then(|paths| {
-            let abs_root = std::fs::canonicalize(&root).ok()?;
-            paths
-                .iter()
-                .map(|p| {
-                    let rel = p
-                        .strip_prefix(&abs_root)
-                        .or_else(|_| p.strip_prefix(&root))
-                        .unwrap_or(p);
-                    load::is_article_path(rel).then(|| rel.to_path_buf())
-                })
-                .collect::<Option<Vec<PathBuf>>>()
-        });
+        let Looked {
+            kept: mut next,
+            fresh,
+        } = self.look_at(changed, config_changed)?;
+        let reread = fresh.len();
+        next.extend(read_and_tag(
+            &root, config, tagger, fresh, progress, &mut laps,
+        ));
+        let (articles, mut errs) =
+            pipeline::select(next.values().map(|e| &e.result), self.opts.drafts);
+        let mut templates = match templates {
+            Ok(t) => t,
+            Err(Error::Site(d)) => {
+                errs.0.extend(d.0);
+                return Err(Error::Site(errs.sorted()));
+            }
+            Err(e) => return Err(e),
+        };
+        errs.into_result()?;
+
+        let count = articles.len();
+        progress.phase("Indexing", None);
+        let previous_groups = self.groups.as_ref().filter(|_| !config_changed);
+        let site = pipeline::index(config.clone(), tagger.clone(), articles, previous_groups);
+        laps.mark("index");
+        let none = HashMap::new();
+        let previous = if config_changed {
+            self.render_cache = RenderCache::default();
+            &none
+        } else {
+            &self.fingerprints
+        };
+        progress.phase("Rendering", None);
+        let statics = pipeline::statics(&root)?;
+        // The render cache only gains entries that belong to this
+        // configuration, so a failed rebuild leaves it usable.
+        let pass = pipeline::render(
+            &site,
+            &mut templates,
+            &statics,
+            &*self.parts,
+            &mut self.render_cache,
+            previous,
+        )?;
+        laps.mark("render");
+        // Nothing can fail from here on.
+        self.config = Some(settled);
+        self.cache = next;
+        self.fingerprints = pass.fingerprints;
+        self.groups = Some(site.groupings());
+        self.site = Some(site);
+        Ok(Pass {
+            rendered: pass.outputs,
+            statics: statics.files,
+            reread,
+            reused: pass.reused,
+            examined: pass.examined,
+            articles: count,
+            phases: laps.list,
+        })
+    }
+
+    /// The configuration to build with, and whether it changed since the
+    /// last pass.
+    fn settle_config(&self) -> Result<(Settled, bool)> {
+        let text = pipeline::config_text(&self.opts.root)?;
+        let hash = pipeline::config_hash(&text, &self.opts);
+        match &self.config {
+            Some(s) if s.0 == hash => Ok((s.clone(), false)),
+            _ => {
+                let c = pipeline::config(&self.opts)?;
+                let t = Arc::new(pipeline::tagger(&c, Workload::Many)?);
+                Ok(((hash, c, t), true))
+            }
+        }
+    }
+
+    /// The content files to look at now, with their stamps: the articles
+    /// `changed` names when it names nothing else (and the configuration is
+    /// the same), else every content file.
+    fn look_at(&self, changed: Option<&[PathBuf]>, config_changed: bool) -> Result<Looked> {
+        let root = &self.opts.root;
+        let articles_only = changed.and_then(|paths| articles_named(root, paths));
         let mut next: HashMap<PathBuf, Entry>;
         let looked_at: Vec<(PathBuf, FileStamp)> = match articles_only {
             Some(rels) if !config_changed && !self.cache.is_empty() => {
@@ -294,7 +379,7 @@ impl Workspace {
                 let mut v = Vec::with_capacity(rels.len());
                 for rel in rels {
                     match FileStamp::of(&root.join(&rel))
-                        .filter(|_| load::is_plain_file(&root, &rel))
+                        .filter(|_| load::is_plain_file(root, &rel))
                     {
                         Some(stamp) => v.push((rel, stamp)),
                         None => {
@@ -306,8 +391,7 @@ impl Workspace {
             }
             _ => {
                 next = HashMap::new();
-                let files = load::content_files(&root)?;
-                files
+                pipeline::content_files(root)?
                     .into_par_iter()
                     .filter_map(|rel| {
                         let stamp = FileStamp::of(&root.join(&rel))?;
@@ -326,109 +410,73 @@ impl Workspace {
                 _ => fresh.push((rel, stamp)),
             }
         }
-        let reread = fresh.len();
-        progress.phase("Reading", Some(reread));
-        let parsed: Vec<(PathBuf, FileStamp, Result<Article, Vec<Diagnostic>>)> = fresh
-            .into_par_iter()
-            .map(|(rel, stamp)| {
-                let r = load::load_file(&root, &rel, &config);
-                progress.inc(1);
-                (rel, stamp, r)
-            })
-            .collect();
-        mark("load");
-        progress.phase("Tagging", Some(reread));
-        let tagged: Vec<(PathBuf, Entry)> = parsed
-            .into_par_iter()
-            .map(|(rel, stamp, r)| {
-                let result = r.and_then(|mut a| {
-                    let errs = tagger.tag(&mut a);
-                    // The tagger's input is used up: as in articles from
-                    // the build cache, it is not kept (a site's worth of
-                    // plain text is a third of a build's memory).
-                    a.body_text = String::new();
-                    if errs.is_empty() {
-                        Ok(Arc::new(a))
-                    } else {
-                        Err(errs)
-                    }
-                });
-                progress.inc(1);
-                (rel, Entry { stamp, result })
-            })
-            .collect();
-        next.extend(tagged);
-        mark("tag");
-
-        let mut errs = Diagnostics::default();
-        let mut articles: Vec<Arc<Article>> = Vec::with_capacity(next.len());
-        for e in next.values() {
-            match &e.result {
-                Ok(a) if self.opts.drafts || !a.draft => articles.push(a.clone()),
-                Ok(_) => {}
-                Err(ds) => errs.0.extend(ds.iter().cloned()),
-            }
-        }
-        load::check_unique_slugs(&articles, &mut errs);
-        let mut templates = match templates {
-            Ok(t) => Some(t),
-            Err(e) => {
-                match e.downcast::<Diagnostics>() {
-                    Ok(d) => errs.0.extend(d.0),
-                    Err(e) => return Err(e),
-                }
-                None
-            }
-        };
-        errs.into_result()?;
-        let Some(templates) = templates.as_mut() else {
-            anyhow::bail!("templates failed to load");
-        };
-
-        let count = articles.len();
-        progress.phase("Indexing", None);
-        let previous_groups = if config_changed {
-            None
-        } else {
-            self.groups.as_ref()
-        };
-        let site: Site =
-            index::index_reusing(config.clone(), tagger.clone(), articles, previous_groups);
-        mark("index");
-        let none = HashMap::new();
-        let previous = if config_changed {
-            &none
-        } else {
-            &self.fingerprints
-        };
-        if config_changed {
-            self.render_cache = render::RenderCache::default();
-        }
-        progress.phase("Rendering", None);
-        // The cache only gains entries that belong to this configuration,
-        // so a failed rebuild leaves it usable.
-        let renderer = Renderer::with_cache(&site, templates, &root, &mut self.render_cache);
-        let pass = renderer.render_changed(previous)?;
-        let statics = write::static_outputs(&root)?;
-        write::check_static_clash(&statics, |p| pass.fingerprints.contains_key(p))?;
-        // Nothing can fail from here on.
-        renderer.remember(&mut self.render_cache);
-        drop(renderer);
-        mark("render");
-        self.config = Some((config_hash, config, tagger));
-        self.cache = next;
-        self.fingerprints = pass.fingerprints;
-        self.groups = Some(site.groupings());
-        Ok(Pass {
-            rendered: pass.outputs,
-            statics,
-            reread,
-            reused: pass.reused,
-            examined: pass.examined,
-            articles: count,
-            phases,
-        })
+        Ok(Looked { kept: next, fresh })
     }
+}
+
+/// The paths (absolute, or relative to `root`) as article paths relative
+/// to the root, when they are all articles.
+fn articles_named(root: &Path, paths: &[PathBuf]) -> Option<Vec<PathBuf>> {
+    let abs_root = std::fs::canonicalize(root).ok()?;
+    paths
+        .iter()
+        .map(|p| {
+            let rel = p
+                .strip_prefix(&abs_root)
+                .or_else(|_| p.strip_prefix(root))
+                .unwrap_or(p);
+            load::is_article_path(rel).then(|| rel.to_path_buf())
+        })
+        .collect()
+}
+
+/// The load and tag stages, in parallel, for the files `fresh`.
+fn read_and_tag(
+    root: &Path,
+    config: &Config,
+    tagger: &Tagger,
+    fresh: Vec<(PathBuf, FileStamp)>,
+    progress: &Progress,
+    laps: &mut Laps,
+) -> Vec<(PathBuf, Entry)> {
+    let n = fresh.len();
+    progress.phase("Reading", Some(n));
+    let parsed: Vec<(PathBuf, FileStamp, Result<Article, Vec<Diagnostic>>)> = fresh
+        .into_par_iter()
+        .map(|(rel, stamp)| {
+            let r = pipeline::read(root, &rel, config);
+            progress.inc(1);
+            (rel, stamp, r)
+        })
+        .collect();
+    laps.mark("load");
+    progress.phase("Tagging", Some(n));
+    let tagged = parsed
+        .into_par_iter()
+        .map(|(rel, stamp, r)| {
+            let result = r.and_then(|a| pipeline::tag(tagger, a)).map(Arc::new);
+            progress.inc(1);
+            (rel, Entry { stamp, result })
+        })
+        .collect();
+    laps.mark("tag");
+    tagged
+}
+
+/// Builds a site in memory, as `serve` does: the site, and every output
+/// sorted by path.
+pub fn build_outputs(opts: &BuildOptions) -> Result<(Site, Vec<Output>)> {
+    let mut ws = Workspace::new(opts.clone());
+    ws.rebuild()?;
+    let outputs = std::mem::take(&mut ws.outputs)
+        .into_iter()
+        .map(|(p, b)| Output::new(p.to_string(), Arc::unwrap_or_clone(b)))
+        .collect();
+    let site = ws
+        .site
+        .take()
+        .ok_or_else(|| anyhow::anyhow!("no site was built"))?;
+    Ok((site, outputs))
 }
 
 #[cfg(test)]

@@ -92,6 +92,12 @@ pub fn jaccard(a: &[u64], b: &[u64]) -> f64 {
 pub fn near_duplicates(texts: &[&str]) -> Vec<(usize, usize, f64)> {
     use rayon::prelude::*;
     let sets: Vec<Vec<u64>> = texts.par_iter().map(|t| shingles(t)).collect();
+    near_duplicates_of(&sets)
+}
+
+/// [`near_duplicates`] of texts given by their [`shingles`].
+pub fn near_duplicates_of(sets: &[Vec<u64>]) -> Vec<(usize, usize, f64)> {
+    use rayon::prelude::*;
     let sigs: Vec<Option<[u64; HASHES]>> = sets
         .par_iter()
         .map(|s| (s.len() >= MIN_SHINGLES).then(|| signature(s)))

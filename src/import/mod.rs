@@ -25,7 +25,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::load::CONTENT_DIR;
+use crate::layout::CONTENT_DIR;
 use crate::tag::{TagText, Tagger};
 use debris::Debris;
 use existing::Existing;
@@ -301,8 +301,13 @@ pub fn short_slug(title: &str) -> String {
 }
 
 impl ImportArgs {
-    pub fn run(self) -> anyhow::Result<()> {
+    pub fn run(self) -> Result<(), crate::error::Error> {
         let config = Config::load(&self.root)?;
+        self.import(&config).map_err(crate::error::Error::Other)
+    }
+
+    /// Imports every input, with the site's `config`.
+    fn import(self, config: &Config) -> anyhow::Result<()> {
         let mut outcomes = Vec::new();
         let inputs = collect(&self.paths, &mut outcomes);
         if let Some(u) = &self.url {
@@ -322,7 +327,7 @@ impl ImportArgs {
         let tagger = if self.no_tags {
             None
         } else {
-            Some(Tagger::new(&config)?)
+            Some(Tagger::new(config)?)
         };
         let debris = Debris::new(&config.import_debris);
         let out = match &self.out {
@@ -362,7 +367,7 @@ impl ImportArgs {
             let name = input.name();
             let outcome = input
                 .read()
-                .and_then(|text| prepare(&name, &text, &opts, &config, tagger.as_ref(), &debris))
+                .and_then(|text| prepare(&name, &text, &opts, config, tagger.as_ref(), &debris))
                 .and_then(|p| place(&name, &p, &at, &mut existing))
                 .unwrap_or_else(|e| Outcome::failed(&name, &e));
             if !(self.dry_run && matches!(outcome, Outcome::Imported { .. })) {

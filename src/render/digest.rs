@@ -12,12 +12,14 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 use tera::Value;
 
+use super::Renderer;
+use super::kinds::Pair2 as Pair;
 use super::views::obj;
-use super::{Pair, Renderer};
-use crate::index::{edition_end, edition_name, edition_slug, edition_start};
+use crate::index::{edition_end, edition_start};
 use crate::model::CountryCode;
 use crate::regions;
 use crate::svg;
+use crate::urls::{self, edition_name, edition_slug};
 
 /// The M49 regions in display order.
 pub(super) const REGIONS: [&str; 5] = ["Africa", "Americas", "Asia", "Europe", "Oceania"];
@@ -45,6 +47,27 @@ impl Aggregate {
         for (k, v) in &self.values {
             ctx.insert_value(*k, v.clone());
         }
+    }
+}
+
+/// As its hash: what a page's fingerprint needs of it.
+impl Hash for Aggregate {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.hash.hash(h);
+    }
+}
+
+/// As its aggregate, which covers its glance, groups and other articles.
+impl Hash for Edition {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.aggr.hash(h);
+    }
+}
+
+/// As its aggregate, which covers its name, countries and chart.
+impl Hash for Region {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.aggr.hash(h);
     }
 }
 
@@ -208,13 +231,13 @@ impl<'s> Renderer<'s> {
     /// A topic page's counts and chart.
     pub(super) fn topic_aggr(&self, t: &str) -> Option<&Aggregate> {
         let cell = self.derived.topics.get(t)?;
-        Some(cell.get_or_init(|| self.topic_aggregate(&self.site.by_topic[t], self.weeks())))
+        Some(cell.get_or_init(|| self.topic_aggregate(t, &self.site.by_topic[t], self.weeks())))
     }
 
     /// A pair page's topics and chart (`None` without relations).
     pub(super) fn pair_aggr(&self, p: Pair) -> Option<&Aggregate> {
         let cell = self.derived.pairs.get(&p)?;
-        Some(cell.get_or_init(|| self.pair_aggregate(&self.site.by_pair[&p], self.weeks())))
+        Some(cell.get_or_init(|| self.pair_aggregate(p, &self.site.by_pair[&p], self.weeks())))
     }
 
     /// The edition starting on `e` (`None` without editions).
@@ -237,10 +260,10 @@ impl<'s> Renderer<'s> {
         self.derived.regions.get_or_init(|| self.regions())
     }
 
-    /// The front page's glance at the latest edition.
-    pub(super) fn front_glance(&self) -> Option<&Value> {
+    /// The latest edition, whose glance the front page shows.
+    pub(super) fn latest_edition(&self) -> Option<&Edition> {
         let last = self.derived.edition_keys.last()?;
-        self.edition_of(*last).map(|e| &e.glance)
+        self.edition_of(*last)
     }
 
     pub(super) fn countries_index_aggr(&self) -> &Aggregate {
@@ -372,7 +395,7 @@ impl<'s> Renderer<'s> {
         if let Some(t) = topic {
             q.push(format!("topic={t}"));
         }
-        format!("{}?{}", self.link("search/"), q.join("&"))
+        format!("{}?{}", self.fixed.link(urls::SEARCH), q.join("&"))
     }
 
     fn country_aggregate(&self, c: CountryCode, list: &[usize], weeks: &Weeks) -> Aggregate {
@@ -382,14 +405,14 @@ impl<'s> Renderer<'s> {
             .into_iter()
             .map(|(t, n)| {
                 obj([
-                    ("topic", Value::from_serializable(&self.topic_ref(t))),
+                    ("topic", Value::from_serializable(&self.fixed.topic_ref(t))),
                     ("count", Value::from(n)),
                     (
                         "path",
                         Value::from(self.facet_link(
                             Some(c),
                             Some(t),
-                            self.link(&format!("topics/{t}/")),
+                            self.fixed.link(&urls::topic(t)),
                         )),
                     ),
                 ])
@@ -405,7 +428,10 @@ impl<'s> Renderer<'s> {
                     && self.site.by_pair.contains_key(&key))
                 .then(|| self.pair_path(key));
                 obj([
-                    ("country", Value::from_serializable(&self.country_ref(p))),
+                    (
+                        "country",
+                        Value::from_serializable(&self.fixed.country_ref(p)),
+                    ),
                     ("count", Value::from(n)),
                     ("pair_path", pair.map_or(Value::none(), Value::from)),
                 ])
@@ -421,28 +447,31 @@ impl<'s> Renderer<'s> {
                 self.timeline(
                     list,
                     weeks,
-                    "../../",
+                    &urls::up(&urls::country(c)),
                     &format!("Articles about {name} per week"),
                 ),
             ),
         ])
     }
 
-    fn topic_aggregate(&self, list: &[usize], weeks: &Weeks) -> Aggregate {
+    fn topic_aggregate(&self, t: &str, list: &[usize], weeks: &Weeks) -> Aggregate {
         let by_country: Vec<Value> = self
             .country_tally(list, None)
             .into_iter()
             .take(24)
             .map(|(c, n)| {
                 obj([
-                    ("country", Value::from_serializable(&self.country_ref(c))),
+                    (
+                        "country",
+                        Value::from_serializable(&self.fixed.country_ref(c)),
+                    ),
                     ("count", Value::from(n)),
                     (
                         "path",
                         Value::from(self.facet_link(
                             Some(c),
                             None,
-                            self.link(&format!("countries/{}/", c.lower())),
+                            self.fixed.link(&urls::country(c)),
                         )),
                     ),
                 ])
@@ -454,18 +483,18 @@ impl<'s> Renderer<'s> {
             ("by_country", Value::from(by_country)),
             (
                 "timeline",
-                self.timeline(list, weeks, "../../", "Articles per week"),
+                self.timeline(list, weeks, &urls::up(&urls::topic(t)), "Articles per week"),
             ),
         ])
     }
 
-    fn pair_aggregate(&self, list: &[usize], weeks: &Weeks) -> Aggregate {
+    fn pair_aggregate(&self, p: Pair, list: &[usize], weeks: &Weeks) -> Aggregate {
         let topics: Vec<Value> = self
             .topic_tally(list)
             .into_iter()
             .map(|(t, n)| {
                 obj([
-                    ("topic", Value::from_serializable(&self.topic_ref(t))),
+                    ("topic", Value::from_serializable(&self.fixed.topic_ref(t))),
                     ("count", Value::from(n)),
                 ])
             })
@@ -474,7 +503,12 @@ impl<'s> Renderer<'s> {
             ("topics", Value::from(topics)),
             (
                 "timeline",
-                self.timeline(list, weeks, "../../", "Shared articles per week"),
+                self.timeline(
+                    list,
+                    weeks,
+                    &urls::up(&urls::pair(p)),
+                    "Shared articles per week",
+                ),
             ),
         ])
     }
@@ -519,7 +553,10 @@ impl<'s> Renderer<'s> {
                 .take(n)
                 .map(|(c, k)| {
                     obj([
-                        ("country", Value::from_serializable(&self.country_ref(*c))),
+                        (
+                            "country",
+                            Value::from_serializable(&self.fixed.country_ref(*c)),
+                        ),
                         ("count", Value::from(*k)),
                     ])
                 })
@@ -534,7 +571,7 @@ impl<'s> Renderer<'s> {
                 .take(n)
                 .map(|(t, k)| {
                     obj([
-                        ("topic", Value::from_serializable(&self.topic_ref(t))),
+                        ("topic", Value::from_serializable(&self.fixed.topic_ref(t))),
                         ("count", Value::from(*k)),
                     ])
                 })
@@ -555,7 +592,7 @@ impl<'s> Renderer<'s> {
         for (code, n) in &countries {
             let was = before_c.get(code).copied().unwrap_or(0);
             if *n > was && *n >= 2 {
-                let r = self.country_ref(*code);
+                let r = self.fixed.country_ref(*code);
                 rising.push((
                     n - was,
                     r.name.clone(),
@@ -571,7 +608,7 @@ impl<'s> Renderer<'s> {
         for (t, n) in &topics {
             let was = before_t.get(t).copied().unwrap_or(0);
             if *n > was && *n >= 2 {
-                let r = self.topic_ref(t);
+                let r = self.fixed.topic_ref(t);
                 rising.push((
                     n - was,
                     r.name.clone(),
@@ -693,7 +730,7 @@ impl<'s> Renderer<'s> {
                             .iter()
                             .map(|(_, c, n)| {
                                 all.extend(&s.by_country[c]);
-                                let r = self.country_ref(*c);
+                                let r = self.fixed.country_ref(*c);
                                 tally.push((format!("{} {}", r.flag, r.name), r.path.clone(), *n));
                                 obj([
                                     ("country", Value::from_serializable(&r)),
@@ -713,17 +750,18 @@ impl<'s> Renderer<'s> {
                 all.dedup();
                 tally.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
                 tally.truncate(15);
+                let slug = regions::slug(name);
+                let up = urls::up(&urls::region(&slug));
                 let rooted: Vec<(String, String, usize)> = tally
                     .into_iter()
-                    .map(|(l, p, n)| (l, format!("../../{p}"), n))
+                    .map(|(l, p, n)| (l, format!("{up}{p}"), n))
                     .collect();
-                let slug = regions::slug(name);
                 let aggr = Aggregate::new(vec![
                     (
                         "region",
                         obj([
                             ("name", Value::from(name)),
-                            ("path", Value::from(self.link(&format!("regions/{slug}/")))),
+                            ("path", Value::from(self.fixed.link(&urls::region(&slug)))),
                         ]),
                     ),
                     ("subregions", subregions.clone()),
@@ -752,10 +790,11 @@ impl<'s> Renderer<'s> {
             s.by_country.keys().map(|c| (*c, self.name(*c))).collect();
         let map = if sec.charts {
             let codes: Vec<String> = s.by_country.keys().map(|c| c.to_string()).collect();
+            let up = urls::up(urls::COUNTRIES);
             let hrefs: Vec<String> = s
                 .by_country
                 .keys()
-                .map(|c| format!("../{}", self.link(&format!("countries/{}/", c.lower()))))
+                .map(|c| format!("{up}{}", self.fixed.link(&urls::country(*c))))
                 .collect();
             let items: Vec<svg::MapCountry> = s
                 .by_country
@@ -776,10 +815,10 @@ impl<'s> Renderer<'s> {
             .by_country
             .iter()
             .map(|(c, l)| {
-                let r = self.country_ref(*c);
+                let r = self.fixed.country_ref(*c);
                 (
                     format!("{} {}", r.flag, r.name),
-                    format!("../{}", r.path),
+                    format!("{}{}", urls::up(urls::COUNTRIES), r.path),
                     l.len(),
                 )
             })
@@ -796,7 +835,7 @@ impl<'s> Renderer<'s> {
                     (
                         "path",
                         if sec.regions {
-                            Value::from(self.link(&format!("regions/{}/", r.slug)))
+                            Value::from(self.fixed.link(&urls::region(&r.slug)))
                         } else {
                             Value::none()
                         },
@@ -813,7 +852,10 @@ impl<'s> Renderer<'s> {
             })
             .map(|(c, l)| {
                 obj([
-                    ("country", Value::from_serializable(&self.country_ref(*c))),
+                    (
+                        "country",
+                        Value::from_serializable(&self.fixed.country_ref(*c)),
+                    ),
                     ("count", Value::from(l.len())),
                 ])
             })
@@ -842,7 +884,10 @@ impl<'s> Renderer<'s> {
             .into_iter()
             .map(|(_, c, n)| {
                 obj([
-                    ("country", Value::from_serializable(&self.country_ref(c))),
+                    (
+                        "country",
+                        Value::from_serializable(&self.fixed.country_ref(c)),
+                    ),
                     ("count", Value::from(n)),
                 ])
             })
@@ -862,8 +907,12 @@ impl<'s> Renderer<'s> {
             .by_topic
             .iter()
             .map(|(t, l)| {
-                let r = self.topic_ref(t);
-                (r.name, format!("../{}", r.path), l.len())
+                let r = self.fixed.topic_ref(t);
+                (
+                    r.name,
+                    format!("{}{}", urls::up(urls::TOPICS), r.path),
+                    l.len(),
+                )
             })
             .collect();
         items.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
@@ -883,7 +932,12 @@ impl<'s> Renderer<'s> {
             ("editions", Value::from(list)),
             (
                 "timeline",
-                self.timeline(&all, weeks, "../", "Articles per edition"),
+                self.timeline(
+                    &all,
+                    weeks,
+                    &urls::up(urls::EDITIONS),
+                    "Articles per edition",
+                ),
             ),
         ])
     }
@@ -894,7 +948,7 @@ impl<'s> Renderer<'s> {
             .by_pair
             .iter()
             .map(|(p, l)| {
-                let (a, b) = (self.country_ref(p.0), self.country_ref(p.1));
+                let (a, b) = (self.fixed.country_ref(p.0), self.fixed.country_ref(p.1));
                 let label = format!("{} – {}", a.name, b.name);
                 (
                     l.len(),
@@ -915,19 +969,23 @@ impl<'s> Renderer<'s> {
         )])
     }
 
-    pub(super) fn edition_path(&self, start: Date) -> String {
-        self.link(&format!(
-            "editions/{}/",
-            edition_slug(start, &self.site.config)
-        ))
+    /// The link to the page of the edition starting on `start`.
+    fn edition_path(&self, start: Date) -> String {
+        self.fixed.link(&urls::edition(start, &self.site.config))
     }
 
-    pub(super) fn pair_dir(p: Pair) -> String {
-        format!("relations/{}-{}/", p.0.lower(), p.1.lower())
+    fn pair_path(&self, p: Pair) -> String {
+        self.fixed.link(&urls::pair(p))
     }
 
-    pub(super) fn pair_path(&self, p: Pair) -> String {
-        self.link(&Self::pair_dir(p))
+    /// The editions of the editions feed, newest first.
+    pub(super) fn feed_editions(&self) -> Vec<Date> {
+        let keys = &self.derived.edition_keys;
+        keys.iter()
+            .rev()
+            .take(self.site.config.feed_entries)
+            .copied()
+            .collect()
     }
 }
 

@@ -5,36 +5,15 @@
 mod http;
 mod watch;
 
-use std::net::{IpAddr, SocketAddr};
-use std::path::PathBuf;
+use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
-use clap::Args;
 use tokio::sync::broadcast;
 
-use crate::BuildOptions;
-use crate::diag::Diagnostics;
+use crate::builder::BuildOptions;
+use crate::error::Error;
 use crate::workspace::{Rebuild, Workspace};
-
-#[derive(Debug, Args)]
-pub struct ServeArgs {
-    /// Site root: the directory holding config.toml and content/.
-    #[arg(long, default_value = ".")]
-    pub root: PathBuf,
-    /// Address to listen on. Anything but loopback exposes the preview.
-    #[arg(long, default_value = "127.0.0.1")]
-    pub bind: IpAddr,
-    /// Port to listen on (0 picks a free one).
-    #[arg(long, default_value_t = 1111)]
-    pub port: u16,
-    /// Open the site in the default browser.
-    #[arg(long)]
-    pub open: bool,
-    /// Include articles marked `draft = true`.
-    #[arg(long)]
-    pub drafts: bool,
-}
 
 /// What the server shows: the last good site, and the last error if the
 /// latest rebuild failed.
@@ -75,46 +54,6 @@ impl Shared {
 
     fn write(&self) -> std::sync::RwLockWriteGuard<'_, Snapshot> {
         self.snapshot.write().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-impl ServeArgs {
-    pub fn run(self) -> anyhow::Result<()> {
-        let listener = std::net::TcpListener::bind(SocketAddr::new(self.bind, self.port))
-            .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", self.bind, self.port))?;
-        let addr = listener.local_addr()?;
-        if !self.bind.is_loopback() {
-            eprintln!(
-                "warning: listening on {}, not loopback: anyone who can reach this machine can read the preview",
-                self.bind
-            );
-        }
-        let host = if self.bind.is_unspecified() {
-            "127.0.0.1".to_string()
-        } else {
-            match addr.ip() {
-                IpAddr::V6(ip) => format!("[{ip}]"),
-                IpAddr::V4(ip) => ip.to_string(),
-            }
-        };
-        let url = format!("http://{host}:{}/", addr.port());
-        let opts = BuildOptions {
-            root: self.root.clone(),
-            output: None,
-            base_url: Some(url.clone()),
-            drafts: self.drafts,
-        };
-        let server = Server::start(opts, listener)?;
-        say(format_args!(
-            "Serving {} at {url} (Ctrl-C to stop)",
-            self.root.display()
-        ));
-        if self.open
-            && let Err(e) = opener::open(&url)
-        {
-            eprintln!("warning: cannot open a browser: {e}");
-        }
-        server.wait()
     }
 }
 
@@ -190,7 +129,7 @@ impl Server {
 }
 
 /// Prints a line; a closed standard output is no reason to stop serving.
-fn say(args: std::fmt::Arguments<'_>) {
+pub(crate) fn say(args: std::fmt::Arguments<'_>) {
     use std::io::Write as _;
     let mut out = std::io::stdout().lock();
     let _ = out.write_fmt(args);
@@ -242,9 +181,9 @@ pub(crate) fn rebuild(
             Some(r)
         }
         Err(e) => {
-            let msg = match e.downcast_ref::<Diagnostics>() {
-                Some(d) => d.to_string(),
-                None => format!("{e:#}"),
+            let msg = match &e {
+                Error::Site(d) => d.to_string(),
+                e => format!("{e:#}"),
             };
             let _ = writeln!(
                 std::io::stderr(),

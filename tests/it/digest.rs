@@ -9,7 +9,7 @@ use milbrief::BuildOptions;
 
 type Outputs = BTreeMap<String, Vec<u8>>;
 
-fn sample() -> (milbrief::index::Site, Outputs) {
+fn sample() -> (milbrief::Site, Outputs) {
     build_in_memory(&BuildOptions::new(repo_root()))
 }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::common::*;
 use milbrief::BuildOptions;
-use milbrief::diag::Diagnostics;
+use milbrief::Diagnostics;
 
 /// A site in a temporary directory with the given articles.
 fn site(files: &[(&str, &[u8])]) -> tempfile::TempDir {
@@ -26,8 +26,8 @@ fn problems(root: &Path) -> Vec<String> {
     let e = milbrief::build_outputs(&BuildOptions::new(root))
         .err()
         .expect("the build fails");
-    let d = e
-        .downcast_ref::<Diagnostics>()
+    let d: &Diagnostics = e
+        .problems()
         .unwrap_or_else(|| panic!("a list of problems, not {e:#}"));
     d.0.iter().map(|d| d.to_string()).collect()
 }
@@ -160,7 +160,7 @@ fn a_fifty_megabyte_file_is_refused_by_name() {
         "{p}"
     );
     // `check` reports it the same way, with its code.
-    let r = milbrief::check::check(&milbrief::check::CheckOptions::new(dir.path())).unwrap();
+    let r = milbrief::check(&milbrief::CheckOptions::new(dir.path())).unwrap();
     assert!(
         r.problems
             .iter()
@@ -339,7 +339,7 @@ fn dangers(html: &str) -> Vec<String> {
             found.push(bad.to_string());
         }
     }
-    for l in milbrief::check::links::scan(html).links {
+    for l in milbrief::scan_links(html).links {
         let v: String = l
             .value
             .chars()
@@ -491,7 +491,7 @@ fn slugs_never_leave_the_output_directory() {
     let long = "word-".repeat(45);
     let dir = site(&[(&format!("{long}x.md"), GOOD)]);
     let (site, _) = build_in_memory(&BuildOptions::new(dir.path()));
-    assert!(site.articles[0].slug.len() <= milbrief::load::SLUG_MAX);
+    assert!(site.articles[0].slug.len() <= milbrief::SLUG_MAX);
     // A file named like a device is refused, with the way out.
     let dir = self::site(&[("aux.md", GOOD)]);
     let p = one_problem(dir.path());
@@ -541,22 +541,22 @@ fn symlinks_under_content_are_not_followed() {
 
     // Loading a linked path directly (as the preview server does when told
     // a file changed) is refused too.
-    let config = milbrief::config::Config::default();
+    let config = milbrief::Config::default();
     for rel in [
         "content/2023-10-02-secret.md",
         "content/linked/2023-10-05-inner.md",
     ] {
-        let e = milbrief::load::load_file(dir.path(), Path::new(rel), &config).unwrap_err();
+        let e = milbrief::load_file(dir.path(), Path::new(rel), &config).unwrap_err();
         assert!(e[0].message.contains("is a symbolic link"), "{rel}: {e:?}");
-        assert!(!milbrief::load::is_plain_file(dir.path(), Path::new(rel)));
+        assert!(!milbrief::is_plain_file(dir.path(), Path::new(rel)));
     }
-    assert!(milbrief::load::is_plain_file(
+    assert!(milbrief::is_plain_file(
         dir.path(),
         Path::new("content/2023-10-01-good.md")
     ));
 
     // `check` says what it skipped.
-    let r = milbrief::check::check(&milbrief::check::CheckOptions::new(dir.path())).unwrap();
+    let r = milbrief::check(&milbrief::CheckOptions::new(dir.path())).unwrap();
     let skipped: Vec<&str> = r
         .problems
         .iter()

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use crate::common::*;
 use milbrief::BuildOptions;
-use milbrief::serve::Server;
+use milbrief::Server;
 
 struct Reply {
     status: u16,
