@@ -306,61 +306,13 @@ impl<'a> Walker<'a> {
                             break;
                         }
                     }
-                    let base = match &id {
-                        Some(explicit) => slug::slugify(explicit.as_ref()),
-                        None => slug::slugify(plain_text(&inner)),
-                    };
-                    let id = self.unique_id(&base);
-                    let attrs = if self.keep_attributes {
-                        attrs
-                    } else {
-                        Vec::new()
-                    };
-                    self.out.push(Event::Start(Tag::Heading {
-                        level,
-                        id: Some(CowStr::from(id)),
-                        classes,
-                        attrs,
-                    }));
+                    self.heading(level, id, classes, attrs, &inner);
                     depth += 1;
                     inner.reverse();
                     pending.extend(inner);
                 }
-                Event::FootnoteReference(label) => {
-                    let label = label.to_string();
-                    let html = match self.notes.get(&label) {
-                        Some((n, id)) => format!(
-                            "<sup class=\"footnote-ref\"><a href=\"#fn-{id}\">{n}</a></sup>"
-                        ),
-                        None => {
-                            let n = self.note_order.len() + 1;
-                            let id = self.unique_id(&format!("fn-{}", slug::slugify(&label)));
-                            let id = id.trim_start_matches("fn-").to_string();
-                            self.ids.insert(format!("fnref-{id}"));
-                            self.notes.insert(label.clone(), (n, id.clone()));
-                            self.note_order.push(label);
-                            format!(
-                                "<sup class=\"footnote-ref\" id=\"fnref-{id}\"><a href=\"#fn-{id}\">{n}</a></sup>"
-                            )
-                        }
-                    };
-                    self.note_refs.insert(self.out.len());
-                    self.out.push(Event::InlineHtml(CowStr::from(html)));
-                }
-                Event::Html(ref t) | Event::InlineHtml(ref t) => {
-                    let trimmed = t.trim();
-                    if depth <= 1 && self.more_at.is_none() && MORE_MARKERS.contains(&trimmed) {
-                        // Cut before the (empty) HTML block that held the marker.
-                        let at = match self.out.last() {
-                            Some(Event::Start(Tag::HtmlBlock)) => self.out.len() - 1,
-                            _ => self.out.len(),
-                        };
-                        self.more_at = Some(at);
-                    } else {
-                        self.has_raw_html = true;
-                        self.out.push(ev);
-                    }
-                }
+                Event::FootnoteReference(label) => self.footnote_reference(&label),
+                Event::Html(_) | Event::InlineHtml(_) => self.html(ev, depth),
                 Event::Start(tag) => {
                     if depth == 0 && matches!(tag, Tag::Paragraph) {
                         para_start = Some((self.out.len(), self.text.len()));
@@ -371,38 +323,115 @@ impl<'a> Walker<'a> {
                 }
                 Event::End(end) => {
                     depth = depth.saturating_sub(1);
-                    self.out.push(Event::End(end));
-                    if depth == 0
-                        && end == TagEnd::Paragraph
-                        && let Some((start, text_at)) = para_start.take()
-                        && self.lead.is_none()
-                        && !is_caption(&self.out[start..])
-                    {
-                        let found = (start, self.out.len() - 1, text_at..self.text.len());
-                        if is_lead_like(&self.text[text_at..]) {
-                            self.lead = Some((found.0, found.1));
-                            self.lead_range = found.2;
-                        } else if self.short_first.is_none() {
-                            self.short_first = Some(found);
-                        }
-                    }
-                    if matches!(
-                        end,
-                        TagEnd::Paragraph
-                            | TagEnd::Heading(_)
-                            | TagEnd::Item
-                            | TagEnd::BlockQuote(_)
-                            | TagEnd::TableCell
-                            | TagEnd::CodeBlock
-                    ) {
-                        self.text.push_str("\n\n");
-                    }
+                    self.end(end, depth, &mut para_start);
                 }
                 other => {
                     self.text_of(&other);
                     self.out.push(other);
                 }
             }
+        }
+    }
+
+    /// A heading, whose events (up to its end) are `inner`: it gets a
+    /// unique id, from its own or from its text.
+    fn heading(
+        &mut self,
+        level: pulldown_cmark::HeadingLevel,
+        id: Option<CowStr<'a>>,
+        classes: Vec<CowStr<'a>>,
+        attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+        inner: &[Event<'a>],
+    ) {
+        let base = match &id {
+            Some(explicit) => slug::slugify(explicit.as_ref()),
+            None => slug::slugify(plain_text(inner)),
+        };
+        let id = self.unique_id(&base);
+        let attrs = if self.keep_attributes {
+            attrs
+        } else {
+            Vec::new()
+        };
+        self.out.push(Event::Start(Tag::Heading {
+            level,
+            id: Some(CowStr::from(id)),
+            classes,
+            attrs,
+        }));
+    }
+
+    /// A reference to footnote `label`: numbered in order of first
+    /// reference, linked to the note.
+    fn footnote_reference(&mut self, label: &str) {
+        let html = match self.notes.get(label) {
+            Some((n, id)) => {
+                format!("<sup class=\"footnote-ref\"><a href=\"#fn-{id}\">{n}</a></sup>")
+            }
+            None => {
+                let n = self.note_order.len() + 1;
+                let id = self.unique_id(&format!("fn-{}", slug::slugify(label)));
+                let id = id.trim_start_matches("fn-").to_string();
+                self.ids.insert(format!("fnref-{id}"));
+                self.notes.insert(label.to_string(), (n, id.clone()));
+                self.note_order.push(label.to_string());
+                format!(
+                    "<sup class=\"footnote-ref\" id=\"fnref-{id}\"><a href=\"#fn-{id}\">{n}</a></sup>"
+                )
+            }
+        };
+        self.note_refs.insert(self.out.len());
+        self.out.push(Event::InlineHtml(CowStr::from(html)));
+    }
+
+    /// Raw HTML at `depth`: the summary's end marker, or HTML kept (or
+    /// escaped later).
+    fn html(&mut self, ev: Event<'a>, depth: usize) {
+        let (Event::Html(t) | Event::InlineHtml(t)) = &ev else {
+            return;
+        };
+        let trimmed = t.trim();
+        if depth <= 1 && self.more_at.is_none() && MORE_MARKERS.contains(&trimmed) {
+            // Cut before the (empty) HTML block that held the marker.
+            let at = match self.out.last() {
+                Some(Event::Start(Tag::HtmlBlock)) => self.out.len() - 1,
+                _ => self.out.len(),
+            };
+            self.more_at = Some(at);
+        } else {
+            self.has_raw_html = true;
+            self.out.push(ev);
+        }
+    }
+
+    /// The end of a block or inline at `depth` (after it): a top-level
+    /// paragraph may be the lead; blocks end their text with a blank line.
+    fn end(&mut self, end: TagEnd, depth: usize, para_start: &mut Option<(usize, usize)>) {
+        self.out.push(Event::End(end));
+        if depth == 0
+            && end == TagEnd::Paragraph
+            && let Some((start, text_at)) = para_start.take()
+            && self.lead.is_none()
+            && !is_caption(&self.out[start..])
+        {
+            let found = (start, self.out.len() - 1, text_at..self.text.len());
+            if is_lead_like(&self.text[text_at..]) {
+                self.lead = Some((found.0, found.1));
+                self.lead_range = found.2;
+            } else if self.short_first.is_none() {
+                self.short_first = Some(found);
+            }
+        }
+        if matches!(
+            end,
+            TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::BlockQuote(_)
+                | TagEnd::TableCell
+                | TagEnd::CodeBlock
+        ) {
+            self.text.push_str("\n\n");
         }
     }
 

@@ -217,8 +217,35 @@ pub(super) fn from_record(
     if !matches!(seen[0].1, Seen::Trusted { .. } | Seen::Read { .. }) {
         return None;
     }
-    // Which of them are still where they were recorded: those a trusted
-    // directory holds, and those a directory read lists.
+    let reach = reached(dirs, &mut seen)?;
+    let (mut s, unknown) = assemble(dirs, seen, &reach)?;
+    let walked: Vec<Option<Walked>> = unknown
+        .par_iter()
+        .map(|(path, at)| {
+            let mut w = Walked::default();
+            w.walk(path, true, *at).ok().map(|()| w)
+        })
+        .collect();
+    let mut all = Walked::default();
+    for w in walked {
+        all.append(w?);
+    }
+    s.read += all.dirs.len();
+    look(out, all, &mut s);
+    Some(s)
+}
+
+/// Which recorded directories are still where they were recorded, and
+/// which hold others in the record.
+struct Reach {
+    reached: Vec<bool>,
+    holds: Vec<bool>,
+}
+
+/// Which recorded directories are still where they were recorded: those a
+/// trusted directory holds, and those a directory read lists (taken off
+/// its list of directories the record does not know). `None` at a doubt.
+fn reached(dirs: &[DirRec], seen: &mut [(PathBuf, Seen)]) -> Option<Reach> {
     let n = dirs.len();
     let mut reached = vec![false; n];
     reached[0] = true;
@@ -252,22 +279,32 @@ pub(super) fn from_record(
             Seen::Gone | Seen::Doubt => return None,
         }
     }
+    Some(Reach { reached, holds })
+}
 
+/// The scan of the reached directories, and the directories the record
+/// does not know, each with the index of the directory holding it.
+fn assemble(
+    dirs: &[DirRec],
+    seen: Vec<(PathBuf, Seen)>,
+    reach: &Reach,
+) -> Option<(Scan, Vec<(PathBuf, usize)>)> {
     let files = dirs.iter().map(|d| d.files.len()).sum();
     let mut s = Scan {
         files: HashMap::with_capacity(files),
         ..Scan::default()
     };
-    // Directories the record does not know, each with the index of the
-    // directory holding it.
     let mut unknown: Vec<(PathBuf, usize)> = Vec::new();
-    let mut index = vec![TOP; n];
+    let mut index = vec![TOP; dirs.len()];
     for (j, (path, seen)) in seen.into_iter().enumerate() {
-        if !reached[j] {
+        if !reach.reached[j] {
             continue;
         }
         let (level, found, full) = match seen {
-            Seen::Trusted { level, found } => (level, found, !dirs[j].files.is_empty() || holds[j]),
+            Seen::Trusted { level, found } => {
+                let full = !dirs[j].files.is_empty() || reach.holds[j];
+                (level, found, full)
+            }
             Seen::Read {
                 level,
                 found,
@@ -298,20 +335,7 @@ pub(super) fn from_record(
             s.keep(f);
         }
     }
-    let walked: Vec<Option<Walked>> = unknown
-        .par_iter()
-        .map(|(path, at)| {
-            let mut w = Walked::default();
-            w.walk(path, true, *at).ok().map(|()| w)
-        })
-        .collect();
-    let mut all = Walked::default();
-    for w in walked {
-        all.append(w?);
-    }
-    s.read += all.dirs.len();
-    look(out, all, &mut s);
-    Some(s)
+    Some((s, unknown))
 }
 
 /// What the cache records of `out` after a build that scanned it
