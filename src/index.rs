@@ -88,9 +88,10 @@ pub fn index(config: Config, tagger: Arc<Tagger>, articles: Vec<Arc<Article>>) -
     index_reusing(config, tagger, articles, None)
 }
 
-/// [`index`], reusing the groupings and related lists of `previous` when
-/// only the articles' text changed (the common edit), not their order,
-/// dates or tags. `previous` must come from the same configuration.
+/// Sorts and indexes tagged articles, reusing the groupings and related
+/// lists of `previous` when only the articles' text changed (the common
+/// edit), not their order, dates or tags. `previous` must come from the
+/// same configuration.
 pub fn index_reusing(
     config: Config,
     tagger: Arc<Tagger>,

@@ -10,7 +10,7 @@
 //! The modules are private; this facade is what the binary, the tests, the
 //! benchmarks and the fuzz targets use. [`build`] builds a site into its
 //! output directory (with the build cache: [`build_with`]); [`build_outputs`]
-//! builds it in memory, through the same workspace `serve` keeps; [`check`]
+//! builds it in memory, through the same workspace `serve` keeps; [`check()`]
 //! reports every problem of a site; [`Server`] previews it.
 
 mod builder;
@@ -39,7 +39,7 @@ mod tag;
 mod urls;
 mod workspace;
 
-pub use builder::{BuildOptions, BuildReport, CacheUse, build, build_with};
+pub use builder::{BuildReport, CacheUse, build, build_with};
 pub use check::dups::near_duplicates;
 pub use check::links::scan as scan_links;
 pub use check::{CheckOptions, Problem, Report, Severity, check};
@@ -54,6 +54,7 @@ pub use load::{SLUG_MAX, is_plain_file, load_bytes, load_file, split_front_matte
 pub use markdown::{MarkdownOptions, render as render_markdown};
 pub use model::{Article, CountryCode, Output};
 pub use output::WriteStats;
+pub use pipeline::BuildOptions;
 pub use progress::Progress;
 pub use serve::Server;
 pub use tag::{TagText, Tagger};

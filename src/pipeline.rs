@@ -1,26 +1,32 @@
 //! The pipeline, one for every verb: `build` and `serve` run it through
-//! the [`Workspace`](crate::workspace::Workspace), whose incremental
-//! shortcuts call these same stages for what changed; `check` runs them to
-//! report every problem; `tags` runs the load stage's text preparation and
-//! the tagger; the tests run the workspace.
+//! the workspace, whose incremental shortcuts call these same stages for
+//! what changed; `check` runs them to report every problem; `tags` runs
+//! the load stage's text preparation and the tagger; the tests run the
+//! workspace.
 //!
 //! ```text
-//! content/ ─read─▶ Article ─tag─▶ tagged Article ─select─▶ published articles ─index─▶ Site ─render─▶ pages ─write─▶ public/
-//!  (I/O edge)       (pure)          (pure: drafts out,       (pure)                (pure, but for the
-//!                                    slugs checked)                                 cache's kept parts)
+//! content/ ─read─▶ Article ─tag─▶ tagged Article ─select─▶ articles ─index─▶ Site ─render─▶ pages ─write─▶ public/
 //! ```
+//!
+//! - read: an article's file, parsed (an edge: it reads the file);
+//! - tag: its countries and topics, normalised or inferred (pure);
+//! - select: the articles published, drafts left out, slugs checked, every
+//!   file's problems gathered (pure);
+//! - index: sorted and grouped (pure);
+//! - render: the pages whose inputs changed (pure, but that the parts of
+//!   articles kept in the build cache are read through `Parts`);
+//! - write: the output directory, in the `output` module.
 //!
 //! The stages are functions over values. I/O sits at the edges: reading
 //! the configuration, the templates, the static files and each article's
-//! file here; writing in [`crate::output`]; the build cache around the
-//! workspace in [`crate::builder`].
+//! file here; writing in `output`; the build cache around the workspace in
+//! `builder`.
 
 use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::builder::BuildOptions;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, display_path};
 use crate::error::{Error, Result};
@@ -34,6 +40,34 @@ use crate::tag::{Tagger, Workload};
 use crate::urls;
 
 // ---- configuration (edge) ---------------------------------------------------
+
+/// What to build.
+#[derive(Clone, Debug, Default)]
+pub struct BuildOptions {
+    /// The site root (holds `config.toml`, `content/`, `templates/`, `static/`).
+    pub root: PathBuf,
+    /// Output directory; `root/public` when `None`.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` of `config.toml`.
+    pub base_url: Option<String>,
+    /// Include articles marked `draft = true`.
+    pub drafts: bool,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self {
+            root: root.into(),
+            ..Self::default()
+        }
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join(layout::OUTPUT_DIR))
+    }
+}
 
 /// The text of `config.toml`, empty when the site has none.
 pub fn config_text(root: &Path) -> Result<String> {

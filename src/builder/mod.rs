@@ -12,42 +12,13 @@
 mod plan;
 mod steps;
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::error::Result;
-use crate::layout;
 use crate::output::WriteStats;
+use crate::pipeline::BuildOptions;
 use crate::progress::Progress;
 use steps::Build;
-
-/// What to build.
-#[derive(Clone, Debug, Default)]
-pub struct BuildOptions {
-    /// The site root (holds `config.toml`, `content/`, `templates/`, `static/`).
-    pub root: PathBuf,
-    /// Output directory; `root/public` when `None`.
-    pub output: Option<PathBuf>,
-    /// Overrides `base_url` of `config.toml`.
-    pub base_url: Option<String>,
-    /// Include articles marked `draft = true`.
-    pub drafts: bool,
-}
-
-impl BuildOptions {
-    pub fn new(root: impl Into<PathBuf>) -> Self {
-        Self {
-            root: root.into(),
-            ..Self::default()
-        }
-    }
-
-    pub fn output_dir(&self) -> PathBuf {
-        self.output
-            .clone()
-            .unwrap_or_else(|| self.root.join(layout::OUTPUT_DIR))
-    }
-}
 
 /// What a build did.
 #[derive(Clone, Debug)]

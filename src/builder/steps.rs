@@ -10,13 +10,13 @@ use std::time::{Duration, Instant, SystemTime};
 use rayon::prelude::*;
 
 use super::plan::{Plan, plan_content};
-use super::{BuildOptions, BuildReport, CacheUse};
+use super::{BuildReport, CacheUse};
 use crate::cache::{self, FileRec, State};
 use crate::disk::{FileStamp, nanos};
 use crate::error::{Error, Result};
 use crate::model::{Article, Output};
 use crate::output::{self, OutputRec, PageRec, Scan, Touched, WriteStats};
-use crate::pipeline;
+use crate::pipeline::{self, BuildOptions};
 use crate::progress::Progress;
 use crate::tag::Workload;
 use crate::workspace::{Pass, Seed, Workspace};

@@ -88,7 +88,7 @@ pub fn jaccard(a: &[u64], b: &[u64]) -> f64 {
 }
 
 /// Pairs `(i, j, similarity)` with `i < j` of texts at least
-/// [`THRESHOLD`] alike, ordered by `i` then `j`.
+/// `THRESHOLD` alike, ordered by `i` then `j`.
 pub fn near_duplicates(texts: &[&str]) -> Vec<(usize, usize, f64)> {
     use rayon::prelude::*;
     let sets: Vec<Vec<u64>> = texts.par_iter().map(|t| shingles(t)).collect();

@@ -8,13 +8,13 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::{CheckOptions, Problems, Report, dups, links};
-use crate::builder::BuildOptions;
 use crate::diag::{Diagnostic, display_path, line_col};
 use crate::error::Error;
 use crate::index::Site;
 use crate::layout;
 use crate::load;
 use crate::model::{Article, NoParts, Output};
+use crate::pipeline::BuildOptions;
 use crate::pipeline::{self, Statics};
 use crate::render::Templates;
 use crate::tag::{Tagger, Workload};

@@ -6,8 +6,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::builder::{BuildOptions, BuildReport, CacheUse, build_with};
+use crate::builder::{BuildReport, CacheUse, build_with};
 use crate::error::Error;
+use crate::pipeline::BuildOptions;
 use crate::progress::Progress;
 
 #[derive(Debug, Args)]

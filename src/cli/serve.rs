@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::builder::BuildOptions;
+use crate::pipeline::BuildOptions;
 use crate::serve::{Server, say};
 
 #[derive(Debug, Args)]

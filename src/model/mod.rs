@@ -128,12 +128,12 @@ pub struct Article {
     pub summary_html: String,
     /// Summary as plain text, for meta descriptions and the search index.
     pub summary_text: String,
-    /// Body as HTML.
+    /// Body as HTML, or where it is kept apart.
     pub body_html: Body,
     /// Plain text of the whole body (paragraphs separated by blank lines):
-    /// the tagger's input. `build` and `serve` drop it once the article is
-    /// tagged (and the build cache does not keep it), so pages must not
-    /// show it.
+    /// the tagger's input. The tag stage drops it once the article is
+    /// tagged (and the build cache does not keep it), so pages cannot show
+    /// it.
     pub body_text: String,
     /// Byte range of the lead paragraph in `body_text`.
     pub lead: std::ops::Range<usize>,
@@ -146,7 +146,7 @@ pub struct Article {
     pub not_topics: Vec<RawTag>,
     /// Front-matter `auto_tag`: overrides the site's setting.
     pub auto_tag: Option<bool>,
-    /// Why each automatic tag was given.
+    /// Why each automatic tag was given, or where that is kept apart.
     pub explanations: Explanations,
     /// Hash of what places the article in the site (slug, date, tags); see
     /// [`Article::placement_key`]. Set by the tag stage.

@@ -4,11 +4,11 @@
 //! (temporary file + rename) and only when its bytes changed; files the
 //! site no longer produces are removed.
 //!
-//! - [`guard`]: what the output directory may be, and what may be written;
-//! - [`scan`]: what the output holds now, found by walking it;
-//! - [`record`]: the cache's record of the output, which spares the next
+//! - `guard`: what the output directory may be, and what may be written;
+//! - `scan`: what the output holds now, found by walking it;
+//! - `record`: the cache's record of the output, which spares the next
 //!   build the walk;
-//! - [`write`]: writing and removing.
+//! - `write`: writing and removing.
 
 mod guard;
 mod record;

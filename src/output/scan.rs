@@ -14,7 +14,8 @@ use crate::disk::{FileStamp, nanos};
 
 /// The files already in an output directory (path relative to it, with
 /// `/` separators → stamp), and its directories: found in one walk
-/// ([`scan`]) or from the cache's record of them ([`scan_cached`]), with
+/// ([`scan`]) or from the cache's record of them
+/// ([`scan_cached`](super::record::scan_cached)), with
 /// the same result.
 #[derive(Debug, Default)]
 pub struct Scan {

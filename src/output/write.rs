@@ -162,7 +162,7 @@ fn write_one(path: &Path, bytes: &[u8]) -> anyhow::Result<Wrote> {
     }
 }
 
-/// Removes the files of `found` (a [`scan`] of `out` taken before writing)
+/// Removes the files of `found` (a [`scan`](super::scan::scan) of `out` taken before writing)
 /// that are not in `keep`, then the directories left empty; adds the
 /// directories it changed or removed to `touched`.
 pub fn remove_stale(

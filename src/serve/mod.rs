@@ -11,8 +11,8 @@ use std::time::Instant;
 
 use tokio::sync::broadcast;
 
-use crate::builder::BuildOptions;
 use crate::error::Error;
+use crate::pipeline::BuildOptions;
 use crate::workspace::{Rebuild, Workspace};
 
 /// What the server shows: the last good site, and the last error if the

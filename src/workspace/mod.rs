@@ -2,7 +2,7 @@
 //! incrementally: only the articles whose files changed are read, parsed
 //! and tagged again, and only the pages whose inputs changed are rendered
 //! again. `serve` holds one; `build` seeds one from its cache on disk (see
-//! [`crate::builder`]). Every shortcut calls the pipeline's own stages
+//! the `builder` module). Every shortcut calls the pipeline's own stages
 //! ([`crate::pipeline`]) for what changed.
 //!
 //! A rebuild either succeeds and replaces the state, or fails and leaves
@@ -15,7 +15,6 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::builder::BuildOptions;
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::disk::FileStamp;
@@ -24,6 +23,7 @@ use crate::index::{Groupings, Site};
 use crate::load;
 use crate::model::{Article, NoParts, Output, Parts};
 use crate::pipeline;
+use crate::pipeline::BuildOptions;
 use crate::progress::Progress;
 use crate::render::RenderCache;
 use crate::tag::{Tagger, Workload};
@@ -151,7 +151,7 @@ impl Workspace {
     }
 
     /// A workspace that starts from what a former build left: the
-    /// configuration it had (by [`pipeline::config_hash`]), the articles it
+    /// configuration it had (by `pipeline::config_hash`), the articles it
     /// read (path relative to the root → stamp and article), where they
     /// keep their parts, and the fingerprints of the pages it wrote. Its
     /// in-memory outputs start empty: it is meant for [`pass`](Self::pass),
