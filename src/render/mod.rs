@@ -20,6 +20,8 @@ mod fixed;
 mod kinds;
 mod page;
 mod templates;
+#[cfg(test)]
+mod tests;
 mod views;
 
 use std::collections::HashMap;

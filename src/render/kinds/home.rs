@@ -99,16 +99,21 @@ impl Kind for Article {
         out.extend(0..r.site.articles.len());
     }
 
+    /// An article's page, its neighbours' (which link to it), and the
+    /// pages that list it as related.
     fn showing(r: &Renderer<'_>, changed: &Changed, out: &mut Vec<usize>) -> Option<()> {
-        let last = r.site.articles.len().checked_sub(1)?;
+        let Some(last) = r.site.articles.len().checked_sub(1) else {
+            return Some(());
+        };
+        if changed.is_empty() {
+            return Some(());
+        }
         for i in changed.ids() {
             out.extend([i.saturating_sub(1), i, (i + 1).min(last)]);
         }
-        if !changed.is_empty() {
-            for (j, rel) in r.site.related.iter().enumerate() {
-                if rel.iter().any(|&k| changed.contains(k)) {
-                    out.push(j);
-                }
+        for (j, rel) in r.site.related.iter().enumerate() {
+            if rel.iter().any(|&k| changed.contains(k)) {
+                out.push(j);
             }
         }
         Some(())
