@@ -16,6 +16,7 @@ use tokio_stream::StreamExt as _;
 use tokio_stream::wrappers::BroadcastStream;
 
 use super::{Notice, Shared};
+use crate::urls;
 
 /// The live-reload endpoints, outside any path a site produces.
 pub const EVENTS: &str = "/__milbrief/events";
@@ -87,11 +88,11 @@ async fn page(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Re
                 && !path.rsplit('/').next().unwrap_or("").contains('.')
                 && snap
                     .outputs
-                    .contains_key(format!("{path}/index.html").as_str()) =>
+                    .contains_key(format!("{path}/{}", urls::INDEX_FILE).as_str()) =>
             {
                 Lookup::AddSlash
             }
-            None => match snap.outputs.get("404.html") {
+            None => match snap.outputs.get(urls::NOT_FOUND) {
                 Some(b) => Lookup::NotFound(Some(b.clone())),
                 None => Lookup::NotFound(None),
             },
@@ -107,13 +108,20 @@ async fn page(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Re
             )
                 .into_response()
         }
-        Lookup::NotFound(Some(bytes)) => respond(StatusCode::NOT_FOUND, "404.html", &bytes, head),
+        Lookup::NotFound(Some(bytes)) => {
+            respond(StatusCode::NOT_FOUND, urls::NOT_FOUND, &bytes, head)
+        }
         Lookup::NotFound(None) => {
             let html = format!(
                 "<!doctype html><meta charset=\"utf-8\"><title>Not found</title><p>Not found.</p>{}",
                 script_tag()
             );
-            respond(StatusCode::NOT_FOUND, "404.html", html.as_bytes(), head)
+            respond(
+                StatusCode::NOT_FOUND,
+                urls::NOT_FOUND,
+                html.as_bytes(),
+                head,
+            )
         }
     }
 }
@@ -199,7 +207,7 @@ pub fn site_path(url_path: &str) -> Option<String> {
         if !path.is_empty() {
             path.push('/');
         }
-        path.push_str("index.html");
+        path.push_str(urls::INDEX_FILE);
     }
     Some(path)
 }
