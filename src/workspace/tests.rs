@@ -228,3 +228,30 @@ fn css_only_changes_are_flagged() {
     let r = ws.rebuild().unwrap();
     assert!(r.css_only(), "{r:?}");
 }
+
+/// A page made from what an article's card does not show, its time of
+/// day (the editions feed's `updated`), is rendered again when only that
+/// changes.
+#[test]
+fn a_change_of_time_alone_reaches_the_editions_feed() {
+    let dir = site();
+    let d = dir.path().join("content/2023-10-05-d.md");
+    let text = |time: &str| {
+        format!(
+            "+++\ntitle = \"Delta\"\ndate = 2023-10-05T{time}Z\ncountries = [\"RU\", \"PK\"]\ntopics = [\"diplomacy\"]\n+++\nDelta text.\n"
+        )
+    };
+    touch(&d, &text("08:00:00"));
+    let opts = BuildOptions::new(dir.path());
+    let mut ws = Workspace::new(opts.clone());
+    ws.rebuild().unwrap();
+    touch(&d, &text("09:30:00"));
+    let r = ws.rebuild().unwrap();
+    assert!(
+        r.changed.contains(&"editions/atom.xml".to_string()),
+        "{r:?}"
+    );
+    let mut fresh = Workspace::new(opts);
+    fresh.rebuild().unwrap();
+    assert_eq!(ws.get("editions/atom.xml"), fresh.get("editions/atom.xml"));
+}
