@@ -24,8 +24,9 @@ use crate::model::{Output, Unreadable};
 pub(super) enum Made {
     /// An HTML page, through its template.
     Page(Document),
-    /// A file written directly (a feed, the sitemap, the search index).
-    File(String),
+    /// A file written directly: a feed, the sitemap, the search index (or
+    /// any bytes, such as an image).
+    File(Vec<u8>),
 }
 
 /// A kind of page.
@@ -76,7 +77,7 @@ fn fingerprint<K: Kind>(r: &Renderer<'_>, key: K::Key, path: &str) -> u64 {
 /// Renders the page `key` at `path`.
 fn render<K: Kind>(r: &Renderer<'_>, key: K::Key, path: String) -> Result<Output, RenderError> {
     match K::make(&r.fixed, K::inputs(r, key))? {
-        Made::File(text) => Ok(Output::new(path, text)),
+        Made::File(bytes) => Ok(Output::new(path, bytes)),
         Made::Page(doc) => r.fixed.html(doc, path, r.tera, r.templates),
     }
 }

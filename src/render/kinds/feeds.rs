@@ -49,7 +49,9 @@ impl<'r> FeedInputs<'r> {
 fn feed(f: &Fixed<'_>, i: FeedInputs<'_>) -> Result<Made, Unreadable> {
     let entries = i.articles.entries()?;
     let path = urls::feed(&i.dir);
-    Ok(Made::File(atom(f, &i.title, &i.dir, &path, entries)))
+    Ok(Made::File(
+        atom(f, &i.title, &i.dir, &path, entries).into_bytes(),
+    ))
 }
 
 /// Whether the article at position `pos` of a list is in its feed.
@@ -281,6 +283,8 @@ impl Kind for EditionsFeed {
             .collect();
         let title = f.feed_title("Editions");
         let path = urls::feed(urls::EDITIONS);
-        Ok(Made::File(atom(f, &title, urls::EDITIONS, &path, &entries)))
+        Ok(Made::File(
+            atom(f, &title, urls::EDITIONS, &path, &entries).into_bytes(),
+        ))
     }
 }

@@ -55,7 +55,9 @@ impl Kind for SearchIndex {
     }
 
     fn make(f: &Fixed<'_>, i: SearchIndexInputs<'_>) -> Result<Made, Unreadable> {
-        Ok(Made::File(search_index(f, &i.all, &i.countries, &i.topics)))
+        Ok(Made::File(
+            search_index(f, &i.all, &i.countries, &i.topics).into_bytes(),
+        ))
     }
 }
 
@@ -99,7 +101,7 @@ impl Kind for SearchShard {
     }
 
     fn make(_: &Fixed<'_>, i: SearchShardInputs<'_>) -> Result<Made, Unreadable> {
-        Ok(Made::File(search_shard(&i.cards)))
+        Ok(Made::File(search_shard(&i.cards).into_bytes()))
     }
 }
 
@@ -128,7 +130,7 @@ impl Kind for Robots {
     fn inputs(_: &Renderer<'_>, _: ()) {}
 
     fn make(f: &Fixed<'_>, _: ()) -> Result<Made, Unreadable> {
-        Ok(Made::File(robots(f)))
+        Ok(Made::File(robots(f).into_bytes()))
     }
 }
 
@@ -177,6 +179,8 @@ impl Kind for Sitemap {
 
     fn make(f: &Fixed<'_>, i: SitemapInputs<'_>) -> Result<Made, Unreadable> {
         let base = f.urls.absolute("");
-        Ok(Made::File(sitemap_xml(&base, i.part, i.urls, SITEMAP_URLS)))
+        Ok(Made::File(
+            sitemap_xml(&base, i.part, i.urls, SITEMAP_URLS).into_bytes(),
+        ))
     }
 }
