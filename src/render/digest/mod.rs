@@ -20,7 +20,7 @@ mod tags;
 use charts::Weeks;
 
 use super::Renderer;
-use super::kinds::Pair2 as Pair;
+use super::kinds::CountryPair as Pair;
 use super::views::obj;
 use crate::model::CountryCode;
 use crate::urls;

@@ -4,7 +4,7 @@
 use jiff::civil::Date;
 
 use super::places::pairs_of;
-use super::{Changed, Pair2, TopicId, position};
+use super::{Changed, CountryPair, TopicId, position};
 use crate::index::edition_start;
 use crate::model::{CountryCode, Unreadable};
 use crate::render::Renderer;
@@ -183,18 +183,18 @@ impl Kind for TopicFeed {
 pub(in crate::render) struct PairFeed;
 
 impl Kind for PairFeed {
-    type Key = Pair2;
+    type Key = CountryPair;
     type Inputs<'r> = FeedInputs<'r>;
     const IN_SITEMAP: bool = false;
 
-    fn each(r: &Renderer<'_>, out: &mut Vec<Pair2>) {
+    fn each(r: &Renderer<'_>, out: &mut Vec<CountryPair>) {
         let sec = &r.site.config.sections;
         if sec.tag_feeds && sec.relations {
             out.extend(r.site.by_pair.keys().copied());
         }
     }
 
-    fn showing(r: &Renderer<'_>, changed: &Changed, out: &mut Vec<Pair2>) -> Option<()> {
+    fn showing(r: &Renderer<'_>, changed: &Changed, out: &mut Vec<CountryPair>) -> Option<()> {
         let sec = &r.site.config.sections;
         if !(sec.tag_feeds && sec.relations) {
             return Some(());
@@ -211,11 +211,11 @@ impl Kind for PairFeed {
         Some(())
     }
 
-    fn path(_: &Renderer<'_>, p: Pair2) -> String {
+    fn path(_: &Renderer<'_>, p: CountryPair) -> String {
         urls::feed(&urls::pair(p))
     }
 
-    fn inputs<'r>(r: &'r Renderer<'_>, p: Pair2) -> FeedInputs<'r> {
+    fn inputs<'r>(r: &'r Renderer<'_>, p: CountryPair) -> FeedInputs<'r> {
         let names = format!("{} – {}", r.fixed.name(p.0), r.fixed.name(p.1));
         let title = r.fixed.feed_title(&names);
         let list = r.site.by_pair.get(&p).map_or(&[][..], Vec::as_slice);

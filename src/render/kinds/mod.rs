@@ -26,7 +26,7 @@ use crate::model::{self, CountryCode};
 pub(super) struct TopicId(pub(super) u32);
 
 /// Two countries, codes ascending.
-pub(super) type Pair2 = (CountryCode, CountryCode);
+pub(super) type CountryPair = (CountryCode, CountryCode);
 
 /// The articles whose fingerprint changed since the last pass, the
 /// structure of the site being the same.
@@ -96,8 +96,8 @@ pub(super) fn page_slice<'a>(r: &Renderer<'_>, list: &'a [usize], page: usize) -
     &list[page_range(r, list.len(), page)]
 }
 
-/// The positions of every page of every listing in `lists` (key → list),
-/// with the page count of each: `(key, page)` for pages 1…n.
+/// Every page of every listing of `lists` (each a key and the listing's
+/// length): `(key, page)` for its pages 1…n.
 pub(super) fn paged<K: Copy>(
     r: &Renderer<'_>,
     lists: impl Iterator<Item = (K, usize)>,

@@ -1,7 +1,7 @@
 //! Countries together and by region: the relations index, each pair of
 //! countries, each region.
 
-use super::{Changed, Pair2, page_slice, paged, position};
+use super::{Changed, CountryPair, page_slice, paged, position};
 use crate::model::Unreadable;
 use crate::render::Renderer;
 use crate::render::cards::Cards;
@@ -64,7 +64,7 @@ pub(in crate::render) struct Pair;
 
 #[derive(Hash)]
 pub(in crate::render) struct PairInputs<'r> {
-    pair: Pair2,
+    pair: CountryPair,
     page: usize,
     count: usize,
     aggr: Option<&'r Aggregate>,
@@ -72,7 +72,7 @@ pub(in crate::render) struct PairInputs<'r> {
 }
 
 /// The pairs of an article's countries, codes ascending.
-pub(super) fn pairs_of(a: &crate::model::Article) -> impl Iterator<Item = Pair2> + '_ {
+pub(super) fn pairs_of(a: &crate::model::Article) -> impl Iterator<Item = CountryPair> + '_ {
     let cs = &a.countries;
     cs.iter().enumerate().flat_map(move |(k, x)| {
         cs[k + 1..]
@@ -82,17 +82,21 @@ pub(super) fn pairs_of(a: &crate::model::Article) -> impl Iterator<Item = Pair2>
 }
 
 impl Kind for Pair {
-    type Key = (Pair2, usize);
+    type Key = (CountryPair, usize);
     type Inputs<'r> = PairInputs<'r>;
     const IN_SITEMAP: bool = true;
 
-    fn each(r: &Renderer<'_>, out: &mut Vec<(Pair2, usize)>) {
+    fn each(r: &Renderer<'_>, out: &mut Vec<(CountryPair, usize)>) {
         if r.site.config.sections.relations {
             paged(r, r.site.by_pair.iter().map(|(p, l)| (*p, l.len())), out);
         }
     }
 
-    fn showing(r: &Renderer<'_>, changed: &Changed, out: &mut Vec<(Pair2, usize)>) -> Option<()> {
+    fn showing(
+        r: &Renderer<'_>,
+        changed: &Changed,
+        out: &mut Vec<(CountryPair, usize)>,
+    ) -> Option<()> {
         if !r.site.config.sections.relations {
             return Some(());
         }
@@ -106,11 +110,11 @@ impl Kind for Pair {
         Some(())
     }
 
-    fn path(_: &Renderer<'_>, (pair, page): (Pair2, usize)) -> String {
+    fn path(_: &Renderer<'_>, (pair, page): (CountryPair, usize)) -> String {
         urls::page_file(&urls::paged(&urls::pair(pair), page))
     }
 
-    fn inputs<'r>(r: &'r Renderer<'_>, (pair, page): (Pair2, usize)) -> PairInputs<'r> {
+    fn inputs<'r>(r: &'r Renderer<'_>, (pair, page): (CountryPair, usize)) -> PairInputs<'r> {
         let list = r.site.by_pair.get(&pair).map_or(&[][..], Vec::as_slice);
         PairInputs {
             pair,
