@@ -146,13 +146,23 @@ pub fn statics(root: &Path) -> Result<Statics> {
 
 // ---- tag, select, check slugs (pure) ------------------------------------------
 
-/// Tags one article. Its plain text, the tagger's input, is used up: as
-/// in articles from the build cache, it is not kept (a site's worth of
-/// plain text is a third of a build's memory), so no page can show it.
-pub fn tag(tagger: &Tagger, mut a: Article) -> Result<Article, Vec<Diagnostic>> {
+/// Tags one article: the article tagged, and its problems (countries and
+/// topics given in front matter that are not known). Its plain text, the
+/// tagger's input, is used up: as in articles from the build cache, it is
+/// not kept (a site's worth of plain text is a third of a build's memory),
+/// so no page can show it.
+pub fn tag(tagger: &Tagger, mut a: Article) -> (Article, Vec<Diagnostic>) {
     let errs = tagger.tag(&mut a);
     a.body_text = String::new();
-    if errs.is_empty() { Ok(a) } else { Err(errs) }
+    (a, errs)
+}
+
+/// [`tag`], as a build takes it: an article with problems is its problems.
+pub fn tagged(tagger: &Tagger, a: Article) -> Result<Article, Vec<Diagnostic>> {
+    match tag(tagger, a) {
+        (a, errs) if errs.is_empty() => Ok(a),
+        (_, errs) => Err(errs),
+    }
 }
 
 /// The articles a build publishes, from every content file's article or

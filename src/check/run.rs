@@ -80,8 +80,8 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
 }
 
 /// The load and tag stages over every file; their problems are added to
-/// `p`. Returns the articles that loaded and tagged, and the pages the
-/// others would have.
+/// `p`. Returns the articles that loaded (tagged as far as they could be:
+/// the check goes on with them), and the pages of those that did not.
 fn load_all(
     root: &Path,
     files: &[PathBuf],
@@ -89,34 +89,35 @@ fn load_all(
     tagger: &Tagger,
     p: &mut Problems,
 ) -> (Vec<Checked>, HashSet<String>) {
-    type Loaded = (PathBuf, Option<String>, Result<Checked, Vec<Diagnostic>>);
+    type Loaded = (PathBuf, Result<(Checked, Vec<Diagnostic>), Vec<Diagnostic>>);
     let results: Vec<Loaded> = files
         .par_iter()
-        .map(|rel| match pipeline::read(root, rel, config) {
-            Ok(a) => {
-                let slug = Some(a.slug.clone());
+        .map(|rel| {
+            let r = pipeline::read(root, rel, config).map(|a| {
                 let shingles = dups::shingles(&a.body_text);
-                let r = pipeline::tag(tagger, a).map(|article| Checked { article, shingles });
-                (rel.clone(), slug, r)
-            }
-            Err(ds) => (rel.clone(), None, Err(ds)),
+                let (article, errs) = pipeline::tag(tagger, a);
+                (Checked { article, shingles }, errs)
+            });
+            (rel.clone(), r)
         })
         .collect();
     let mut articles = Vec::with_capacity(results.len());
     let mut would_exist = HashSet::new();
-    for (rel, slug, r) in results {
+    for (rel, r) in results {
         match r {
-            Ok(c) => articles.push(c),
+            Ok((c, tag_errs)) => {
+                p.add(tag_errs, "article");
+                articles.push(c);
+            }
             Err(ds) => {
                 p.add(ds, "article");
-                let slug = slug.unwrap_or_else(|| {
-                    let stem = rel
-                        .file_stem()
-                        .map(|s| s.to_string_lossy().into_owned())
-                        .unwrap_or_default();
-                    load::default_slug(&stem, "")
-                });
-                would_exist.insert(urls::page_file(&urls::article(&slug)));
+                let stem = rel
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                would_exist.insert(urls::page_file(&urls::article(&load::default_slug(
+                    &stem, "",
+                ))));
             }
         }
     }
@@ -281,7 +282,7 @@ fn duplicates(root: &Path, checked: &[Checked], p: &mut Problems) {
             );
         }
     }
-    let sets: Vec<Vec<u64>> = checked.iter().map(|c| c.shingles.clone()).collect();
+    let sets: Vec<&[u64]> = checked.iter().map(|c| c.shingles.as_slice()).collect();
     let pairs: Vec<(usize, usize, f64)> = dups::near_duplicates_of(&sets)
         .into_iter()
         .filter(|(i, j, _)| !same_url.contains(&(*i, *j)))

@@ -454,7 +454,7 @@ fn read_and_tag(
     let tagged = parsed
         .into_par_iter()
         .map(|(rel, stamp, r)| {
-            let result = r.and_then(|a| pipeline::tag(tagger, a)).map(Arc::new);
+            let result = r.and_then(|a| pipeline::tagged(tagger, a)).map(Arc::new);
             progress.inc(1);
             (rel, Entry { stamp, result })
         })
