@@ -98,6 +98,7 @@ impl<'s> Fixed<'s> {
                 "relations": link(urls::RELATIONS),
                 "search": link(urls::SEARCH),
                 "feed": urls::feed(""),
+                "search_index": urls::SEARCH_INDEX,
             }),
         );
         tera.global_context().insert("sections", &c.sections);
@@ -299,6 +300,7 @@ impl<'s> Fixed<'s> {
             "title": self.config.title,
             "path": urls::feed(""),
         })];
+        let own_feed = feed.as_ref().map(|f| f.path.clone());
         if let Some(f) = feed {
             feeds.push(json!({ "title": f.title, "path": f.path }));
         }
@@ -311,6 +313,7 @@ impl<'s> Fixed<'s> {
                 "canonical": self.urls.absolute(dir),
                 "path": path,
                 "og_type": og_type,
+                "feed": own_feed,
             }),
         );
         let html = tera
