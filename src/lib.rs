@@ -1,7 +1,7 @@
 //! milbrief: a static site generator for defense-news digests.
 //!
-//! One pipeline (the `pipeline` module) serves every
-//! verb, each stage a function over values, I/O at the edges:
+//! One pipeline (the `pipeline` module) serves every verb, each stage a
+//! function over values, I/O at the edges:
 //!
 //! ```text
 //! content/*.md ─read─▶ Article ─tag─▶ tagged Article ─select─▶ articles ─index─▶ Site ─render─▶ pages ─write─▶ public/
