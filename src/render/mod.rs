@@ -252,11 +252,7 @@ impl<'s> Renderer<'s> {
         };
         let keyed: Vec<(String, u64)> = pages
             .par_iter()
-            .map(|p| {
-                let path = p.path(self);
-                let fp = p.fingerprint(self, &path);
-                (path, fp)
-            })
+            .map(|p| (p.path(self), p.fingerprint(self)))
             .collect();
         let todo: Vec<usize> = (0..pages.len())
             .filter(|&i| previous.get(&keyed[i].0) != Some(&keyed[i].1))

@@ -62,14 +62,13 @@ pub(super) trait Kind {
     fn make(f: &Fixed<'_>, inputs: Self::Inputs<'_>) -> Result<Made, Unreadable>;
 }
 
-/// A hash of everything the page `key` at `path` shows: equal
-/// fingerprints, equal pages. Articles enter by their cards' hashes or
-/// their own fingerprints, so this costs a few hashes per article shown,
-/// not a render.
-fn fingerprint<K: Kind>(r: &Renderer<'_>, key: K::Key, path: &str) -> u64 {
+/// A hash of everything the page `key` shows: equal fingerprints, equal
+/// pages. Articles enter by their cards' hashes or their own fingerprints,
+/// so this costs a few hashes per article shown, not a render. (A page's
+/// fingerprint is only ever compared with the one its path had.)
+fn fingerprint<K: Kind>(r: &Renderer<'_>, key: K::Key) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     r.salt.hash(&mut h);
-    path.hash(&mut h);
     K::inputs(r, key).hash(&mut h);
     h.finish()
 }
@@ -169,10 +168,10 @@ macro_rules! page_kinds {
                 }
             }
 
-            /// A hash of everything the page shows (at `path`, its path).
-            pub(super) fn fingerprint(self, r: &Renderer<'_>, path: &str) -> u64 {
+            /// A hash of everything the page shows.
+            pub(super) fn fingerprint(self, r: &Renderer<'_>) -> u64 {
                 match self {
-                    $(Page::$kind(k) => fingerprint::<kinds::$kind>(r, k, path)),+
+                    $(Page::$kind(k) => fingerprint::<kinds::$kind>(r, k)),+
                 }
             }
 

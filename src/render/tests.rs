@@ -58,11 +58,7 @@ fn site(n: usize, text: impl Fn(usize) -> String) -> Site {
 fn fingerprints(r: &Renderer<'_>) -> Vec<(Page, String, u64)> {
     Page::all(r)
         .into_iter()
-        .map(|p| {
-            let path = p.path(r);
-            let fp = p.fingerprint(r, &path);
-            (p, path, fp)
-        })
+        .map(|p| (p, p.path(r), p.fingerprint(r)))
         .collect()
 }
 
