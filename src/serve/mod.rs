@@ -3,6 +3,7 @@
 //! Nothing is written to disk: `public/` and `content/` are never touched.
 
 mod http;
+pub use http::Limits;
 mod watch;
 
 use std::net::SocketAddr;
@@ -71,6 +72,15 @@ pub struct Server {
 impl Server {
     /// Builds the site, starts watching and serving on `listener`.
     pub fn start(opts: BuildOptions, listener: std::net::TcpListener) -> anyhow::Result<Server> {
+        Self::start_with(opts, listener, http::Limits::default())
+    }
+
+    /// [`Server::start`] with chosen connection limits.
+    pub fn start_with(
+        opts: BuildOptions,
+        listener: std::net::TcpListener,
+        limits: http::Limits,
+    ) -> anyhow::Result<Server> {
         let shared = Shared::new();
         let mut ws = Workspace::new(opts.clone());
         rebuild(&mut ws, &shared, None);
@@ -87,16 +97,15 @@ impl Server {
         let notices = shared.notices.clone();
         let http = runtime.spawn(async move {
             let listener = tokio::net::TcpListener::from_std(listener)?;
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    tokio::select! {
-                        _ = rx => {}
-                        _ = tokio::signal::ctrl_c() => {}
-                    }
-                    // Open event streams would keep the server waiting.
-                    let _ = notices.send(Notice::Shutdown);
-                })
-                .await
+            http::serve(listener, app, limits, async move {
+                tokio::select! {
+                    _ = rx => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+                // Open event streams would keep the server waiting.
+                let _ = notices.send(Notice::Shutdown);
+            })
+            .await
         });
         Ok(Server {
             shared,
@@ -139,14 +148,55 @@ pub(crate) fn say(args: std::fmt::Arguments<'_>) {
 
 /// Runs one rebuild and publishes its result: new outputs and a reload, or
 /// the error (printed, and shown in open pages) with the old site kept.
+/// A rebuild that panics is an error like any other: the workspace starts
+/// afresh, the server keeps serving the last good site, and the next
+/// change rebuilds everything.
 pub(crate) fn rebuild(
     ws: &mut Workspace,
     shared: &Shared,
     changed: Option<&[std::path::PathBuf]>,
 ) -> Option<Rebuild> {
-    use std::io::Write as _;
     let started = Instant::now();
-    match ws.rebuild_paths(changed) {
+    let result = guarded(ws, |ws| ws.rebuild_paths(changed));
+    publish(ws, shared, started, result)
+}
+
+/// Runs a rebuild step; a panic in it becomes an error, and the workspace
+/// starts afresh (what it held may be half updated).
+fn guarded<T>(
+    ws: &mut Workspace,
+    f: impl FnOnce(&mut Workspace) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(ws))) {
+        Ok(r) => r,
+        Err(panic) => {
+            *ws = Workspace::new(ws.options().clone());
+            Err(panic_error(panic.as_ref()))
+        }
+    }
+}
+
+/// A rebuild's panic as an error that names it.
+fn panic_error(panic: &(dyn std::any::Any + Send)) -> anyhow::Error {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown cause".to_string());
+    anyhow::anyhow!(
+        "internal error: the rebuild panicked ({what}); please report it. The next change rebuilds everything"
+    )
+}
+
+/// Publishes a rebuild's result to open pages and the terminal.
+fn publish(
+    ws: &Workspace,
+    shared: &Shared,
+    started: Instant,
+    result: anyhow::Result<Rebuild>,
+) -> Option<Rebuild> {
+    use std::io::Write as _;
+    match result {
         Ok(r) => {
             let notice = {
                 let mut snap = shared.write();
@@ -193,5 +243,48 @@ pub(crate) fn rebuild(
             let _ = shared.notices.send(Notice::Error(msg));
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A rebuild that panics is reported as an error (the status endpoint
+    /// shows it), the server's last good site stays, and the next rebuild
+    /// runs on a fresh workspace.
+    #[test]
+    fn a_panicking_rebuild_is_an_error_and_serving_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("content")).unwrap();
+        std::fs::write(
+            dir.path().join("content/a.md"),
+            "+++\ntitle = \"A\"\ndate = 2024-01-02\n+++\n\nText.\n",
+        )
+        .unwrap();
+        let shared = Shared::new();
+        let mut ws = Workspace::new(BuildOptions::new(dir.path()));
+        assert!(rebuild(&mut ws, &shared, None).is_some());
+        let good = shared.read().outputs.len();
+        assert!(good > 0);
+
+        // (The panic message below is expected in the test's output.)
+        let r: anyhow::Result<Rebuild> = guarded(&mut ws, |_| panic!("boom"));
+        let err = format!("{:#}", r.as_ref().err().unwrap());
+        assert!(err.contains("panicked (boom)"), "{err}");
+        assert!(publish(&ws, &shared, Instant::now(), r).is_none());
+        {
+            let snap = shared.read();
+            assert!(snap.error.as_deref().unwrap().contains("boom"));
+            assert_eq!(
+                snap.outputs.len(),
+                good,
+                "the last good site is still served"
+            );
+        }
+        assert!(ws.outputs().is_empty(), "the workspace started afresh");
+        assert!(rebuild(&mut ws, &shared, None).is_some());
+        assert!(shared.read().error.is_none());
+        assert_eq!(shared.read().outputs.len(), good);
     }
 }
