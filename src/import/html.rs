@@ -308,6 +308,15 @@ fn tidy(body: &Document, title: &str, debris: &Debris) {
 
 /// Extracts the article of a saved page as a draft.
 pub fn parse(html: &str, debris: &Debris) -> anyhow::Result<Draft> {
+    // Extraction takes time quadratic in the nesting depth; no page needs
+    // more than the Markdown path allows.
+    let depth = crate::html_scan::depth(html);
+    if depth > crate::markdown::MAX_HTML_DEPTH {
+        anyhow::bail!(
+            "the page nests elements {depth} deep (more than {}): not a page milbrief can import",
+            crate::markdown::MAX_HTML_DEPTH
+        );
+    }
     let doc = Document::from(html);
     let m = meta(&doc);
 

@@ -165,8 +165,8 @@ pub(crate) fn rebuild(
 /// starts afresh (what it held may be half updated).
 fn guarded<T>(
     ws: &mut Workspace,
-    f: impl FnOnce(&mut Workspace) -> anyhow::Result<T>,
-) -> anyhow::Result<T> {
+    f: impl FnOnce(&mut Workspace) -> crate::error::Result<T>,
+) -> crate::error::Result<T> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(ws))) {
         Ok(r) => r,
         Err(panic) => {
@@ -177,15 +177,15 @@ fn guarded<T>(
 }
 
 /// A rebuild's panic as an error that names it.
-fn panic_error(panic: &(dyn std::any::Any + Send)) -> anyhow::Error {
+fn panic_error(panic: &(dyn std::any::Any + Send)) -> Error {
     let what = panic
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown cause".to_string());
-    anyhow::anyhow!(
+    Error::Other(anyhow::anyhow!(
         "internal error: the rebuild panicked ({what}); please report it. The next change rebuilds everything"
-    )
+    ))
 }
 
 /// Publishes a rebuild's result to open pages and the terminal.
@@ -193,7 +193,7 @@ fn publish(
     ws: &Workspace,
     shared: &Shared,
     started: Instant,
-    result: anyhow::Result<Rebuild>,
+    result: crate::error::Result<Rebuild>,
 ) -> Option<Rebuild> {
     use std::io::Write as _;
     match result {
@@ -269,7 +269,7 @@ mod tests {
         assert!(good > 0);
 
         // (The panic message below is expected in the test's output.)
-        let r: anyhow::Result<Rebuild> = guarded(&mut ws, |_| panic!("boom"));
+        let r: crate::error::Result<Rebuild> = guarded(&mut ws, |_| panic!("boom"));
         let err = format!("{:#}", r.as_ref().err().unwrap());
         assert!(err.contains("panicked (boom)"), "{err}");
         assert!(publish(&ws, &shared, Instant::now(), r).is_none());

@@ -135,6 +135,11 @@ impl Laps {
 }
 
 impl Workspace {
+    /// What the workspace builds.
+    pub fn options(&self) -> &BuildOptions {
+        &self.opts
+    }
+
     /// An empty workspace; the first [`rebuild`](Self::rebuild) builds all.
     pub fn new(opts: BuildOptions) -> Workspace {
         Workspace {
