@@ -247,7 +247,8 @@ impl Config {
     /// Parses and validates config text; `shown` names the file in errors.
     pub fn parse(text: &str, shown: &Path) -> Result<Config, Diagnostics> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
-            let mut d = Diagnostic::new(shown, e.message().trim().to_string());
+            let message = crate::diag::toml_message(e.message(), text, e.span());
+            let mut d = Diagnostic::new(shown, message);
             if let Some(span) = e.span() {
                 let (l, c) = line_col(text, span.start);
                 d = d.at(l, c);
@@ -433,22 +434,19 @@ fn find_key(text: &str, key: &str) -> Option<usize> {
 }
 
 fn normalise_base_url(url: &str) -> Result<String, String> {
-    let url = url.trim();
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"));
-    match rest {
-        Some(r) if !r.is_empty() && !r.starts_with('/') && !r.contains(char::is_whitespace) => {
-            let mut u = url.to_string();
-            if !u.ends_with('/') {
-                u.push('/');
-            }
-            Ok(u)
-        }
-        _ => Err(format!(
-            "base_url must be an absolute http:// or https:// URL, not {url:?}"
-        )),
+    let parsed = crate::weburl::parse(url)
+        .map_err(|why| format!("base_url must be an absolute http:// or https:// URL: {why}"))?;
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(format!(
+            "base_url must not have a query or fragment (`?…`, `#…`), as in {:?}",
+            url.trim()
+        ));
     }
+    let mut u = parsed.to_string();
+    if !u.ends_with('/') {
+        u.push('/');
+    }
+    Ok(u)
 }
 
 #[cfg(test)]

@@ -147,3 +147,50 @@ mod tests {
         assert_eq!(d.to_string(), "content/a.md: empty");
     }
 }
+
+/// A size in bytes as people read it: "812 bytes", "37.5 KiB", "4 MiB"
+/// (tenths rounded down; exact multiples without a decimal).
+pub fn size(bytes: u64) -> String {
+    const KIB: u64 = 1024;
+    let (unit, name) = match bytes {
+        b if b < KIB => return format!("{b} bytes"),
+        b if b < KIB * KIB => (KIB, "KiB"),
+        b if b < KIB * KIB * KIB => (KIB * KIB, "MiB"),
+        _ => (KIB * KIB * KIB, "GiB"),
+    };
+    if bytes % unit == 0 {
+        return format!("{} {name}", bytes / unit);
+    }
+    let tenths = bytes * 10 / unit;
+    format!("{}.{} {name}", tenths / 10, tenths % 10)
+}
+
+/// A TOML parser's message, naming the key of a "duplicate key" error
+/// (the parser points at it but does not say it).
+pub fn toml_message(message: &str, text: &str, span: Option<std::ops::Range<usize>>) -> String {
+    let message = message.trim();
+    if message.starts_with("duplicate key")
+        && let Some(key) = span.and_then(|s| text.get(s))
+    {
+        let key = key.trim();
+        if !key.is_empty() && !message.contains(key) && key.len() <= 100 {
+            return format!("duplicate key `{key}`");
+        }
+    }
+    message.to_string()
+}
+
+#[cfg(test)]
+mod size_tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_as_people_read_them() {
+        assert_eq!(size(812), "812 bytes");
+        assert_eq!(size(4 * 1024 * 1024), "4 MiB");
+        assert_eq!(size(4 * 1024 * 1024 + 1), "4.0 MiB");
+        assert_eq!(size(4 * 1024 * 1024 + 300 * 1024), "4.2 MiB");
+        assert_eq!(size(20 * 1024 + 512), "20.5 KiB");
+        assert_eq!(size(1024), "1 KiB");
+    }
+}

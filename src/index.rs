@@ -175,7 +175,12 @@ pub fn edition_start(d: Date, config: &Config) -> Date {
 
 /// The last day of the edition starting on `start`.
 pub fn edition_end(start: Date, config: &Config) -> Date {
-    start + jiff::SignedDuration::from_hours(24 * (i64::from(config.edition_days.max(1)) - 1))
+    let days = i64::from(config.edition_days.max(1)) - 1;
+    // Article dates end well before the calendar does (see
+    // `load::LAST_DATE`); saturate rather than fail if one ever does not.
+    start
+        .checked_add(jiff::SignedDuration::from_hours(24 * days))
+        .unwrap_or(Date::MAX)
 }
 
 /// Newest first (see [`Article::sort_key`]). The keys are gathered once,

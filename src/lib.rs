@@ -38,6 +38,7 @@ mod serve;
 mod svg;
 mod tag;
 mod urls;
+mod weburl;
 mod workspace;
 
 pub use builder::{BuildReport, CacheUse, build, build_with};
@@ -57,7 +58,7 @@ pub use model::{Article, CountryCode, Output};
 pub use output::WriteStats;
 pub use pipeline::BuildOptions;
 pub use progress::Progress;
-pub use serve::Server;
+pub use serve::{Limits as ServeLimits, Server};
 pub use tag::{TagText, Tagger};
 pub use urls::edition_slug;
 pub use workspace::{Outputs, Rebuild, Workspace, build_outputs};

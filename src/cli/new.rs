@@ -21,6 +21,7 @@ pub struct NewArgs {
 impl NewArgs {
     pub fn run(self) -> anyhow::Result<()> {
         let date = self.date.unwrap_or_else(scaffold::today);
+        crate::load::in_range(date).map_err(anyhow::Error::msg)?;
         let path = scaffold::new_article(&self.root, &self.title, date)?;
         println!("Created {}", path.display());
         Ok(())

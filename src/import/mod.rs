@@ -353,6 +353,7 @@ impl ImportArgs {
             out: &out,
             dry_run: self.dry_run,
             force: self.force,
+            max_bytes: config.markdown.max_article_bytes,
         };
 
         let mut tally = Tally {

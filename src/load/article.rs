@@ -130,9 +130,18 @@ fn date_of(
     errs: &mut Vec<Diagnostic>,
 ) -> (Option<Date>, Option<Time>) {
     let Some(d) = &fm.date else {
-        return (date_prefix(stem).map(|(d, _)| d), None);
+        let Some((d, _)) = date_prefix(stem) else {
+            return (None, None);
+        };
+        return match in_range(d) {
+            Ok(d) => (Some(d), None),
+            Err(m) => {
+                errs.push(Diagnostic::new(rel, m).code("invalid-date"));
+                (None, None)
+            }
+        };
     };
-    match parse_date(d.get_ref()) {
+    match parse_date(d.get_ref()).and_then(|(dd, tt)| Ok((in_range(dd)?, tt))) {
         Ok((dd, tt)) => (Some(dd), tt),
         Err(m) => {
             let (l, c) = pos(d.span());
@@ -179,7 +188,8 @@ fn slug_of(
     slug
 }
 
-/// The original URL, which must be absolute http(s).
+/// The original URL: an absolute http(s) URL with a host, read by a URL
+/// parser and kept in its normal form.
 fn url_of(
     rel: &Path,
     fm: &FrontMatter,
@@ -187,19 +197,18 @@ fn url_of(
     errs: &mut Vec<Diagnostic>,
 ) -> Option<String> {
     let u = fm.url.as_ref()?;
-    let v = u.get_ref().trim();
-    if !(v.starts_with("https://") || v.starts_with("http://")) {
-        let (l, c) = pos(u.span());
-        errs.push(
-            Diagnostic::new(
-                rel,
-                format!("url must be an absolute http(s) URL, not {v:?}"),
-            )
-            .at(l, c)
-            .code("invalid-url"),
-        );
+    match crate::weburl::parse(u.get_ref()) {
+        Ok(parsed) => Some(parsed.to_string()),
+        Err(why) => {
+            let (l, c) = pos(u.span());
+            errs.push(
+                Diagnostic::new(rel, format!("url must be an absolute http(s) URL: {why}"))
+                    .at(l, c)
+                    .code("invalid-url"),
+            );
+            Some(u.get_ref().trim().to_string())
+        }
     }
-    Some(v.to_string())
 }
 
 /// Tags as given in front matter, each with its place.
@@ -230,6 +239,23 @@ fn reserved_slug(slug: &str) -> Option<String> {
     (DEVICES.contains(&stem) || numbered).then(|| {
         format!("slug {slug:?} is a reserved device name on Windows and cannot be a directory")
     })
+}
+
+/// The first and last dates an article may have. Editions, archives and
+/// feeds compute days around an article's date, and jiff's calendar ends
+/// with the year 9999: the last year is kept free for that arithmetic.
+pub const FIRST_DATE: Date = jiff::civil::date(1, 1, 1);
+pub const LAST_DATE: Date = jiff::civil::date(9998, 12, 31);
+
+/// The date, or why it is outside [`FIRST_DATE`]..=[`LAST_DATE`].
+pub fn in_range(d: Date) -> Result<Date, String> {
+    if (FIRST_DATE..=LAST_DATE).contains(&d) {
+        Ok(d)
+    } else {
+        Err(format!(
+            "date {d} is outside the dates milbrief handles ({FIRST_DATE} to {LAST_DATE})"
+        ))
+    }
 }
 
 /// A TOML date or datetime, or a "YYYY-MM-DD" string (optionally with a time).

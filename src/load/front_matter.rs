@@ -105,7 +105,8 @@ pub(super) fn parse_front_matter(
             .iter()
             .map(|e| {
                 let (l, c) = at(e.span());
-                Diagnostic::new(rel, format!("invalid front matter: {}", e.message().trim()))
+                let message = crate::diag::toml_message(e.message(), fm_text, e.span());
+                Diagnostic::new(rel, format!("invalid front matter: {message}"))
                     .at(l, c)
                     .code("front-matter-syntax")
             })

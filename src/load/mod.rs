@@ -18,7 +18,7 @@ use crate::layout::CONTENT_DIR;
 use crate::markdown::{MarkdownOptions, Rendered};
 use crate::model::Article;
 
-pub use article::{SLUG_MAX, date_prefix, default_slug, parse_article, title_and_body};
+pub use article::{SLUG_MAX, date_prefix, default_slug, in_range, parse_article, title_and_body};
 pub use front_matter::{lenient_title, split_front_matter};
 pub use statics::{BUILTIN_STATIC, static_clashes, static_outputs};
 
@@ -188,13 +188,12 @@ pub fn load_bytes(rel: &Path, bytes: Vec<u8>, config: &Config) -> Result<Article
 }
 
 fn too_large(rel: &Path, len: u64, limit: u64) -> Diagnostic {
-    let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
     Diagnostic::new(
         rel,
         format!(
-            "file is {:.1} MiB, larger than the {:.1} MiB an article may be; raise `[markdown] max_article_kb` in config.toml if it is really one article",
-            mib(len),
-            mib(limit)
+            "file is {} ({len} bytes), more than the {} an article may be; raise `[markdown] max_article_kb` in config.toml if it is really one article",
+            crate::diag::size(len),
+            crate::diag::size(limit)
         ),
     )
     .code("too-large")

@@ -155,7 +155,8 @@ fn a_fifty_megabyte_file_is_refused_by_name() {
     let p = one_problem(dir.path());
     assert!(
         p.starts_with("content/2023-10-02-huge.md: file is 50.")
-            && p.contains("larger than the 4.0 MiB")
+            && p.contains("MiB (")
+            && p.contains("bytes), more than the 4 MiB")
             && p.contains("max_article_kb"),
         "{p}"
     );
@@ -191,7 +192,7 @@ fn a_large_article_builds_and_the_limit_is_configurable() {
     )
     .unwrap();
     let p = one_problem(dir.path());
-    assert!(p.contains("larger than the 0.5 MiB"), "{p}");
+    assert!(p.contains("more than the 512 KiB"), "{p}");
 }
 
 /// Inputs known to be slow or deep for Markdown parsers and HTML

@@ -221,7 +221,7 @@ fn idle_clients_cannot_hold_the_server() {
         base_url: Some(format!("http://{addr}/")),
         ..BuildOptions::new(dir.path())
     };
-    let limits = milbrief::serve::Limits {
+    let limits = milbrief::ServeLimits {
         header_timeout: Duration::from_millis(300),
         max_connections: 8,
     };
