@@ -3,6 +3,7 @@
 
     bench/measure.py --bin BIN --corpus DIR --out DIR --label NAME
                      [--runs 5] [--hugo] [--results FILE]
+                     [--against BIN [--against-name NAME]]
 
 The corpus directory (made by bench/site.sh) holds `minimal/` (the bench's
 minimal templates), `digest/` (the full default digest), both over one
@@ -14,6 +15,10 @@ Scenarios, each measured RUNS times:
              milbrief minimal, milbrief digest, Hugo
   no-change  build again with nothing changed
   one-edit   build after editing the text of one article
+
+With --against, a second milbrief binary (another version, named NAME,
+"before" by default) builds a copy of the corpus (each binary keeps its own
+build cache) side by side in every scenario.
 
 The runs of the tools compared alternate round by round (minimal, digest,
 Hugo, minimal, ...), so that load from other processes on a shared machine
@@ -62,30 +67,38 @@ def rm(path):
     shutil.rmtree(path, ignore_errors=True)
 
 
-class Bench:
-    def __init__(self, args):
-        self.args = args
-        self.corpus = os.path.abspath(args.corpus)
-        self.n = sum(1 for f in os.listdir(os.path.join(self.corpus, "content"))
-                     if f.endswith(".md"))
-        self.out = os.path.abspath(args.out)
-        os.makedirs(self.out, exist_ok=True)
+class Build:
+    """One milbrief binary over its own copy of the corpus."""
+
+    def __init__(self, bench, name, binary, corpus):
+        self.bench = bench
+        self.name = name
+        self.bin = binary
+        self.corpus = corpus
         self.edits = 0
-        files = sorted(f for f in os.listdir(os.path.join(self.corpus, "content"))
+        files = sorted(f for f in os.listdir(os.path.join(corpus, "content"))
                        if f.endswith(".md"))
-        self.edit_file = os.path.join(self.corpus, "content", files[len(files) // 2])
+        self.edit_file = os.path.join(corpus, "content", files[len(files) // 2])
+
+    def tool(self, kind):
+        return "milbrief " + kind + ("" if self.name is None else " (" + self.name + ")")
 
     def site(self, kind):
         return self.corpus if kind == "digest" else os.path.join(self.corpus, kind)
 
+    def output(self, kind):
+        return os.path.join(self.bench.out, kind + ("" if self.name is None else "-" + self.name))
+
     def milbrief(self, kind, cache=True):
-        cmd = [self.args.bin, "build", "--quiet", "--root", self.site(kind),
-               "--output", os.path.join(self.out, kind)]
+        cmd = [self.bin, "build", "--quiet", "--root", self.site(kind),
+               "--output", self.output(kind)]
         return cmd if cache else cmd + ["--no-cache"]
 
-    def hugo(self):
-        return ["hugo", "--quiet", "--source", self.site("hugo"),
-                "--destination", os.path.join(self.out, "hugo")]
+    def fresh(self, kind):
+        def prepare():
+            rm(self.output(kind))
+            rm(os.path.join(self.site(kind), ".milbrief"))
+        return prepare
 
     def edit(self):
         """Changes one sentence of one article's text (never its tags)."""
@@ -96,6 +109,30 @@ class Bench:
         text = text.rstrip("\n") + "\n\nRevised text, revision {}.\n".format(self.edits)
         with open(self.edit_file, "w", encoding="utf-8") as f:
             f.write(text)
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.corpus = os.path.abspath(args.corpus)
+        self.n = sum(1 for f in os.listdir(os.path.join(self.corpus, "content"))
+                     if f.endswith(".md"))
+        self.out = os.path.abspath(args.out)
+        os.makedirs(self.out, exist_ok=True)
+        self.builds = [Build(self, None, args.bin, self.corpus)]
+        if args.against:
+            copy = os.path.join(self.out, "corpus-" + args.against_name)
+            rm(copy)
+            shutil.copytree(self.corpus, copy, symlinks=True,
+                            ignore=shutil.ignore_patterns("hugo", ".milbrief"))
+            self.builds.append(Build(self, args.against_name, args.against, copy))
+
+    def site(self, kind):
+        return self.corpus if kind == "digest" else os.path.join(self.corpus, kind)
+
+    def hugo(self):
+        return ["hugo", "--quiet", "--source", self.site("hugo"),
+                "--destination", os.path.join(self.out, "hugo")]
 
     def measure(self, scenario, entries):
         """entries: (tool, prepare(), cmd); rounds alternate between them."""
@@ -120,29 +157,19 @@ class Bench:
                 f.write(json.dumps(row) + "\n")
 
     def run(self):
-        def fresh(kind):
-            def prepare():
-                rm(os.path.join(self.out, kind))
-                rm(os.path.join(self.site(kind), ".milbrief"))
-            return prepare
-
         def nothing():
             pass
 
-        full = [("milbrief minimal", fresh("minimal"), self.milbrief("minimal")),
-                ("milbrief digest", fresh("digest"), self.milbrief("digest"))]
+        kinds = ["minimal", "digest"]
+        full = [(b.tool(k), b.fresh(k), b.milbrief(k)) for k in kinds for b in self.builds]
         if self.args.hugo:
             full.append(("hugo", lambda: rm(os.path.join(self.out, "hugo")), self.hugo()))
         self.measure("full", full)
         # The last full builds left outputs and caches: rebuild from them.
-        self.measure("no-change", [
-            ("milbrief minimal", nothing, self.milbrief("minimal")),
-            ("milbrief digest", nothing, self.milbrief("digest")),
-        ])
-        self.measure("one-edit", [
-            ("milbrief minimal", self.edit, self.milbrief("minimal")),
-            ("milbrief digest", self.edit, self.milbrief("digest")),
-        ])
+        self.measure("no-change",
+                     [(b.tool(k), nothing, b.milbrief(k)) for k in kinds for b in self.builds])
+        self.measure("one-edit",
+                     [(b.tool(k), b.edit, b.milbrief(k)) for k in kinds for b in self.builds])
 
 
 def main():
@@ -155,6 +182,8 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--hugo", action="store_true")
     ap.add_argument("--results", required=True)
+    ap.add_argument("--against", help="another milbrief binary, measured side by side")
+    ap.add_argument("--against-name", default="before")
     Bench(ap.parse_args()).run()
 
 

@@ -17,6 +17,9 @@
 #   HUGO=0        leave Hugo out even when it is installed
 #   TAGGING=0     skip the tagging throughput
 #   CORPUS=own    use bench/gen_corpus.py even when ../shared is there
+#   AGAINST=BIN   also measure another milbrief binary (an older build),
+#                 side by side on a copy of each corpus, runs alternating;
+#                 AGAINST_NAME names it in the table ("before")
 #
 # As root on Debian it installs what it misses (time, hugo) with apt-get.
 # See bench/README.md.
@@ -65,6 +68,7 @@ for n in "${sizes[@]}"; do
     rm -rf "$dir"
     args=(--bin "$bin" --corpus "$corpus" --out "$dir" --label "$label" --runs "$runs" --results "$results")
     [ "$hugo" = 1 ] && args+=(--hugo)
+    [ -n "${AGAINST:-}" ] && args+=(--against "$AGAINST" --against-name "${AGAINST_NAME:-before}")
     python3 bench/measure.py "${args[@]}"
     rm -rf "$dir"
   done

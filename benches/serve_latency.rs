@@ -12,7 +12,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use milbrief::BuildOptions;
-use milbrief::serve::Server;
+use milbrief::Server;
 
 fn rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")

@@ -7,7 +7,11 @@
 //! prints requests per second, errors (failed requests, wrong statuses,
 //! empty bodies), the number of edits, and the server's resident memory at
 //! the start, at its peak and at the end. Two rounds run, so growth from
-//! one to the next shows. Build the binary first: `cargo build --release`.
+//! one to the next shows. A third round runs the same load while SLOW
+//! further clients (4th argument, default 200) hold connections open and
+//! send nothing, reconnecting whenever the server closes one: the server
+//! must stay as responsive as in the rounds before. Build the binary
+//! first: `cargo build --release`.
 
 #[path = "../tests/it/common/load.rs"]
 mod load;
@@ -24,6 +28,7 @@ fn main() {
     let articles = args.first().copied().unwrap_or(1000);
     let requests = args.get(1).copied().unwrap_or(10_000);
     let connections = args.get(2).copied().unwrap_or(50);
+    let slow = args.get(3).copied().unwrap_or(200);
 
     let dir = tempfile::tempdir().unwrap();
     load::write_site(dir.path(), articles);
@@ -77,8 +82,10 @@ fn main() {
         outputs.len()
     );
     let pid = child.id();
-    for round in 1..=2 {
+    for round in 1..=3 {
         let root = dir.path().to_path_buf();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let idle = (round == 3).then(|| load::idle_clients(addr, slow, stop.clone()));
         let r = load::run(
             addr,
             targets.clone(),
@@ -101,6 +108,13 @@ fn main() {
                 );
             },
         );
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let idle = idle.map(|h| h.join().unwrap_or_default());
+        if let Some(opened) = idle {
+            println!(
+                "round {round} ran with {slow} idle clients: {opened} idle connections opened in all (the server closes each after its header timeout)"
+            );
+        }
         println!(
             "round {round}: {:.0} requests/s ({} in {:.2} s), {} errors, {} edits, server RSS start {:.1} MiB, peak {:.1} MiB, end {:.1} MiB",
             r.per_second(),

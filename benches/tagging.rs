@@ -7,10 +7,10 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use milbrief::config::Config;
-use milbrief::load::split_front_matter;
-use milbrief::markdown;
-use milbrief::tag::{TagText, Tagger};
+use milbrief::Config;
+use milbrief::render_markdown;
+use milbrief::split_front_matter;
+use milbrief::{TagText, Tagger};
 use rayon::prelude::*;
 
 fn main() {
@@ -32,7 +32,7 @@ fn main() {
             Ok((_, body)) => body,
             Err(_) => &text,
         };
-        let r = markdown::render(body, &config.markdown, None);
+        let r = render_markdown(body, &config.markdown, None);
         let title = r.title.clone().unwrap_or_default();
         docs.push((title, r.body_text, r.lead));
     }

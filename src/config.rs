@@ -6,9 +6,9 @@ use anyhow::Context as _;
 use serde::Deserialize;
 
 use crate::diag::{Diagnostic, Diagnostics, line_col};
+use crate::error::Error;
+use crate::layout::CONFIG_FILE;
 use crate::markdown::MarkdownOptions;
-
-pub const CONFIG_FILE: &str = "config.toml";
 
 #[derive(Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -246,7 +246,7 @@ impl Default for Config {
 
 impl Config {
     /// Reads `root/config.toml`; a site without one gets the defaults.
-    pub fn load(root: &Path) -> anyhow::Result<Config> {
+    pub fn load(root: &Path) -> Result<Config, Error> {
         let path = root.join(CONFIG_FILE);
         let shown = Path::new(CONFIG_FILE);
         if !path.exists() {
@@ -260,7 +260,8 @@ impl Config {
     /// Parses and validates config text; `shown` names the file in errors.
     pub fn parse(text: &str, shown: &Path) -> Result<Config, Diagnostics> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
-            let mut d = Diagnostic::new(shown, e.message().trim().to_string());
+            let message = crate::diag::toml_message(e.message(), text, e.span());
+            let mut d = Diagnostic::new(shown, message);
             if let Some(span) = e.span() {
                 let (l, c) = line_col(text, span.start);
                 d = d.at(l, c);
@@ -280,130 +281,50 @@ impl Config {
 
 fn validate(raw: RawConfig, shown: &Path, text: &str) -> Result<Config, Diagnostics> {
     let mut errs = Diagnostics::default();
-    let err_at = |key: &str, msg: String| {
+    let mut err_at = |key: &str, msg: String| {
         let mut d = Diagnostic::new(shown, msg);
         if let Some(pos) = find_key(text, key) {
             let (l, c) = line_col(text, pos);
             d = d.at(l, c);
         }
-        d
+        errs.0.push(d);
     };
     let base_url = match normalise_base_url(&raw.base_url) {
         Ok(u) => u,
         Err(m) => {
-            errs.0.push(err_at("base_url", m));
+            err_at("base_url", m);
             String::new()
         }
     };
-    if raw.per_page < 1 || raw.per_page > 10_000 {
-        errs.0.push(err_at(
-            "per_page",
-            format!("per_page must be between 1 and 10000, not {}", raw.per_page),
-        ));
-    }
-    if !(0..=50).contains(&raw.related) {
-        errs.0.push(err_at(
-            "related",
-            format!("related must be between 0 and 50, not {}", raw.related),
-        ));
-    }
-    if !(1..=20).contains(&raw.tagging.max_topics) {
-        errs.0.push(err_at(
-            "max_topics",
-            format!(
-                "max_topics must be between 1 and 20, not {}",
-                raw.tagging.max_topics
-            ),
-        ));
-    }
-    for t in &raw.topics {
-        if t.slug.is_empty() || slug::slugify(&t.slug) != t.slug {
-            errs.0.push(err_at(
-                "slug",
-                format!(
-                    "topic slug {:?} must be lower-case words joined by hyphens (e.g. {:?})",
-                    t.slug,
-                    slug::slugify(&t.slug)
-                ),
-            ));
-        }
-        for (phrase, w) in &t.rules {
-            if phrase.trim().is_empty() || !(-3..=3).contains(w) {
-                errs.0.push(err_at(
-                    "rules",
-                    format!(
-                        "topic {:?}: rule [{phrase:?}, {w}] needs a phrase and a weight from -3 to 3",
-                        t.slug
-                    ),
-                ));
-            }
-        }
-    }
+    check_ranges(&raw, &mut err_at);
+    check_topics(&raw.topics, &mut err_at);
     for p in &raw.import.debris {
         if p.trim().trim_matches('*').trim().is_empty() {
-            errs.0.push(err_at(
+            err_at(
                 "debris",
                 format!("[import] debris pattern {p:?} must have some text to match"),
-            ));
+            );
         }
     }
     let week_start = match parse_weekday(&raw.editions.week_start) {
         Some(w) => w,
         None => {
-            errs.0.push(err_at(
+            err_at(
                 "week_start",
                 format!(
                     "[editions] week_start must be a weekday such as \"monday\", not {:?}",
                     raw.editions.week_start
                 ),
-            ));
+            );
             jiff::civil::Weekday::Monday
         }
     };
-    if !(1..=31).contains(&raw.editions.days) {
-        errs.0.push(err_at(
-            "days",
-            format!(
-                "[editions] days must be between 1 and 31, not {}",
-                raw.editions.days
-            ),
-        ));
-    }
-    if !(1..=10_000).contains(&raw.relations.min_pair_articles) {
-        errs.0.push(err_at(
-            "min_pair_articles",
-            format!(
-                "[relations] min_pair_articles must be between 1 and 10000, not {}",
-                raw.relations.min_pair_articles
-            ),
-        ));
-    }
-    if !(1..=1000).contains(&raw.feeds.entries) {
-        errs.0.push(err_at(
-            "entries",
-            format!(
-                "[feeds] entries must be between 1 and 1000, not {}",
-                raw.feeds.entries
-            ),
-        ));
-    }
-    if !(1..=1_048_576).contains(&raw.markdown.max_article_kb) {
-        errs.0.push(err_at(
-            "max_article_kb",
-            format!(
-                "[markdown] max_article_kb must be between 1 and 1048576 (1 GiB), not {}",
-                raw.markdown.max_article_kb
-            ),
-        ));
-    }
-    let subscriptions = crate::import::feed_config::validate_feeds(&raw.feed, &mut |k, m| {
-        errs.0.push(err_at(k, m))
-    });
-    let fetch = crate::import::feed_config::validate_fetch(&raw.fetch, &mut |k, m| {
-        errs.0.push(err_at(k, m))
-    });
+    let subscriptions = crate::import::feed_config::validate_feeds(&raw.feed, &mut err_at);
+    let fetch = crate::import::feed_config::validate_fetch(&raw.fetch, &mut err_at);
     if let Err(ms) = crate::sources::Sources::new(&raw.source) {
-        errs.0.extend(ms.into_iter().map(|m| err_at("name", m)));
+        for m in ms {
+            err_at("name", m);
+        }
     }
     errs.into_result()?;
     Ok(Config {
@@ -432,6 +353,78 @@ fn validate(raw: RawConfig, shown: &Path, text: &str) -> Result<Config, Diagnost
         fetch,
         sources: raw.source,
     })
+}
+
+/// Each number of the configuration within its bounds; `err` reports one
+/// that is not, at its key.
+fn check_ranges(raw: &RawConfig, err: &mut impl FnMut(&str, String)) {
+    // (key, name in messages, value, least, most, a note on the most)
+    let ranges: [(&str, &str, i64, i64, i64, &str); 7] = [
+        ("per_page", "per_page", raw.per_page, 1, 10_000, ""),
+        ("related", "related", raw.related, 0, 50, ""),
+        (
+            "max_topics",
+            "max_topics",
+            raw.tagging.max_topics,
+            1,
+            20,
+            "",
+        ),
+        ("days", "[editions] days", raw.editions.days, 1, 31, ""),
+        (
+            "min_pair_articles",
+            "[relations] min_pair_articles",
+            raw.relations.min_pair_articles,
+            1,
+            10_000,
+            "",
+        ),
+        ("entries", "[feeds] entries", raw.feeds.entries, 1, 1000, ""),
+        (
+            "max_article_kb",
+            "[markdown] max_article_kb",
+            raw.markdown.max_article_kb,
+            1,
+            1_048_576,
+            " (1 GiB)",
+        ),
+    ];
+    for (key, name, v, lo, hi, note) in ranges {
+        if !(lo..=hi).contains(&v) {
+            err(
+                key,
+                format!("{name} must be between {lo} and {hi}{note}, not {v}"),
+            );
+        }
+    }
+}
+
+/// The site's topic tables: slugs as slugs are written, rules with a
+/// phrase and a weight from -3 to 3.
+fn check_topics(topics: &[TopicConfig], err: &mut impl FnMut(&str, String)) {
+    for t in topics {
+        if t.slug.is_empty() || slug::slugify(&t.slug) != t.slug {
+            err(
+                "slug",
+                format!(
+                    "topic slug {:?} must be lower-case words joined by hyphens (e.g. {:?})",
+                    t.slug,
+                    slug::slugify(&t.slug)
+                ),
+            );
+        }
+        for (phrase, w) in &t.rules {
+            if phrase.trim().is_empty() || !(-3..=3).contains(w) {
+                err(
+                    "rules",
+                    format!(
+                        "topic {:?}: rule [{phrase:?}, {w}] needs a phrase and a weight from -3 to 3",
+                        t.slug
+                    ),
+                );
+            }
+        }
+    }
 }
 
 fn parse_weekday(s: &str) -> Option<jiff::civil::Weekday> {
@@ -464,22 +457,19 @@ fn find_key(text: &str, key: &str) -> Option<usize> {
 }
 
 fn normalise_base_url(url: &str) -> Result<String, String> {
-    let url = url.trim();
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"));
-    match rest {
-        Some(r) if !r.is_empty() && !r.starts_with('/') && !r.contains(char::is_whitespace) => {
-            let mut u = url.to_string();
-            if !u.ends_with('/') {
-                u.push('/');
-            }
-            Ok(u)
-        }
-        _ => Err(format!(
-            "base_url must be an absolute http:// or https:// URL, not {url:?}"
-        )),
+    let parsed = crate::weburl::parse(url)
+        .map_err(|why| format!("base_url must be an absolute http:// or https:// URL: {why}"))?;
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(format!(
+            "base_url must not have a query or fragment (`?…`, `#…`), as in {:?}",
+            url.trim()
+        ));
     }
+    let mut u = parsed.to_string();
+    if !u.ends_with('/') {
+        u.push('/');
+    }
+    Ok(u)
 }
 
 #[cfg(test)]

@@ -57,8 +57,8 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Every problem found by one pipeline stage. An error type, so it travels
-/// inside `anyhow::Error` and can be downcast by callers that want the list.
+/// Every problem found by one pipeline stage: the list
+/// [`Error::Site`](crate::Error::Site) carries.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
@@ -67,17 +67,22 @@ impl Diagnostics {
         self.0.is_empty()
     }
 
-    /// `Ok(())` when empty, else `Err(self)` sorted by path and position.
-    pub fn into_result(mut self) -> Result<(), Diagnostics> {
+    /// `Ok(())` when empty, else `Err(self)` [sorted](Self::sorted).
+    pub fn into_result(self) -> Result<(), Diagnostics> {
         if self.0.is_empty() {
             Ok(())
         } else {
-            self.0.sort_by(|a, b| {
-                (&a.path, a.line, a.col, &a.message).cmp(&(&b.path, b.line, b.col, &b.message))
-            });
-            self.0.dedup();
-            Err(self)
+            Err(self.sorted())
         }
+    }
+
+    /// The problems sorted by path and position, each once.
+    pub fn sorted(mut self) -> Diagnostics {
+        self.0.sort_by(|a, b| {
+            (&a.path, a.line, a.col, &a.message).cmp(&(&b.path, b.line, b.col, &b.message))
+        });
+        self.0.dedup();
+        self
     }
 }
 
@@ -140,5 +145,52 @@ mod tests {
         assert_eq!(d.to_string(), "content/a.md:2:1: unknown key `titel`");
         let d = Diagnostic::new("./content/a.md", "empty");
         assert_eq!(d.to_string(), "content/a.md: empty");
+    }
+}
+
+/// A size in bytes as people read it: "812 bytes", "37.5 KiB", "4 MiB"
+/// (tenths rounded down; exact multiples without a decimal).
+pub fn size(bytes: u64) -> String {
+    const KIB: u64 = 1024;
+    let (unit, name) = match bytes {
+        b if b < KIB => return format!("{b} bytes"),
+        b if b < KIB * KIB => (KIB, "KiB"),
+        b if b < KIB * KIB * KIB => (KIB * KIB, "MiB"),
+        _ => (KIB * KIB * KIB, "GiB"),
+    };
+    if bytes % unit == 0 {
+        return format!("{} {name}", bytes / unit);
+    }
+    let tenths = bytes * 10 / unit;
+    format!("{}.{} {name}", tenths / 10, tenths % 10)
+}
+
+/// A TOML parser's message, naming the key of a "duplicate key" error
+/// (the parser points at it but does not say it).
+pub fn toml_message(message: &str, text: &str, span: Option<std::ops::Range<usize>>) -> String {
+    let message = message.trim();
+    if message.starts_with("duplicate key")
+        && let Some(key) = span.and_then(|s| text.get(s))
+    {
+        let key = key.trim();
+        if !key.is_empty() && !message.contains(key) && key.len() <= 100 {
+            return format!("duplicate key `{key}`");
+        }
+    }
+    message.to_string()
+}
+
+#[cfg(test)]
+mod size_tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_as_people_read_them() {
+        assert_eq!(size(812), "812 bytes");
+        assert_eq!(size(4 * 1024 * 1024), "4 MiB");
+        assert_eq!(size(4 * 1024 * 1024 + 1), "4.0 MiB");
+        assert_eq!(size(4 * 1024 * 1024 + 300 * 1024), "4.2 MiB");
+        assert_eq!(size(20 * 1024 + 512), "20.5 KiB");
+        assert_eq!(size(1024), "1 KiB");
     }
 }

@@ -1,5 +1,6 @@
-//! The index stage: articles sorted newest first, grouped by country, topic
-//! and month, with related articles.
+//! The index stage: articles sorted newest first, grouped by country,
+//! topic, month, edition and pair of countries, with related articles.
+//! Pure: values in, values out.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -82,13 +83,15 @@ impl Site {
 }
 
 /// Sorts and indexes tagged articles.
+#[cfg(test)]
 pub fn index(config: Config, tagger: Arc<Tagger>, articles: Vec<Arc<Article>>) -> Site {
     index_reusing(config, tagger, articles, None)
 }
 
-/// [`index`], reusing the groupings and related lists of `previous` when
-/// only the articles' text changed (the common edit), not their order,
-/// dates or tags. `previous` must come from the same configuration.
+/// Sorts and indexes tagged articles, reusing the groupings and related
+/// lists of `previous` when only the articles' text changed (the common
+/// edit), not their order, dates or tags. `previous` must come from the
+/// same configuration.
 pub fn index_reusing(
     config: Config,
     tagger: Arc<Tagger>,
@@ -172,33 +175,12 @@ pub fn edition_start(d: Date, config: &Config) -> Date {
 
 /// The last day of the edition starting on `start`.
 pub fn edition_end(start: Date, config: &Config) -> Date {
-    start + jiff::SignedDuration::from_hours(24 * (i64::from(config.edition_days.max(1)) - 1))
-}
-
-/// Weekly editions starting on Monday are ISO weeks, named "2023-w42";
-/// others are named by their first day, "2023-10-14".
-fn iso_weekly(config: &Config) -> bool {
-    config.edition_days == 7 && config.week_start == jiff::civil::Weekday::Monday
-}
-
-/// The URL segment of the edition starting on `start`.
-pub fn edition_slug(start: Date, config: &Config) -> String {
-    if iso_weekly(config) {
-        let w = start.iso_week_date();
-        format!("{}-w{:02}", w.year(), w.week())
-    } else {
-        start.to_string()
-    }
-}
-
-/// A short name: "Week 42, 2023", or "14 Oct 2023" for other editions.
-pub fn edition_name(start: Date, config: &Config) -> String {
-    if iso_weekly(config) {
-        let w = start.iso_week_date();
-        format!("Week {}, {}", w.week(), w.year())
-    } else {
-        start.strftime("%-d %b %Y").to_string()
-    }
+    let days = i64::from(config.edition_days.max(1)) - 1;
+    // Article dates end well before the calendar does (see
+    // `load::LAST_DATE`); saturate rather than fail if one ever does not.
+    start
+        .checked_add(jiff::SignedDuration::from_hours(24 * days))
+        .unwrap_or(Date::MAX)
 }
 
 /// Newest first (see [`Article::sort_key`]). The keys are gathered once,
@@ -297,6 +279,7 @@ fn related_all(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::urls::{edition_name, edition_slug};
 
     #[test]
     fn editions_follow_the_configured_week() {

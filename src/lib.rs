@@ -1,165 +1,66 @@
 //! milbrief: a static site generator for defense-news digests.
 //!
-//! The pipeline, one function per stage, each returning values:
+//! One pipeline (the `pipeline` module) serves every verb, each stage a
+//! function over values, I/O at the edges:
 //!
 //! ```text
-//! content/*.md ─load─▶ Article ─tag─▶ tagged Article ─index─▶ Site ─render─▶ Vec<Output> ─write─▶ public/
+//! content/*.md ─read─▶ Article ─tag─▶ tagged Article ─select─▶ articles ─index─▶ Site ─render─▶ pages ─write─▶ public/
 //! ```
 //!
-//! [`build_outputs`] runs every stage but the last and touches no disk
-//! except to read; [`build`] adds the writer.
+//! The modules are private; this facade is what the binary, the tests, the
+//! benchmarks and the fuzz targets use. [`build`] builds a site into its
+//! output directory (with the build cache: [`build_with`]); [`build_outputs`]
+//! builds it in memory, through the same workspace `serve` keeps; [`check()`]
+//! reports every problem of a site; [`Server`] previews it.
 
-pub mod builder;
-pub mod cache;
-pub mod check;
-pub mod cli;
-pub mod config;
-pub mod diag;
-pub mod import;
-pub mod index;
-pub mod load;
-pub mod markdown;
-pub mod model;
-pub mod progress;
-pub mod regions;
-pub mod render;
-pub mod scaffold;
-pub mod serve;
-pub mod sources;
-pub mod svg;
-pub mod tag;
-pub mod workspace;
-pub mod write;
+mod builder;
+mod cache;
+mod check;
+mod cli;
+mod config;
+mod diag;
+mod disk;
+mod error;
+mod html_scan;
+mod import;
+mod index;
+mod layout;
+mod load;
+mod markdown;
+mod model;
+mod output;
+mod pipeline;
+mod progress;
+mod regions;
+mod render;
+mod scaffold;
+mod serve;
+mod sources;
+mod svg;
+mod tag;
+mod urls;
+mod weburl;
+mod workspace;
 
-use std::path::{Path, PathBuf};
-use std::time::Duration;
-
-use config::Config;
-use index::Site;
-use model::Output;
-use tag::Tagger;
-
-/// What to build.
-#[derive(Clone, Debug, Default)]
-pub struct BuildOptions {
-    /// The site root (holds `config.toml`, `content/`, `templates/`, `static/`).
-    pub root: PathBuf,
-    /// Output directory; `root/public` when `None`.
-    pub output: Option<PathBuf>,
-    /// Overrides `base_url` of `config.toml`.
-    pub base_url: Option<String>,
-    /// Include articles marked `draft = true`.
-    pub drafts: bool,
-}
-
-impl BuildOptions {
-    pub fn new(root: impl Into<PathBuf>) -> Self {
-        Self {
-            root: root.into(),
-            ..Self::default()
-        }
-    }
-
-    pub fn output_dir(&self) -> PathBuf {
-        self.output
-            .clone()
-            .unwrap_or_else(|| self.root.join("public"))
-    }
-}
-
-/// What a build did.
-#[derive(Clone, Debug)]
-pub struct BuildReport {
-    pub articles: usize,
-    pub outputs: usize,
-    pub stats: write::WriteStats,
-    pub elapsed: Duration,
-    /// Time spent in each phase, in order (a phase may appear twice).
-    pub phases: Vec<(&'static str, Duration)>,
-    /// Whether the build cache was used, and how.
-    pub cache: builder::CacheUse,
-    /// Articles read and parsed, and pages rendered.
-    pub reread: usize,
-    pub rendered: usize,
-    /// Pages whose inputs were looked at (every page unless the cache
-    /// narrowed them down to those showing an edited article).
-    pub examined: usize,
-    /// Things worth telling that are not errors (an unusable cache).
-    pub notices: Vec<String>,
-}
-
-/// Loads the configuration, applying `--base-url`.
-pub fn load_config(opts: &BuildOptions) -> anyhow::Result<Config> {
-    let mut config = Config::load(&opts.root)?;
-    if let Some(u) = &opts.base_url {
-        config.set_base_url(u)?;
-    }
-    Ok(config)
-}
-
-/// Load, tag and index the site's content. Every problem in every article
-/// is reported together.
-pub fn load_site(opts: &BuildOptions, config: Config) -> anyhow::Result<Site> {
-    let tagger = Tagger::new(&config)?;
-    let (mut articles, mut errs) = load::load(&opts.root, &config, opts.drafts)?;
-    if let Err(e) = tagger.tag_all(&mut articles) {
-        errs.0.extend(e.0);
-    }
-    errs.into_result()?;
-    let articles = articles.into_iter().map(std::sync::Arc::new).collect();
-    Ok(index::index(config, std::sync::Arc::new(tagger), articles))
-}
-
-/// Renders a loaded site and its static files into memory.
-pub fn render_site(root: &Path, site: &Site) -> anyhow::Result<Vec<Output>> {
-    let mut templates = render::load_templates(root)?;
-    let (outputs, clashes) = render_outputs(root, site, &mut templates)?;
-    clashes.into_result()?;
-    Ok(outputs)
-}
-
-/// Renders a loaded site with compiled templates, and adds its static
-/// files: every output, sorted by path, and the static files that would
-/// overwrite a generated page (as problems; they are left out).
-pub fn render_outputs(
-    root: &Path,
-    site: &Site,
-    templates: &mut render::Templates,
-) -> anyhow::Result<(Vec<Output>, diag::Diagnostics)> {
-    let mut outputs = render::Renderer::new(site, templates, root).render_all()?;
-    let generated: std::collections::HashSet<String> =
-        outputs.iter().map(|o| o.path.clone()).collect();
-    let mut statics = write::static_outputs(root)?;
-    let clashes = write::check_static_clash(&statics, |p| generated.contains(p))
-        .err()
-        .unwrap_or_default();
-    statics.retain(|s| !generated.contains(&s.path));
-    outputs.extend(statics);
-    outputs.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok((outputs, clashes))
-}
-
-/// Every stage but the writer: the site's files, in memory.
-pub fn build_outputs(opts: &BuildOptions) -> anyhow::Result<(Site, Vec<Output>)> {
-    let config = load_config(opts)?;
-    let site = load_site(opts, config)?;
-    let outputs = render_site(&opts.root, &site)?;
-    Ok((site, outputs))
-}
-
-/// Builds the site into its output directory: a full build that keeps
-/// no cache (see [`build_with`]).
-pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildReport> {
-    build_with(opts, false, &progress::Progress::hidden())
-}
-
-/// Builds the site into its output directory. With `use_cache`, the build
-/// cache in `<root>/.milbrief/cache/` makes a rebuild read, render and
-/// write only what changed (see [`builder`]); its output is the same.
-pub fn build_with(
-    opts: &BuildOptions,
-    use_cache: bool,
-    progress: &progress::Progress,
-) -> anyhow::Result<BuildReport> {
-    builder::run(opts, use_cache, progress)
-}
+pub use builder::{BuildReport, CacheUse, build, build_with};
+pub use check::dups::near_duplicates;
+pub use check::links::scan as scan_links;
+pub use check::{CheckOptions, Problem, Report, Severity, check};
+pub use cli::{Cli, Command};
+pub use config::Config;
+pub use diag::{Diagnostic, Diagnostics};
+pub use error::Error;
+pub use import::debris::Debris;
+pub use import::{Options as ImportOptions, prepare as prepare_import};
+pub use index::Site;
+pub use load::{SLUG_MAX, is_plain_file, load_bytes, load_file, split_front_matter};
+pub use markdown::{MarkdownOptions, render as render_markdown};
+pub use model::{Article, CountryCode, Output};
+pub use output::WriteStats;
+pub use pipeline::BuildOptions;
+pub use progress::Progress;
+pub use serve::{Limits as ServeLimits, Server};
+pub use sources::{Kind as SourceKind, Source, Sources, Via as SourceVia};
+pub use tag::{TagText, Tagger};
+pub use urls::edition_slug;
+pub use workspace::{Outputs, Rebuild, Workspace, build_outputs};

@@ -1,8 +1,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use milbrief::cli::{Cli, Command};
-use milbrief::diag::Diagnostics;
+use milbrief::{Cli, Command, Error};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -12,21 +11,25 @@ fn main() -> ExitCode {
     }
     match cli.run() {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            if let Some(d) = e.downcast_ref::<Diagnostics>() {
-                eprintln!("{d}");
-                let n = d.0.len();
-                eprintln!(
-                    "error: {n} problem{} found; nothing was written",
-                    if n == 1 { "" } else { "s" }
-                );
-            } else {
-                eprint!("error: {e}");
-                for cause in e.chain().skip(1) {
-                    eprint!(": {cause}");
-                }
-                eprintln!();
+        Err(Error::Site(d)) => {
+            eprintln!("{d}");
+            let n = d.0.len();
+            eprintln!(
+                "error: {n} problem{} found; nothing was written",
+                if n == 1 { "" } else { "s" }
+            );
+            ExitCode::FAILURE
+        }
+        Err(Error::Other(e)) => {
+            eprint!("error: {e}");
+            for cause in e.chain().skip(1) {
+                eprint!(": {cause}");
             }
+            eprintln!();
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
             ExitCode::FAILURE
         }
     }

@@ -44,6 +44,10 @@ pub struct Rendered {
     /// Text of a leading `# Heading`, which was taken out of the body.
     pub title: Option<String>,
     pub word_count: usize,
+    /// Raw-text elements and comments opened and never closed (`<style>`,
+    /// `<!--`), shown as text so they cannot swallow the rest of the
+    /// article; `check` warns about them.
+    pub unclosed_html: Vec<String>,
 }
 
 const MORE_MARKERS: [&str; 2] = ["<!-- more -->", "<!--more-->"];
@@ -98,6 +102,9 @@ pub fn render(src: &str, opts: &MarkdownOptions, known_title: Option<&str>) -> R
     }
 
     let mut has_raw_html = w.has_raw_html && !opts.unsafe_html;
+    if has_raw_html {
+        out.unclosed_html = w.unclosed_as_text();
+    }
     if has_raw_html && raw_html_depth(&w) > MAX_HTML_DEPTH {
         // Sanitising HTML nested this deep takes time quadratic in the
         // depth; no article needs it. Its raw HTML is shown as text.
@@ -175,45 +182,17 @@ fn plain_text(events: &[Event<'_>]) -> String {
 /// Raw HTML nested deeper than this is shown as text, not sanitised.
 pub const MAX_HTML_DEPTH: usize = 512;
 
-/// Elements that never hold others, or whose end tag may be left out
-/// (the parser closes them): they do not deepen the nesting.
-const FLAT_ELEMENTS: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-    "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "rb", "rt", "rp",
-];
-
 /// The deepest nesting of elements in an article's raw HTML, estimated
 /// from its start and end tags.
 fn raw_html_depth(w: &Walker<'_>) -> usize {
-    let (mut depth, mut max) = (0usize, 0usize);
+    let mut depth = crate::html_scan::Depth::default();
     let defs = w.defs.values().flatten();
     for e in w.out.iter().chain(defs) {
-        let (Event::Html(t) | Event::InlineHtml(t)) = e else {
-            continue;
-        };
-        let mut rest: &str = t;
-        while let Some(i) = rest.find('<') {
-            rest = &rest[i + 1..];
-            if rest.starts_with('/') {
-                depth = depth.saturating_sub(1);
-                continue;
-            }
-            let name: String = rest
-                .chars()
-                .take_while(char::is_ascii_alphanumeric)
-                .collect::<String>()
-                .to_ascii_lowercase();
-            if name.is_empty() || !name.as_bytes()[0].is_ascii_alphabetic() {
-                continue;
-            }
-            let self_closing = rest.find('>').is_some_and(|end| rest[..end].ends_with('/'));
-            if !self_closing && !FLAT_ELEMENTS.contains(&name.as_str()) {
-                depth += 1;
-                max = max.max(depth);
-            }
+        if let Event::Html(t) | Event::InlineHtml(t) = e {
+            depth.feed(t);
         }
     }
-    max
+    depth.max()
 }
 
 /// One pass over the events: heading ids, footnotes, URL checks, the more
@@ -306,61 +285,13 @@ impl<'a> Walker<'a> {
                             break;
                         }
                     }
-                    let base = match &id {
-                        Some(explicit) => slug::slugify(explicit.as_ref()),
-                        None => slug::slugify(plain_text(&inner)),
-                    };
-                    let id = self.unique_id(&base);
-                    let attrs = if self.keep_attributes {
-                        attrs
-                    } else {
-                        Vec::new()
-                    };
-                    self.out.push(Event::Start(Tag::Heading {
-                        level,
-                        id: Some(CowStr::from(id)),
-                        classes,
-                        attrs,
-                    }));
+                    self.heading(level, id, classes, attrs, &inner);
                     depth += 1;
                     inner.reverse();
                     pending.extend(inner);
                 }
-                Event::FootnoteReference(label) => {
-                    let label = label.to_string();
-                    let html = match self.notes.get(&label) {
-                        Some((n, id)) => format!(
-                            "<sup class=\"footnote-ref\"><a href=\"#fn-{id}\">{n}</a></sup>"
-                        ),
-                        None => {
-                            let n = self.note_order.len() + 1;
-                            let id = self.unique_id(&format!("fn-{}", slug::slugify(&label)));
-                            let id = id.trim_start_matches("fn-").to_string();
-                            self.ids.insert(format!("fnref-{id}"));
-                            self.notes.insert(label.clone(), (n, id.clone()));
-                            self.note_order.push(label);
-                            format!(
-                                "<sup class=\"footnote-ref\" id=\"fnref-{id}\"><a href=\"#fn-{id}\">{n}</a></sup>"
-                            )
-                        }
-                    };
-                    self.note_refs.insert(self.out.len());
-                    self.out.push(Event::InlineHtml(CowStr::from(html)));
-                }
-                Event::Html(ref t) | Event::InlineHtml(ref t) => {
-                    let trimmed = t.trim();
-                    if depth <= 1 && self.more_at.is_none() && MORE_MARKERS.contains(&trimmed) {
-                        // Cut before the (empty) HTML block that held the marker.
-                        let at = match self.out.last() {
-                            Some(Event::Start(Tag::HtmlBlock)) => self.out.len() - 1,
-                            _ => self.out.len(),
-                        };
-                        self.more_at = Some(at);
-                    } else {
-                        self.has_raw_html = true;
-                        self.out.push(ev);
-                    }
-                }
+                Event::FootnoteReference(label) => self.footnote_reference(&label),
+                Event::Html(_) | Event::InlineHtml(_) => self.html(ev, depth),
                 Event::Start(tag) => {
                     if depth == 0 && matches!(tag, Tag::Paragraph) {
                         para_start = Some((self.out.len(), self.text.len()));
@@ -371,32 +302,7 @@ impl<'a> Walker<'a> {
                 }
                 Event::End(end) => {
                     depth = depth.saturating_sub(1);
-                    self.out.push(Event::End(end));
-                    if depth == 0
-                        && end == TagEnd::Paragraph
-                        && let Some((start, text_at)) = para_start.take()
-                        && self.lead.is_none()
-                        && !is_caption(&self.out[start..])
-                    {
-                        let found = (start, self.out.len() - 1, text_at..self.text.len());
-                        if is_lead_like(&self.text[text_at..]) {
-                            self.lead = Some((found.0, found.1));
-                            self.lead_range = found.2;
-                        } else if self.short_first.is_none() {
-                            self.short_first = Some(found);
-                        }
-                    }
-                    if matches!(
-                        end,
-                        TagEnd::Paragraph
-                            | TagEnd::Heading(_)
-                            | TagEnd::Item
-                            | TagEnd::BlockQuote(_)
-                            | TagEnd::TableCell
-                            | TagEnd::CodeBlock
-                    ) {
-                        self.text.push_str("\n\n");
-                    }
+                    self.end(end, depth, &mut para_start);
                 }
                 other => {
                     self.text_of(&other);
@@ -404,6 +310,137 @@ impl<'a> Walker<'a> {
                 }
             }
         }
+    }
+
+    /// A heading, whose events (up to its end) are `inner`: it gets a
+    /// unique id, from its own or from its text.
+    fn heading(
+        &mut self,
+        level: pulldown_cmark::HeadingLevel,
+        id: Option<CowStr<'a>>,
+        classes: Vec<CowStr<'a>>,
+        attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+        inner: &[Event<'a>],
+    ) {
+        let base = match &id {
+            Some(explicit) => slug::slugify(explicit.as_ref()),
+            None => slug::slugify(plain_text(inner)),
+        };
+        let id = self.unique_id(&base);
+        let attrs = if self.keep_attributes {
+            attrs
+        } else {
+            Vec::new()
+        };
+        self.out.push(Event::Start(Tag::Heading {
+            level,
+            id: Some(CowStr::from(id)),
+            classes,
+            attrs,
+        }));
+    }
+
+    /// A reference to footnote `label`: numbered in order of first
+    /// reference, linked to the note.
+    fn footnote_reference(&mut self, label: &str) {
+        let html = match self.notes.get(label) {
+            Some((n, id)) => {
+                format!("<sup class=\"footnote-ref\"><a href=\"#fn-{id}\">{n}</a></sup>")
+            }
+            None => {
+                let n = self.note_order.len() + 1;
+                let id = self.unique_id(&format!("fn-{}", slug::slugify(label)));
+                let id = id.trim_start_matches("fn-").to_string();
+                self.ids.insert(format!("fnref-{id}"));
+                self.notes.insert(label.to_string(), (n, id.clone()));
+                self.note_order.push(label.to_string());
+                format!(
+                    "<sup class=\"footnote-ref\" id=\"fnref-{id}\"><a href=\"#fn-{id}\">{n}</a></sup>"
+                )
+            }
+        };
+        self.note_refs.insert(self.out.len());
+        self.out.push(Event::InlineHtml(CowStr::from(html)));
+    }
+
+    /// Raw HTML at `depth`: the summary's end marker, or HTML kept (or
+    /// escaped later).
+    fn html(&mut self, ev: Event<'a>, depth: usize) {
+        let (Event::Html(t) | Event::InlineHtml(t)) = &ev else {
+            return;
+        };
+        let trimmed = t.trim();
+        if depth <= 1 && self.more_at.is_none() && MORE_MARKERS.contains(&trimmed) {
+            // Cut before the (empty) HTML block that held the marker.
+            let at = match self.out.last() {
+                Some(Event::Start(Tag::HtmlBlock)) => self.out.len() - 1,
+                _ => self.out.len(),
+            };
+            self.more_at = Some(at);
+        } else {
+            self.has_raw_html = true;
+            self.out.push(ev);
+        }
+    }
+
+    /// The end of a block or inline at `depth` (after it): a top-level
+    /// paragraph may be the lead; blocks end their text with a blank line.
+    fn end(&mut self, end: TagEnd, depth: usize, para_start: &mut Option<(usize, usize)>) {
+        self.out.push(Event::End(end));
+        if depth == 0
+            && end == TagEnd::Paragraph
+            && let Some((start, text_at)) = para_start.take()
+            && self.lead.is_none()
+            && !is_caption(&self.out[start..])
+        {
+            let found = (start, self.out.len() - 1, text_at..self.text.len());
+            if is_lead_like(&self.text[text_at..]) {
+                self.lead = Some((found.0, found.1));
+                self.lead_range = found.2;
+            } else if self.short_first.is_none() {
+                self.short_first = Some(found);
+            }
+        }
+        if matches!(
+            end,
+            TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::BlockQuote(_)
+                | TagEnd::TableCell
+                | TagEnd::CodeBlock
+        ) {
+            self.text.push_str("\n\n");
+        }
+    }
+
+    /// Turns each piece of raw HTML that opens a raw-text element (or a
+    /// comment) never closed into text, and names what it opened.
+    fn unclosed_as_text(&mut self) -> Vec<String> {
+        let pieces: Vec<usize> = (0..self.out.len())
+            .filter(|&i| matches!(self.out[i], Event::Html(_) | Event::InlineHtml(_)))
+            .collect();
+        let found = crate::html_scan::unclosed(pieces.iter().map(|&i| match &self.out[i] {
+            Event::Html(t) | Event::InlineHtml(t) => t.as_ref(),
+            _ => "",
+        }));
+        let mut names = Vec::new();
+        for (&i, name) in pieces.iter().zip(found) {
+            let Some(name) = name else { continue };
+            if let Event::Html(t) | Event::InlineHtml(t) = &mut self.out[i] {
+                let t = std::mem::replace(t, CowStr::Borrowed(""));
+                self.out[i] = Event::Text(t);
+            }
+            let shown = if name == "<!--" {
+                name.to_string()
+            } else {
+                format!("<{name}>")
+            };
+            if !names.contains(&shown) {
+                names.push(shown);
+            }
+        }
+        names
     }
 
     /// Turns every piece of raw HTML into text (escaped when written).
@@ -627,6 +664,39 @@ mod tests {
             Some("t"),
         );
         assert!(trusted.html.contains("<iframe"));
+    }
+
+    #[test]
+    fn an_unclosed_raw_text_tag_does_not_swallow_the_article() {
+        for tag in ["style", "script", "textarea", "title", "iframe"] {
+            let src = format!(
+                "The report quotes a tag: <{tag}> and then continues.\n\nA second paragraph.\n\nA third one."
+            );
+            let out = r(&src);
+            assert!(
+                out.html.contains("and then continues."),
+                "{tag}: {}",
+                out.html
+            );
+            assert!(out.html.contains("A third one."), "{tag}: {}", out.html);
+            assert!(
+                out.html.contains(&format!("&lt;{tag}&gt;")),
+                "{tag}: shown as text"
+            );
+            assert_eq!(out.unclosed_html, vec![format!("<{tag}>")]);
+        }
+        // A comment block never closed runs to the end of the file.
+        let out = r("Before.\n\n<!-- a note never closed\n\nAfter.");
+        assert!(out.html.contains("After."), "{}", out.html);
+        assert_eq!(out.unclosed_html, vec!["<!--".to_string()]);
+        // Closed ones are sanitised away as before, with nothing to report.
+        let out = r("Text <style>p{}</style> more.\n\nEnd.");
+        assert!(
+            out.html.contains("End.") && !out.html.contains("p{}"),
+            "{}",
+            out.html
+        );
+        assert!(out.unclosed_html.is_empty());
     }
 
     #[test]

@@ -28,7 +28,7 @@ impl Progress {
         }
     }
 
-    /// A bar on standard error, shown after [`DELAY`] if standard error is
+    /// A bar on standard error, shown after `DELAY` if standard error is
     /// a terminal.
     pub fn on_terminal() -> Progress {
         if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {

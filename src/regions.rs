@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 const DATA: &str = include_str!("../data/regions.tsv");
 
 /// The regions and their sub-regions, in display order.
+#[cfg(test)]
 const ORDER: &[(&str, &[&str])] = &[
     (
         "Africa",
@@ -119,17 +120,20 @@ pub fn region_of(alpha2: &str) -> Option<Region> {
     row(alpha2).map(|r| r.2)
 }
 
+#[cfg(test)]
 /// The UN M49 numeric code of a country, e.g. "586" for "PK"; `None` for
 /// an unknown code and for Kosovo, which M49 does not list.
 pub fn m49_of(alpha2: &str) -> Option<&'static str> {
     row(alpha2).and_then(|r| r.1)
 }
 
+#[cfg(test)]
 /// Every listed alpha-2 code with its region, sorted by code.
 pub fn countries() -> impl Iterator<Item = (&'static str, Region)> {
     TABLE.rows.iter().map(|r| (r.0, r.2))
 }
 
+#[cfg(test)]
 /// The alpha-2 codes of a sub-region, sorted; empty for an unknown name.
 pub fn members(subregion: &str) -> Vec<&'static str> {
     countries()
@@ -138,6 +142,7 @@ pub fn members(subregion: &str) -> Vec<&'static str> {
         .collect()
 }
 
+#[cfg(test)]
 /// Regions with their sub-regions, both in display order.
 pub fn regions() -> &'static [(&'static str, &'static [&'static str])] {
     ORDER

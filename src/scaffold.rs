@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, bail};
 use jiff::civil::Date;
 
+use crate::load::BUILTIN_STATIC;
 use crate::render::BUILTIN_TEMPLATES;
-use crate::write::BUILTIN_STATIC;
 
 const STARTER_CONFIG: &str = r#"# milbrief site configuration. Every key is optional.
 title = "My defense digest"
@@ -81,7 +81,7 @@ pub fn new_article(root: &Path, title: &str, date: Date) -> anyhow::Result<PathB
     if slug.is_empty() {
         bail!("the title {title:?} has no letters or digits to make a file name from");
     }
-    let content = root.join(crate::load::CONTENT_DIR);
+    let content = root.join(crate::layout::CONTENT_DIR);
     if !content.is_dir() {
         bail!(
             "{}: no content/ directory here; run this in a milbrief site (or pass --root), or create one with `milbrief init`",

@@ -7,20 +7,20 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
-use milbrief::config::Config;
+use milbrief::Config;
 
 static CONFIG: LazyLock<Config> = LazyLock::new(Config::default);
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data)
-        && let Ok((Some((fm, off)), body)) = milbrief::load::split_front_matter(text)
+        && let Ok((Some((fm, off)), body)) = milbrief::split_front_matter(text)
     {
         // The pieces are where the splitter says they are.
         assert_eq!(&text[off..off + fm.len()], fm);
         assert!(text.ends_with(body));
     }
     let rel = Path::new("content/2023-10-17-fuzz.md");
-    match milbrief::load::load_bytes(rel, data.to_vec(), &CONFIG) {
+    match milbrief::load_bytes(rel, data.to_vec(), &CONFIG) {
         Ok(a) => {
             assert!(!a.title.is_empty());
             assert!(!a.slug.is_empty());

@@ -6,10 +6,10 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
-use milbrief::config::Config;
-use milbrief::import::debris::Debris;
-use milbrief::import::{Options, prepare};
-use milbrief::tag::Tagger;
+use milbrief::Config;
+use milbrief::Debris;
+use milbrief::{ImportOptions as Options, prepare_import as prepare};
+use milbrief::Tagger;
 
 static CONFIG: LazyLock<Config> = LazyLock::new(Config::default);
 static TAGGER: LazyLock<Tagger> = LazyLock::new(|| Tagger::new(&CONFIG).expect("built-in tagger"));
@@ -28,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let md = p.to_markdown(None).expect("front matter serialises");
     let rel = Path::new("content/2023-10-18-imported.md");
-    if let Err(e) = milbrief::load::load_bytes(rel, md.clone().into_bytes(), &CONFIG) {
+    if let Err(e) = milbrief::load_bytes(rel, md.clone().into_bytes(), &CONFIG) {
         panic!("the importer wrote an article that does not load: {e:?}\n{md}");
     }
 });

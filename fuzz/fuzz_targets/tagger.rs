@@ -5,9 +5,9 @@
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
-use milbrief::config::Config;
-use milbrief::markdown::{MarkdownOptions, render};
-use milbrief::tag::{TagText, Tagger};
+use milbrief::Config;
+use milbrief::{MarkdownOptions, render_markdown as render};
+use milbrief::{TagText, Tagger};
 
 static TAGGER: LazyLock<Tagger> =
     LazyLock::new(|| Tagger::new(&Config::default()).expect("built-in tagger"));

@@ -101,13 +101,19 @@ pub fn band_keys(sig: &[u64; HASHES]) -> [(usize, u64); BANDS] {
 }
 
 /// Pairs `(i, j, similarity)` with `i < j` of texts at least
-/// [`THRESHOLD`] alike, ordered by `i` then `j`.
+/// `THRESHOLD` alike, ordered by `i` then `j`.
 pub fn near_duplicates(texts: &[&str]) -> Vec<(usize, usize, f64)> {
     use rayon::prelude::*;
     let sets: Vec<Vec<u64>> = texts.par_iter().map(|t| shingles(t)).collect();
+    near_duplicates_of(&sets)
+}
+
+/// [`near_duplicates`] of texts given by their [`shingles`].
+pub fn near_duplicates_of<S: AsRef<[u64]> + Sync>(sets: &[S]) -> Vec<(usize, usize, f64)> {
+    use rayon::prelude::*;
     let sigs: Vec<Option<[u64; HASHES]>> = sets
         .par_iter()
-        .map(|s| (s.len() >= MIN_SHINGLES).then(|| signature(s)))
+        .map(|s| (s.as_ref().len() >= MIN_SHINGLES).then(|| signature(s.as_ref())))
         .collect();
     let mut buckets: HashMap<(usize, u64), Vec<usize>> = HashMap::new();
     for (i, sig) in sigs.iter().enumerate() {
@@ -127,7 +133,7 @@ pub fn near_duplicates(texts: &[&str]) -> Vec<(usize, usize, f64)> {
     let mut found: Vec<(usize, usize, f64)> = candidates
         .into_par_iter()
         .filter_map(|(i, j)| {
-            let s = jaccard(&sets[i], &sets[j]);
+            let s = jaccard(sets[i].as_ref(), sets[j].as_ref());
             (s >= THRESHOLD).then_some((i, j, s))
         })
         .collect();

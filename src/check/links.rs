@@ -4,6 +4,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::urls;
+
 /// One attribute value of a page that points somewhere.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Link {
@@ -259,7 +261,7 @@ pub fn resolve(page: &str, link: &str, base: &Base) -> Target {
         if !path.is_empty() {
             path.push('/');
         }
-        path.push_str("index.html");
+        path.push_str(urls::INDEX_FILE);
     }
     Target::Page {
         path,

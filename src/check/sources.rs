@@ -8,7 +8,10 @@ use crate::model::Article;
 use crate::sources::Sources;
 
 /// `(article, message)` for each article whose `source` is not known.
-pub fn unknown(articles: &[Article], sources: &Sources) -> Vec<(PathBuf, String)> {
+pub fn unknown<'a>(
+    articles: impl IntoIterator<Item = &'a Article>,
+    sources: &Sources,
+) -> Vec<(PathBuf, String)> {
     let mut out = Vec::new();
     for a in articles {
         let Some(name) = a.source.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {

@@ -317,14 +317,6 @@ fn mention(text: &str, w: &[Range<usize>], start: usize, end: usize, when: When)
     }
 }
 
-/// A date to resolve phrases against, and where it came from.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Reference {
-    pub date: Date,
-    /// "--date", "the file name", "the page's dateModified".
-    pub from: String,
-}
-
 /// What the text says about the story's date.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Finding {

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::fetch::Validators;
 
 /// The state file, relative to the site root.
+/// The state file, in the site's own directory (`layout::STATE_DIR`).
 pub const STATE_FILE: &str = ".milbrief/feeds.json";
 /// Items remembered per feed; the oldest no longer in the feed go first.
 const MAX_SEEN: usize = 5000;
@@ -137,12 +138,8 @@ pub fn save(root: &Path, state: &State, before: &State) -> anyhow::Result<bool> 
         let _ = std::fs::write(&ignore, "*\n");
     }
     let text = serde_json::to_string_pretty(state).context("cannot write the feed state")?;
-    let tmp = dir.join(format!(".feeds.json.{}.tmp", std::process::id()));
-    let res = std::fs::write(&tmp, text.as_bytes()).and_then(|()| std::fs::rename(&tmp, &p));
-    if let Err(e) = res {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e).with_context(|| format!("cannot write {}", p.display()));
-    }
+    crate::disk::write_atomic(&p, text.as_bytes())
+        .with_context(|| format!("cannot write {}", p.display()))?;
     Ok(true)
 }
 

@@ -248,12 +248,9 @@ fn escape_html(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
-/// Extracts the article of a saved page as a draft.
-pub fn parse(html: &str, debris: &Debris) -> anyhow::Result<Draft> {
-    let doc = Document::from(html);
-    let m = meta(&doc);
-
-    doc.select(NEVER).remove();
+/// Removes the small boxes around a story (share buttons, newsletter
+/// sign-ups, related links) that classes and ids name.
+fn remove_boxes(doc: &Document) {
     for node in doc.select("[class], [id]").nodes() {
         let words = format!(
             "{} {}",
@@ -268,6 +265,63 @@ pub fn parse(html: &str, debris: &Debris) -> anyhow::Result<Draft> {
             node.remove_from_parent();
         }
     }
+}
+
+/// Tidies the story's body: no scripts or media, captions as emphasised
+/// paragraphs, links only to the web, no repeat of the headline `title`,
+/// no scraping debris.
+fn tidy(body: &Document, title: &str, debris: &Debris) {
+    body.select(NEVER).remove();
+    body.select(MEDIA).remove();
+    for cap in body.select("figcaption").nodes() {
+        let t = cap.text().split_whitespace().collect::<Vec<_>>().join(" ");
+        if t.is_empty() {
+            cap.remove_from_parent();
+        } else {
+            cap.replace_with_html(format!("<p><em>{}</em></p>", escape_html(&t)));
+        }
+    }
+    for a in body.select("a").nodes() {
+        let href = a.attr("href").unwrap_or_default();
+        if a.text().trim().is_empty() {
+            a.remove_from_parent();
+        } else if !(href.starts_with("https://") || href.starts_with("http://")) {
+            a.unwrap_node();
+        }
+    }
+    let title_key = slug::slugify(title);
+    for h in body.select("h1, h2").nodes() {
+        if slug::slugify(h.text()) == title_key {
+            h.remove_from_parent();
+        }
+    }
+    for node in body
+        .select("p, li, div, span, h2, h3, h4, h5, h6, blockquote")
+        .nodes()
+    {
+        let t = node.text();
+        if t.len() < 200 && debris.is_debris(&t) {
+            node.remove_from_parent();
+        }
+    }
+}
+
+/// Extracts the article of a saved page as a draft.
+pub fn parse(html: &str, debris: &Debris) -> anyhow::Result<Draft> {
+    // Extraction takes time quadratic in the nesting depth; no page needs
+    // more than the Markdown path allows.
+    let depth = crate::html_scan::depth(html);
+    if depth > crate::markdown::MAX_HTML_DEPTH {
+        anyhow::bail!(
+            "the page nests elements {depth} deep (more than {}): not a page milbrief can import",
+            crate::markdown::MAX_HTML_DEPTH
+        );
+    }
+    let doc = Document::from(html);
+    let m = meta(&doc);
+
+    doc.select(NEVER).remove();
+    remove_boxes(&doc);
 
     let cfg = dom_smoothie::Config {
         disable_json_ld: true,
@@ -295,39 +349,7 @@ pub fn parse(html: &str, debris: &Debris) -> anyhow::Result<Draft> {
     }
 
     let body = Document::from(article.content.as_ref());
-    body.select(NEVER).remove();
-    body.select(MEDIA).remove();
-    for cap in body.select("figcaption").nodes() {
-        let t = cap.text().split_whitespace().collect::<Vec<_>>().join(" ");
-        if t.is_empty() {
-            cap.remove_from_parent();
-        } else {
-            cap.replace_with_html(format!("<p><em>{}</em></p>", escape_html(&t)));
-        }
-    }
-    for a in body.select("a").nodes() {
-        let href = a.attr("href").unwrap_or_default();
-        if a.text().trim().is_empty() {
-            a.remove_from_parent();
-        } else if !(href.starts_with("https://") || href.starts_with("http://")) {
-            a.unwrap_node();
-        }
-    }
-    let title_key = slug::slugify(&draft.title);
-    for h in body.select("h1, h2").nodes() {
-        if slug::slugify(h.text()) == title_key {
-            h.remove_from_parent();
-        }
-    }
-    for node in body
-        .select("p, li, div, span, h2, h3, h4, h5, h6, blockquote")
-        .nodes()
-    {
-        let t = node.text();
-        if t.len() < 200 && debris.is_debris(&t) {
-            node.remove_from_parent();
-        }
-    }
+    tidy(&body, &draft.title, debris);
     // A byline paragraph before the story.
     if let Some(p) = body.select("p").nodes().first() {
         let t = p.text().split_whitespace().collect::<Vec<_>>().join(" ");

@@ -100,7 +100,14 @@ pub fn collect(paths: &[PathBuf], outcomes: &mut Vec<Outcome>) -> Vec<Input> {
                 if name.starts_with('.') {
                     continue;
                 }
-                if e.is_dir() {
+                let Ok(meta) = std::fs::metadata(e) else {
+                    outcomes.push(Outcome::Skipped {
+                        input: display_path(e),
+                        reason: "cannot be read (a broken link?)".to_string(),
+                    });
+                    continue;
+                };
+                if meta.is_dir() {
                     // "Page_files/" next to a saved "Page.html" holds its assets.
                     let page = name.strip_suffix("_files").is_some_and(|stem| {
                         ["html", "htm"]
@@ -113,8 +120,15 @@ pub fn collect(paths: &[PathBuf], outcomes: &mut Vec<Outcome>) -> Vec<Input> {
                             reason: "a sub-directory (name it to import it)".to_string(),
                         });
                     }
-                } else {
+                } else if meta.is_file() {
                     inputs.push(Input::File(e.clone()));
+                } else {
+                    // A FIFO or device would block or never end; named on
+                    // the command line (`<(curl …)`), one is read.
+                    outcomes.push(Outcome::Skipped {
+                        input: display_path(e),
+                        reason: "not a regular file (a FIFO, socket or device)".to_string(),
+                    });
                 }
             }
         } else if p.exists() {

@@ -35,7 +35,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::load::CONTENT_DIR;
+use crate::layout::CONTENT_DIR;
 use crate::tag::{TagText, Tagger};
 use debris::Debris;
 use existing::Existing;
@@ -344,13 +344,18 @@ pub fn short_slug(title: &str) -> String {
 }
 
 impl ImportArgs {
-    pub fn run(self) -> anyhow::Result<()> {
+    pub fn run(self) -> Result<(), crate::error::Error> {
         let config = Config::load(&self.root)?;
+        self.import(&config).map_err(crate::error::Error::Other)
+    }
+
+    /// Imports every input, with the site's `config`.
+    fn import(self, config: &Config) -> anyhow::Result<()> {
         let mut outcomes = Vec::new();
         let (urls, paths): (Vec<PathBuf>, Vec<PathBuf>) =
             self.paths.iter().cloned().partition(|p| is_url(p));
         let inputs = collect(&paths, &mut outcomes);
-        let jobs = self.feed_jobs(&config, &urls)?;
+        let jobs = self.feed_jobs(config, &urls)?;
         if let Some(u) = &self.url {
             if !jobs.is_empty() {
                 anyhow::bail!("--url names one article; it cannot go with feeds or URLs");
@@ -371,7 +376,7 @@ impl ImportArgs {
         let tagger = if self.no_tags {
             None
         } else {
-            Some(Tagger::new(&config)?)
+            Some(Tagger::new(config)?)
         };
         let debris = Debris::new(&config.import_debris);
         let out = match &self.out {
@@ -400,6 +405,7 @@ impl ImportArgs {
             out: &out,
             dry_run: self.dry_run,
             force: self.force,
+            max_bytes: config.markdown.max_article_bytes,
         };
 
         let mut tally = Tally {
@@ -423,7 +429,7 @@ impl ImportArgs {
                 other => other,
             };
             let outcome = text
-                .and_then(|text| prepare(&name, &text, &opts, &config, tagger.as_ref(), &debris))
+                .and_then(|text| prepare(&name, &text, &opts, config, tagger.as_ref(), &debris))
                 .and_then(|mut p| {
                     subscribe::recognise_source(&mut p, &sources, opts.source.as_deref(), None);
                     place(&name, &p, &at, &mut existing)
@@ -436,7 +442,7 @@ impl ImportArgs {
         }
         let ctx = subscribe::Ctx {
             root: &self.root,
-            config: &config,
+            config,
             tagger: tagger.as_ref(),
             debris: &debris,
             sources: &sources,

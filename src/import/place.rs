@@ -16,6 +16,9 @@ pub struct Place<'a> {
     pub out: &'a Path,
     pub dry_run: bool,
     pub force: bool,
+    /// The largest article file the build accepts (`[markdown]
+    /// max_article_kb`): a larger one is not written.
+    pub max_bytes: u64,
 }
 
 /// Writes a prepared article under a free name, unless it is a duplicate.
@@ -59,6 +62,14 @@ pub fn place(
         }
         let path = at.out.join(format!("{prefix}-{slug}.md"));
         let text = p.to_markdown(p.date.is_none().then_some(slug.as_str()))?;
+        if text.len() as u64 > at.max_bytes {
+            anyhow::bail!(
+                "the article would be {} ({} bytes), more than the {} an article may be (`[markdown] max_article_kb` in config.toml); nothing was written",
+                crate::diag::size(text.len() as u64),
+                text.len(),
+                crate::diag::size(at.max_bytes)
+            );
+        }
         if at.dry_run {
             if path.exists() {
                 continue;

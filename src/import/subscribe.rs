@@ -151,7 +151,7 @@ pub fn run(
     let mut new_state = state.clone();
     let mut near = Lazy::new(vec![
         at.out.to_path_buf(),
-        ctx.root.join(crate::load::CONTENT_DIR),
+        ctx.root.join(crate::layout::CONTENT_DIR),
     ]);
     let client = Client::new(&ctx.config.fetch);
     let shared = Mutex::new(std::mem::take(existing));

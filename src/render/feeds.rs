@@ -1,5 +1,5 @@
 //! Machine-read outputs: Atom feeds, the sitemap, robots.txt and the search
-//! index. They are written directly, not through templates, so their
+//! index, made from what their pages' inputs give. They are written directly, not through templates, so their
 //! escaping is exact and their shape fixed.
 
 use std::fmt::Write as _;
@@ -7,9 +7,11 @@ use std::fmt::Write as _;
 use jiff::civil::Date;
 use serde_json::json;
 
-use super::{Feed, Renderer};
-use crate::index::{edition_end, edition_name};
-use crate::model::Article;
+use super::cards::{Cards, Times};
+use super::fixed::Fixed;
+use crate::index::edition_end;
+use crate::model::{Article, CountryCode};
+use crate::urls;
 
 /// Articles per summary shard of the search index.
 pub(super) const SEARCH_SHARD: usize = 1000;
@@ -69,305 +71,235 @@ fn trim_words(s: &str, max: usize) -> String {
     format!("{}…", cut[..end].trim_end())
 }
 
-impl<'s> Renderer<'s> {
-    /// The canonical absolute URL of a page directory ("countries/pk/").
-    pub(super) fn absolute(&self, dir: &str) -> String {
-        format!("{}{dir}", self.site.config.base_url)
+/// An Atom 1.0 feed titled `title`, of the page at `dir`, at `path`, of
+/// `entries` ((updated, entry XML), newest first).
+pub(super) fn atom<'e>(
+    f: &Fixed<'_>,
+    title: &str,
+    dir: &str,
+    path: &str,
+    entries: impl IntoIterator<Item = &'e (String, String)>,
+) -> String {
+    let c = f.config;
+    let self_url = f.urls.absolute(path);
+    let mut body = String::new();
+    let mut updated: Option<&str> = None;
+    for (when, xml) in entries {
+        updated = updated.max(Some(when.as_str()));
+        body.push_str(xml);
     }
-
-    /// The articles of a feed, newest first, dated ones only.
-    pub(super) fn feed_articles(&self, feed: &Feed<'_>) -> Vec<usize> {
-        let s = self.site;
-        let list: Box<dyn Iterator<Item = usize>> = match feed {
-            Feed::Site => Box::new(0..s.articles.len()),
-            Feed::Country(c) => Box::new(s.by_country[c].iter().copied()),
-            Feed::Topic(t) => Box::new(s.by_topic[*t].iter().copied()),
-            Feed::Pair(p) => Box::new(s.by_pair[p].iter().copied()),
-            Feed::Editions => return Vec::new(),
-        };
-        list.filter(|&i| s.articles[i].date.is_some())
-            .take(s.config.feed_entries)
-            .collect()
+    let mut out = String::with_capacity(body.len() + 1024);
+    out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    let _ = write!(
+        out,
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n<title>{}</title>\n",
+        xml(&c.language),
+        xml(title)
+    );
+    if !c.description.is_empty() {
+        let _ = writeln!(out, "<subtitle>{}</subtitle>", xml(&c.description));
     }
+    let _ = write!(
+        out,
+        "<id>{}</id>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n<updated>{}</updated>\n<author><name>{}</name></author>\n<generator uri=\"https://crates.io/crates/milbrief\" version=\"{}\">milbrief</generator>\n",
+        xml(&self_url),
+        xml(&self_url),
+        xml(&f.urls.absolute(dir)),
+        updated.unwrap_or("1970-01-01T00:00:00Z"),
+        xml(&c.title),
+        env!("CARGO_PKG_VERSION"),
+    );
+    out.push_str(&body);
+    out.push_str("</feed>\n");
+    out
+}
 
-    /// The editions of the editions feed, newest first.
-    pub(super) fn feed_editions(&self) -> Vec<Date> {
-        let keys = &self.derived.edition_keys;
-        keys.iter()
-            .rev()
-            .take(self.site.config.feed_entries)
-            .copied()
-            .collect()
+/// (updated, entry XML) of an article whose body is `body`.
+pub(super) fn article_entry(f: &Fixed<'_>, a: &Article, body: &str) -> (String, String) {
+    let url = f.urls.absolute(&urls::article(&a.slug));
+    let when = a.date.map_or_else(String::new, |d| stamp(d, a.time));
+    let mut e = String::with_capacity(body.len() * 5 / 4 + 512);
+    let _ = write!(
+        e,
+        "<entry>\n<title>{}</title>\n<id>{}</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n<published>{when}</published>\n<updated>{when}</updated>\n",
+        xml(&a.title),
+        xml(&url),
+        xml(&url),
+    );
+    if let Some(name) = a.author.as_deref().or(a.source.as_deref()) {
+        let _ = writeln!(e, "<author><name>{}</name></author>", xml(name));
     }
-
-    /// (title, page directory) of a feed.
-    pub(super) fn feed_meta(&self, feed: &Feed<'_>) -> (String, String) {
-        let site = &self.site.config.title;
-        match feed {
-            Feed::Site => (site.clone(), String::new()),
-            Feed::Country(c) => (
-                format!("{} · {site}", self.site.tagger.gazetteer.name(*c)),
-                format!("countries/{}/", c.lower()),
-            ),
-            Feed::Topic(t) => (
-                format!("{} · {site}", self.topic_ref(t).name),
-                format!("topics/{t}/"),
-            ),
-            Feed::Pair(p) => (
-                format!(
-                    "{} – {} · {site}",
-                    self.site.tagger.gazetteer.name(p.0),
-                    self.site.tagger.gazetteer.name(p.1)
-                ),
-                Self::pair_dir(*p),
-            ),
-            Feed::Editions => (format!("Editions · {site}"), "editions/".into()),
-        }
-    }
-
-    pub(super) fn feed_path(feed: &Feed<'_>) -> String {
-        match feed {
-            Feed::Site => "atom.xml".into(),
-            Feed::Country(c) => format!("countries/{}/atom.xml", c.lower()),
-            Feed::Topic(t) => format!("topics/{t}/atom.xml"),
-            Feed::Pair(p) => format!("{}atom.xml", Self::pair_dir(*p)),
-            Feed::Editions => "editions/atom.xml".into(),
-        }
-    }
-
-    /// An Atom 1.0 feed.
-    pub(super) fn atom(&self, feed: &Feed<'_>) -> String {
-        let c = &self.site.config;
-        let (title, dir) = self.feed_meta(feed);
-        let self_url = self.absolute(&Self::feed_path(feed));
-        let mut entries = String::new();
-        let mut updated: Option<String> = None;
-        if let Feed::Editions = feed {
-            for d in self.feed_editions() {
-                let e = self.edition_entry(d);
-                updated = updated.max(Some(e.0.clone()));
-                entries.push_str(&e.1);
-            }
-        } else {
-            for i in self.feed_articles(feed) {
-                // An article is in several feeds: its entry is made once.
-                let (when, xml) =
-                    self.entries[i].get_or_init(|| self.article_entry(&self.site.articles[i]));
-                updated = updated.max(Some(when.clone()));
-                entries.push_str(xml);
-            }
-        }
-        let mut out = String::with_capacity(entries.len() + 1024);
-        out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-        let _ = write!(
-            out,
-            "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n<title>{}</title>\n",
-            xml(&c.language),
-            xml(&title)
-        );
-        if !c.description.is_empty() {
-            let _ = writeln!(out, "<subtitle>{}</subtitle>", xml(&c.description));
-        }
-        let _ = write!(
-            out,
-            "<id>{}</id>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n<updated>{}</updated>\n<author><name>{}</name></author>\n<generator uri=\"https://crates.io/crates/milbrief\" version=\"{}\">milbrief</generator>\n",
-            xml(&self_url),
-            xml(&self_url),
-            xml(&self.absolute(&dir)),
-            updated.unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
-            xml(&c.title),
-            env!("CARGO_PKG_VERSION"),
-        );
-        out.push_str(&entries);
-        out.push_str("</feed>\n");
-        out
-    }
-
-    /// (updated, entry XML) of an article.
-    fn article_entry(&self, a: &Article) -> (String, String) {
-        let url = self.absolute(&Self::article_dir(a));
-        let when = a.date.map_or_else(String::new, |d| stamp(d, a.time));
-        let mut e = String::with_capacity(a.body_html.len() * 5 / 4 + 512);
-        let _ = write!(
+    for c in &a.countries {
+        let _ = writeln!(
             e,
-            "<entry>\n<title>{}</title>\n<id>{}</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n<published>{when}</published>\n<updated>{when}</updated>\n",
-            xml(&a.title),
-            xml(&url),
-            xml(&url),
+            "<category term=\"{}\" label=\"{}\" scheme=\"{}\"/>",
+            c,
+            xml(&f.name(*c)),
+            xml(&f.urls.absolute(urls::COUNTRIES))
         );
-        if let Some(name) = a.author.as_deref().or(a.source.as_deref()) {
-            let _ = writeln!(e, "<author><name>{}</name></author>", xml(name));
-        }
-        for c in &a.countries {
-            let _ = writeln!(
-                e,
-                "<category term=\"{}\" label=\"{}\" scheme=\"{}\"/>",
-                c,
-                xml(&self.site.tagger.gazetteer.name(*c)),
-                xml(&self.absolute("countries/"))
-            );
-        }
-        for t in &a.topics {
-            let _ = writeln!(
-                e,
-                "<category term=\"{}\" label=\"{}\" scheme=\"{}\"/>",
-                xml(t),
-                xml(&self.topic_ref(t).name),
-                xml(&self.absolute("topics/"))
-            );
-        }
-        if !a.summary_text.is_empty() {
-            let _ = writeln!(e, "<summary>{}</summary>", xml(&a.summary_text));
-        }
-        // Relative links in the body resolve against the article's page.
-        let _ = write!(
+    }
+    for t in &a.topics {
+        let _ = writeln!(
             e,
-            "<content type=\"html\" xml:base=\"{}\">{}</content>\n</entry>\n",
-            xml(&url),
-            xml(&a.body_html)
+            "<category term=\"{}\" label=\"{}\" scheme=\"{}\"/>",
+            xml(t),
+            xml(&f.topic_ref(t).name),
+            xml(&f.urls.absolute(urls::TOPICS))
         );
-        (when, e)
     }
+    if !a.summary_text.is_empty() {
+        let _ = writeln!(e, "<summary>{}</summary>", xml(&a.summary_text));
+    }
+    // Relative links in the body resolve against the article's page.
+    let _ = write!(
+        e,
+        "<content type=\"html\" xml:base=\"{}\">{}</content>\n</entry>\n",
+        xml(&url),
+        xml(body)
+    );
+    (when, e)
+}
 
-    /// (updated, entry XML) of an edition: its glance and headlines.
-    fn edition_entry(&self, start: Date) -> (String, String) {
-        let s = self.site;
-        let c = &s.config;
-        let name = edition_name(start, c);
-        let url = self.absolute(&format!(
-            "editions/{}/",
-            crate::index::edition_slug(start, c)
-        ));
-        let list = &s.by_edition[&start];
-        let when = list
-            .iter()
-            .filter_map(|&i| s.articles[i].date.map(|d| stamp(d, s.articles[i].time)))
-            .max()
-            .unwrap_or_else(|| stamp(start, None));
-        let range = super::digest::date_range(start, edition_end(start, c));
-        let mut html = format!(
-            "<p>{} article{} · {}</p>\n<ul>\n",
-            list.len(),
-            if list.len() == 1 { "" } else { "s" },
-            xml(&range)
+/// (updated, entry XML) of the edition starting on `start`: its glance and
+/// headlines (`cards`, at the times `times`).
+pub(super) fn edition_entry(
+    f: &Fixed<'_>,
+    start: Date,
+    cards: &Cards<'_>,
+    times: &Times<'_>,
+) -> (String, String) {
+    let c = f.config;
+    let name = urls::edition_name(start, c);
+    let url = f.urls.absolute(&urls::edition(start, c));
+    let n = cards.len();
+    let when = times
+        .when()
+        .filter_map(|(d, t)| d.map(|d| stamp(d, t)))
+        .max()
+        .unwrap_or_else(|| stamp(start, None));
+    let range = super::digest::date_range(start, edition_end(start, c));
+    let mut html = format!(
+        "<p>{} article{} · {}</p>\n<ul>\n",
+        n,
+        if n == 1 { "" } else { "s" },
+        xml(&range)
+    );
+    for a in cards.inputs() {
+        let _ = writeln!(
+            html,
+            "<li><a href=\"{}\">{}</a>{}</li>",
+            xml(&f.urls.absolute(&urls::article(a.slug))),
+            xml(a.title),
+            a.source
+                .map(|src| format!(" — {}", xml(src)))
+                .unwrap_or_default()
         );
-        for &i in list {
-            let a = &s.articles[i];
-            let _ = writeln!(
-                html,
-                "<li><a href=\"{}\">{}</a>{}</li>",
-                xml(&self.absolute(&Self::article_dir(a))),
-                xml(&a.title),
-                a.source
-                    .as_deref()
-                    .map(|src| format!(" — {}", xml(src)))
-                    .unwrap_or_default()
-            );
-        }
-        html.push_str("</ul>\n");
-        let summary = format!("{} articles, {range}", list.len());
-        let e = format!(
-            "<entry>\n<title>{}</title>\n<id>{}</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n<updated>{when}</updated>\n<summary>{}</summary>\n<content type=\"html\">{}</content>\n</entry>\n",
-            xml(&name),
-            xml(&url),
-            xml(&url),
-            xml(&summary),
-            xml(&html)
-        );
-        (when, e)
     }
+    html.push_str("</ul>\n");
+    let summary = format!("{n} articles, {range}");
+    let e = format!(
+        "<entry>\n<title>{}</title>\n<id>{}</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n<updated>{when}</updated>\n<summary>{}</summary>\n<content type=\"html\">{}</content>\n</entry>\n",
+        xml(&name),
+        xml(&url),
+        xml(&url),
+        xml(&summary),
+        xml(&html)
+    );
+    (when, e)
+}
 
-    /// The search index: titles, dates, tags and links of every article;
-    /// summaries go in shards loaded after it.
-    pub(super) fn search_index(&self) -> String {
-        let s = self.site;
-        let countries: Vec<_> = s.by_country.keys().copied().collect();
-        let topics: Vec<&str> = s.by_topic.keys().map(String::as_str).collect();
-        let mut by_name: Vec<(String, usize)> = countries
-            .iter()
-            .enumerate()
-            .map(|(k, c)| (s.tagger.gazetteer.name(*c), k))
-            .collect();
-        by_name.sort();
-        // Facet lists sorted by name; articles refer to them by position.
-        let mut c_pos = vec![0usize; countries.len()];
-        for (pos, (_, k)) in by_name.iter().enumerate() {
-            c_pos[*k] = pos;
-        }
-        let mut t_sorted: Vec<(String, usize)> = topics
-            .iter()
-            .enumerate()
-            .map(|(k, t)| (self.topic_ref(t).name, k))
-            .collect();
-        t_sorted.sort();
-        let mut t_pos = vec![0usize; topics.len()];
-        for (pos, (_, k)) in t_sorted.iter().enumerate() {
-            t_pos[*k] = pos;
-        }
-        let articles: Vec<serde_json::Value> = s
-            .articles
-            .iter()
-            .map(|a| {
-                let cs: Vec<usize> = a
-                    .countries
-                    .iter()
-                    .filter_map(|c| countries.binary_search(c).ok().map(|k| c_pos[k]))
-                    .collect();
-                let ts: Vec<usize> = a
-                    .topics
-                    .iter()
-                    .filter_map(|t| topics.binary_search(&t.as_str()).ok().map(|k| t_pos[k]))
-                    .collect();
-                json!([
-                    a.title,
-                    a.date.map(|d| d.to_string()).unwrap_or_default(),
-                    cs,
-                    ts,
-                    self.link(&Self::article_dir(a)),
-                    a.source.as_deref().unwrap_or(""),
-                ])
-            })
-            .collect();
-        let shards: Vec<String> = (0..s.articles.len().div_ceil(SEARCH_SHARD))
-            .map(|k| format!("search/summaries-{k}.json"))
-            .collect();
-        let index = json!({
-            "v": 1,
-            "countries": by_name.iter().map(|(n, k)| json!([countries[*k].to_string(), n])).collect::<Vec<_>>(),
-            "topics": t_sorted.iter().map(|(n, k)| json!([topics[*k], n])).collect::<Vec<_>>(),
-            "articles": articles,
-            "summaries": {"size": SEARCH_SHARD, "shards": shards},
-        });
-        json_for_html(&index.to_string())
+/// The search index: titles, dates, tags and links of every article
+/// (`all`); summaries go in shards loaded after it. `countries` and
+/// `topics` are the site's, ascending.
+pub(super) fn search_index(
+    f: &Fixed<'_>,
+    all: &Cards<'_>,
+    countries: &[CountryCode],
+    topics: &[&str],
+) -> String {
+    let mut by_name: Vec<(String, usize)> = countries
+        .iter()
+        .enumerate()
+        .map(|(k, c)| (f.name(*c), k))
+        .collect();
+    by_name.sort();
+    // Facet lists sorted by name; articles refer to them by position.
+    let mut c_pos = vec![0usize; countries.len()];
+    for (pos, (_, k)) in by_name.iter().enumerate() {
+        c_pos[*k] = pos;
     }
+    let mut t_sorted: Vec<(String, usize)> = topics
+        .iter()
+        .enumerate()
+        .map(|(k, t)| (f.topic_ref(t).name, k))
+        .collect();
+    t_sorted.sort();
+    let mut t_pos = vec![0usize; topics.len()];
+    for (pos, (_, k)) in t_sorted.iter().enumerate() {
+        t_pos[*k] = pos;
+    }
+    let articles: Vec<serde_json::Value> = all
+        .inputs()
+        .map(|a| {
+            let cs: Vec<usize> = a
+                .countries
+                .iter()
+                .filter_map(|c| countries.binary_search(c).ok().map(|k| c_pos[k]))
+                .collect();
+            let ts: Vec<usize> = a
+                .topics
+                .iter()
+                .filter_map(|t| topics.binary_search(&t.as_str()).ok().map(|k| t_pos[k]))
+                .collect();
+            json!([
+                a.title,
+                a.date.map(|d| d.to_string()).unwrap_or_default(),
+                cs,
+                ts,
+                f.link(&urls::article(a.slug)),
+                a.source.unwrap_or(""),
+            ])
+        })
+        .collect();
+    let shards: Vec<String> = (0..all.len().div_ceil(SEARCH_SHARD))
+        .map(urls::search_shard)
+        .collect();
+    let index = json!({
+        "v": 1,
+        "countries": by_name.iter().map(|(n, k)| json!([countries[*k].to_string(), n])).collect::<Vec<_>>(),
+        "topics": t_sorted.iter().map(|(n, k)| json!([topics[*k], n])).collect::<Vec<_>>(),
+        "articles": articles,
+        "summaries": {"size": SEARCH_SHARD, "shards": shards},
+    });
+    json_for_html(&index.to_string())
+}
 
-    pub(super) fn search_shard(&self, k: usize) -> String {
-        let s = self.site;
-        let lo = (k * SEARCH_SHARD).min(s.articles.len());
-        let hi = (lo + SEARCH_SHARD).min(s.articles.len());
-        let v: Vec<String> = s.articles[lo..hi]
-            .iter()
-            .map(|a| trim_words(&a.summary_text, SEARCH_SUMMARY))
-            .collect();
-        json_for_html(&serde_json::to_string(&v).unwrap_or_else(|_| "[]".into()))
-    }
+/// A shard of the search index: the summaries of `cards`.
+pub(super) fn search_shard(cards: &Cards<'_>) -> String {
+    let v: Vec<String> = cards
+        .inputs()
+        .map(|a| trim_words(a.summary_text, SEARCH_SUMMARY))
+        .collect();
+    json_for_html(&serde_json::to_string(&v).unwrap_or_else(|_| "[]".into()))
+}
 
-    pub(super) fn sitemap(&self, part: usize, urls: &[(String, Option<Date>)]) -> String {
-        sitemap_xml(&self.site.config.base_url, part, urls, SITEMAP_URLS)
-    }
-
-    pub(super) fn robots(&self) -> String {
-        format!(
-            "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-            self.absolute("sitemap.xml")
-        )
-    }
+/// `robots.txt`: everything allowed, and where the sitemap is.
+pub(super) fn robots(f: &Fixed<'_>) -> String {
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+        f.urls.absolute(urls::SITEMAP)
+    )
 }
 
 /// `sitemap.xml`: the URLs of every page (directories relative to `base`),
 /// or when they pass `limit` an index of `sitemap-N.xml` files; `part` 0 is
 /// `sitemap.xml`, `part` k the k-th file of a split sitemap.
-fn sitemap_xml(base: &str, part: usize, urls: &[(String, Option<Date>)], limit: usize) -> String {
+pub(super) fn sitemap_xml(
+    base: &str,
+    part: usize,
+    urls: &[(String, Option<Date>)],
+    limit: usize,
+) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     let parts = urls.len().div_ceil(limit);
     if part == 0 && parts > 1 {
@@ -376,7 +308,7 @@ fn sitemap_xml(base: &str, part: usize, urls: &[(String, Option<Date>)], limit: 
             let _ = writeln!(
                 out,
                 "<sitemap><loc>{}</loc></sitemap>",
-                xml(&format!("{base}sitemap-{k}.xml"))
+                xml(&format!("{base}{}", urls::sitemap_part(k)))
             );
         }
         out.push_str("</sitemapindex>\n");

@@ -1,13 +1,13 @@
 //! Template loading: the built-in set, with the site's own files over it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use tera::Tera;
 
 use crate::diag::{Diagnostic, Diagnostics};
-
-pub const TEMPLATES_DIR: &str = "templates";
+use crate::error::Error;
+use crate::layout::TEMPLATES_DIR;
 
 /// The built-in templates, also the files of the default site.
 pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
@@ -63,19 +63,42 @@ pub struct Templates {
     pub tera: Tera,
     /// Changes whenever any template's source changes.
     pub hash: u64,
+    /// The names of the site's own templates (the others are built in).
+    own: BTreeSet<String>,
+}
+
+impl Templates {
+    /// The built-in templates alone.
+    pub fn builtin() -> anyhow::Result<Templates> {
+        let mut tera = Tera::new();
+        tera.add_raw_templates(BUILTIN_TEMPLATES.iter().copied())
+            .map_err(|e| anyhow::anyhow!("the built-in templates do not compile: {e}"))?;
+        Ok(Templates {
+            tera,
+            hash: 0,
+            own: BTreeSet::new(),
+        })
+    }
+
+    /// A Tera error as `templates/name.html:line:col: message`.
+    pub fn error(&self, e: &tera::Error) -> Diagnostics {
+        template_error(&self.own, e)
+    }
 }
 
 /// Loads the built-in templates, then the site's `templates/**/*.html`
 /// over them, name by name.
-pub fn load_templates(root: &Path) -> anyhow::Result<Templates> {
+pub fn load_templates(root: &Path) -> Result<Templates, Error> {
     let mut set: BTreeMap<String, String> = BUILTIN_TEMPLATES
         .iter()
         .map(|(n, t)| (n.to_string(), t.to_string()))
         .collect();
+    let mut own = BTreeSet::new();
     let dir = root.join(TEMPLATES_DIR);
     if dir.is_dir() {
         for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-            let entry = entry.map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
+            let entry =
+                entry.map_err(|e| Error::Other(anyhow::anyhow!("{}: {e}", dir.display())))?;
             if !entry.file_type().is_file() {
                 continue;
             }
@@ -86,29 +109,35 @@ pub fn load_templates(root: &Path) -> anyhow::Result<Templates> {
             if name.split('/').any(|p| p.starts_with('.')) {
                 continue;
             }
-            let text = std::fs::read_to_string(entry.path())
-                .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", entry.path().display()))?;
+            let text = std::fs::read_to_string(entry.path()).map_err(|e| {
+                Error::Other(anyhow::anyhow!(
+                    "{}: cannot read: {e}",
+                    entry.path().display()
+                ))
+            })?;
+            own.insert(name.clone());
             set.insert(name, text);
         }
     }
     let mut tera = Tera::new();
     tera.add_raw_templates(set.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-        .map_err(|e| template_error(root, &e))?;
+        .map_err(|e| Error::Site(template_error(&own, &e)))?;
     let mut h = std::hash::DefaultHasher::new();
     std::hash::Hash::hash(&set, &mut h);
     Ok(Templates {
         tera,
         hash: std::hash::Hasher::finish(&h),
+        own,
     })
 }
 
-/// A Tera error as `templates/name.html:line:col: message`.
-pub fn template_error(root: &Path, e: &tera::Error) -> Diagnostics {
+/// A Tera error as `templates/name.html:line:col: message`, naming the
+/// site's template, or the built-in one when the site has none of `own`.
+fn template_error(own: &BTreeSet<String>, e: &tera::Error) -> Diagnostics {
     use tera::ErrorKind;
     let shown = |name: &str| {
-        let site = Path::new(TEMPLATES_DIR).join(name);
-        if root.join(&site).is_file() {
-            site
+        if own.contains(name) {
+            Path::new(TEMPLATES_DIR).join(name)
         } else {
             Path::new("(built-in templates)").join(name)
         }
@@ -147,10 +176,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("templates")).unwrap();
         std::fs::write(dir.path().join("templates/404.html"), "<p>\n{% if %}\n</p>").unwrap();
-        let Err(e) = load_templates(dir.path()) else {
+        let Err(Error::Site(e)) = load_templates(dir.path()) else {
             panic!("a broken template must not load");
         };
-        let d = e.downcast_ref::<Diagnostics>().unwrap().to_string();
+        let d = e.to_string();
         assert!(d.starts_with("templates/404.html:2:"), "{d}");
     }
 }

@@ -27,36 +27,6 @@ pub(super) struct TopicRef {
     pub(super) path: String,
 }
 
-/// Everything of an article its card shows (the site's configuration
-/// aside): the card is made from this, and listings fingerprint it.
-#[derive(Hash)]
-pub(super) struct CardInputs<'a> {
-    pub(super) title: &'a str,
-    /// The card links to the article's page, named by its slug.
-    pub(super) slug: &'a str,
-    pub(super) date: Option<jiff::civil::Date>,
-    pub(super) source: Option<&'a str>,
-    pub(super) summary_html: &'a str,
-    pub(super) summary_text: &'a str,
-    pub(super) countries: &'a [crate::model::CountryCode],
-    pub(super) topics: &'a [String],
-}
-
-impl<'a> CardInputs<'a> {
-    pub(super) fn of(a: &'a crate::model::Article) -> Self {
-        CardInputs {
-            title: &a.title,
-            slug: &a.slug,
-            date: a.date,
-            source: a.source.as_deref(),
-            summary_html: &a.summary_html,
-            summary_text: &a.summary_text,
-            countries: &a.countries,
-            topics: &a.topics,
-        }
-    }
-}
-
 #[derive(Serialize)]
 pub(super) struct Card<'a> {
     pub(super) title: &'a str,
@@ -94,7 +64,7 @@ pub(super) struct ArticleView<'a> {
 
 #[derive(Serialize)]
 pub(super) struct WhyView {
-    pub(super) kind: &'static str,
+    pub(super) kind: crate::model::TagKind,
     pub(super) name: String,
     pub(super) score: f64,
     /// "“Pakistani” (headline), “Islamabad” ×3 (body)"
@@ -148,8 +118,8 @@ pub(super) struct Pagination {
 }
 
 /// Evidence as short phrases, strongest first, merged by text and place.
-pub(super) fn why_phrases(evidence: &[crate::tag::Evidence]) -> Vec<String> {
-    let mut merged: Vec<(&str, crate::tag::Part, usize, f64)> = Vec::new();
+pub(super) fn why_phrases(evidence: &[crate::model::Evidence]) -> Vec<String> {
+    let mut merged: Vec<(&str, crate::model::Part, usize, f64)> = Vec::new();
     for e in evidence.iter().filter(|e| e.weight > 0.0) {
         match merged.iter_mut().find(|m| m.0 == e.text && m.1 == e.part) {
             Some(m) => {
@@ -172,15 +142,6 @@ pub(super) fn why_phrases(evidence: &[crate::tag::Evidence]) -> Vec<String> {
             format!("“{text}”{times} ({})", part.label())
         })
         .collect()
-}
-
-/// The path part of a base URL: "https://a.org/digest/" → "/digest/".
-pub(super) fn url_path(base: &str) -> String {
-    let rest = base.split_once("://").map_or(base, |(_, r)| r);
-    match rest.find('/') {
-        Some(i) => rest[i..].to_string(),
-        None => "/".to_string(),
-    }
 }
 
 pub(super) fn month_name(m: i8) -> &'static str {
@@ -238,11 +199,5 @@ mod tests {
         assert_eq!(w(500, 500), "1 … 498 499 500");
         assert_eq!(w(4, 8), "1 2 3 4 5 6 … 8");
         assert_eq!(w(5, 8), "1 … 3 4 5 6 7 8");
-    }
-
-    #[test]
-    fn url_paths() {
-        assert_eq!(url_path("https://a.org/"), "/");
-        assert_eq!(url_path("https://a.org/digest/"), "/digest/");
     }
 }

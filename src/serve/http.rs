@@ -1,7 +1,10 @@
-//! The preview's HTTP side: pages from memory, the live-reload event
-//! stream, and the script that listens to it.
+//! The preview's HTTP side: the connection loop (with a header-read
+//! timeout and a connection cap, so idle or slow clients cannot hold the
+//! server), pages from memory, the live-reload event stream, and the
+//! script that listens to it.
 
 use std::convert::Infallible;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,10 +19,95 @@ use tokio_stream::StreamExt as _;
 use tokio_stream::wrappers::BroadcastStream;
 
 use super::{Notice, Shared};
+use crate::urls;
 
 /// The live-reload endpoints, outside any path a site produces.
 pub const EVENTS: &str = "/__milbrief/events";
 pub const STATUS: &str = "/__milbrief/status";
+
+/// How long a client may take to send a request's headers, on a new
+/// connection and between the requests of a kept-alive one.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Connections served at once; further ones wait in the listen queue
+/// until one closes. Each open page holds one for its reload events.
+pub const MAX_CONNECTIONS: usize = 256;
+
+/// How long a stopping server waits for open connections to finish.
+const DRAIN: Duration = Duration::from_secs(5);
+
+/// The connection limits of [`serve`].
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub header_timeout: Duration,
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            header_timeout: HEADER_TIMEOUT,
+            max_connections: MAX_CONNECTIONS,
+        }
+    }
+}
+
+/// Accepts connections and serves `app` on each until `shutdown`
+/// completes, then lets open connections finish (for a while).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    limits: Limits,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::server::graceful::GracefulShutdown;
+    use hyper_util::service::TowerToHyperService;
+
+    let permits = Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
+    let graceful = GracefulShutdown::new();
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout);
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        // A free slot first, so that past the cap clients wait in the
+        // listen queue rather than being accepted and left unanswered.
+        let permit = tokio::select! {
+            p = permits.clone().acquire_owned() => match p {
+                Ok(p) => p,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
+        let stream = tokio::select! {
+            r = listener.accept() => match r {
+                Ok((s, _)) => s,
+                Err(_) => {
+                    // Out of file descriptors, a connection reset before it
+                    // was accepted: wait a moment and go on serving.
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let conn =
+            builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            let _ = conn.await;
+            drop(permit);
+        });
+    }
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(DRAIN) => {}
+    }
+    Ok(())
+}
 
 /// Injected before `</body>` of every HTML page served in preview.
 const SCRIPT: &str = include_str!("livereload.js");
@@ -87,11 +175,11 @@ async fn page(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Re
                 && !path.rsplit('/').next().unwrap_or("").contains('.')
                 && snap
                     .outputs
-                    .contains_key(format!("{path}/index.html").as_str()) =>
+                    .contains_key(format!("{path}/{}", urls::INDEX_FILE).as_str()) =>
             {
                 Lookup::AddSlash
             }
-            None => match snap.outputs.get("404.html") {
+            None => match snap.outputs.get(urls::NOT_FOUND) {
                 Some(b) => Lookup::NotFound(Some(b.clone())),
                 None => Lookup::NotFound(None),
             },
@@ -100,20 +188,27 @@ async fn page(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Re
     match found {
         Lookup::Found(path, bytes) => respond(StatusCode::OK, &path, &bytes, head),
         Lookup::AddSlash => {
-            let location = format!("{}/", uri.path());
+            let location = slash_location(uri.path());
             (
                 StatusCode::MOVED_PERMANENTLY,
                 [(header::LOCATION, location)],
             )
                 .into_response()
         }
-        Lookup::NotFound(Some(bytes)) => respond(StatusCode::NOT_FOUND, "404.html", &bytes, head),
+        Lookup::NotFound(Some(bytes)) => {
+            respond(StatusCode::NOT_FOUND, urls::NOT_FOUND, &bytes, head)
+        }
         Lookup::NotFound(None) => {
             let html = format!(
                 "<!doctype html><meta charset=\"utf-8\"><title>Not found</title><p>Not found.</p>{}",
                 script_tag()
             );
-            respond(StatusCode::NOT_FOUND, "404.html", html.as_bytes(), head)
+            respond(
+                StatusCode::NOT_FOUND,
+                urls::NOT_FOUND,
+                html.as_bytes(),
+                head,
+            )
         }
     }
 }
@@ -177,6 +272,18 @@ fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
         .rposition(|w| w.eq_ignore_ascii_case(needle))
 }
 
+/// Where a directory URL without its slash redirects: the same path,
+/// percent-encoding kept, with empty and `.` segments dropped (so `//x`
+/// goes to `/x/`, never to another host) and a slash at the end.
+fn slash_location(url_path: &str) -> String {
+    let mut location = String::from("/");
+    for seg in url_path.split('/').filter(|s| !s.is_empty() && *s != ".") {
+        location.push_str(seg);
+        location.push('/');
+    }
+    location
+}
+
 /// The output path a URL path names, or `None` for a path that tries to
 /// leave the site (`..`, encoded or not, backslashes, NUL).
 pub fn site_path(url_path: &str) -> Option<String> {
@@ -199,7 +306,7 @@ pub fn site_path(url_path: &str) -> Option<String> {
         if !path.is_empty() {
             path.push('/');
         }
-        path.push_str("index.html");
+        path.push_str(urls::INDEX_FILE);
     }
     Some(path)
 }
@@ -227,6 +334,14 @@ mod tests {
         ] {
             assert_eq!(site_path(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn slash_redirects_stay_on_this_host() {
+        assert_eq!(slash_location("/countries"), "/countries/");
+        assert_eq!(slash_location("//countries"), "/countries/");
+        assert_eq!(slash_location("//evil.example/x"), "/evil.example/x/");
+        assert_eq!(slash_location("/./a//b%20c"), "/a/b%20c/");
     }
 
     #[test]

@@ -3,38 +3,18 @@
 //! Nothing is written to disk: `public/` and `content/` are never touched.
 
 mod http;
+pub use http::Limits;
 mod watch;
 
-use std::net::{IpAddr, SocketAddr};
-use std::path::PathBuf;
+use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
-use clap::Args;
 use tokio::sync::broadcast;
 
-use crate::BuildOptions;
-use crate::diag::Diagnostics;
+use crate::error::Error;
+use crate::pipeline::BuildOptions;
 use crate::workspace::{Rebuild, Workspace};
-
-#[derive(Debug, Args)]
-pub struct ServeArgs {
-    /// Site root: the directory holding config.toml and content/.
-    #[arg(long, default_value = ".")]
-    pub root: PathBuf,
-    /// Address to listen on. Anything but loopback exposes the preview.
-    #[arg(long, default_value = "127.0.0.1")]
-    pub bind: IpAddr,
-    /// Port to listen on (0 picks a free one).
-    #[arg(long, default_value_t = 1111)]
-    pub port: u16,
-    /// Open the site in the default browser.
-    #[arg(long)]
-    pub open: bool,
-    /// Include articles marked `draft = true`.
-    #[arg(long)]
-    pub drafts: bool,
-}
 
 /// What the server shows: the last good site, and the last error if the
 /// latest rebuild failed.
@@ -78,46 +58,6 @@ impl Shared {
     }
 }
 
-impl ServeArgs {
-    pub fn run(self) -> anyhow::Result<()> {
-        let listener = std::net::TcpListener::bind(SocketAddr::new(self.bind, self.port))
-            .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", self.bind, self.port))?;
-        let addr = listener.local_addr()?;
-        if !self.bind.is_loopback() {
-            eprintln!(
-                "warning: listening on {}, not loopback: anyone who can reach this machine can read the preview",
-                self.bind
-            );
-        }
-        let host = if self.bind.is_unspecified() {
-            "127.0.0.1".to_string()
-        } else {
-            match addr.ip() {
-                IpAddr::V6(ip) => format!("[{ip}]"),
-                IpAddr::V4(ip) => ip.to_string(),
-            }
-        };
-        let url = format!("http://{host}:{}/", addr.port());
-        let opts = BuildOptions {
-            root: self.root.clone(),
-            output: None,
-            base_url: Some(url.clone()),
-            drafts: self.drafts,
-        };
-        let server = Server::start(opts, listener)?;
-        say(format_args!(
-            "Serving {} at {url} (Ctrl-C to stop)",
-            self.root.display()
-        ));
-        if self.open
-            && let Err(e) = opener::open(&url)
-        {
-            eprintln!("warning: cannot open a browser: {e}");
-        }
-        server.wait()
-    }
-}
-
 /// A running preview server: the HTTP server on its runtime, and the
 /// watcher thread that rebuilds.
 pub struct Server {
@@ -132,6 +72,15 @@ pub struct Server {
 impl Server {
     /// Builds the site, starts watching and serving on `listener`.
     pub fn start(opts: BuildOptions, listener: std::net::TcpListener) -> anyhow::Result<Server> {
+        Self::start_with(opts, listener, http::Limits::default())
+    }
+
+    /// [`Server::start`] with chosen connection limits.
+    pub fn start_with(
+        opts: BuildOptions,
+        listener: std::net::TcpListener,
+        limits: http::Limits,
+    ) -> anyhow::Result<Server> {
         let shared = Shared::new();
         let mut ws = Workspace::new(opts.clone());
         rebuild(&mut ws, &shared, None);
@@ -148,16 +97,15 @@ impl Server {
         let notices = shared.notices.clone();
         let http = runtime.spawn(async move {
             let listener = tokio::net::TcpListener::from_std(listener)?;
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    tokio::select! {
-                        _ = rx => {}
-                        _ = tokio::signal::ctrl_c() => {}
-                    }
-                    // Open event streams would keep the server waiting.
-                    let _ = notices.send(Notice::Shutdown);
-                })
-                .await
+            http::serve(listener, app, limits, async move {
+                tokio::select! {
+                    _ = rx => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+                // Open event streams would keep the server waiting.
+                let _ = notices.send(Notice::Shutdown);
+            })
+            .await
         });
         Ok(Server {
             shared,
@@ -190,7 +138,7 @@ impl Server {
 }
 
 /// Prints a line; a closed standard output is no reason to stop serving.
-fn say(args: std::fmt::Arguments<'_>) {
+pub(crate) fn say(args: std::fmt::Arguments<'_>) {
     use std::io::Write as _;
     let mut out = std::io::stdout().lock();
     let _ = out.write_fmt(args);
@@ -200,14 +148,55 @@ fn say(args: std::fmt::Arguments<'_>) {
 
 /// Runs one rebuild and publishes its result: new outputs and a reload, or
 /// the error (printed, and shown in open pages) with the old site kept.
+/// A rebuild that panics is an error like any other: the workspace starts
+/// afresh, the server keeps serving the last good site, and the next
+/// change rebuilds everything.
 pub(crate) fn rebuild(
     ws: &mut Workspace,
     shared: &Shared,
     changed: Option<&[std::path::PathBuf]>,
 ) -> Option<Rebuild> {
-    use std::io::Write as _;
     let started = Instant::now();
-    match ws.rebuild_paths(changed) {
+    let result = guarded(ws, |ws| ws.rebuild_paths(changed));
+    publish(ws, shared, started, result)
+}
+
+/// Runs a rebuild step; a panic in it becomes an error, and the workspace
+/// starts afresh (what it held may be half updated).
+fn guarded<T>(
+    ws: &mut Workspace,
+    f: impl FnOnce(&mut Workspace) -> crate::error::Result<T>,
+) -> crate::error::Result<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(ws))) {
+        Ok(r) => r,
+        Err(panic) => {
+            *ws = Workspace::new(ws.options().clone());
+            Err(panic_error(panic.as_ref()))
+        }
+    }
+}
+
+/// A rebuild's panic as an error that names it.
+fn panic_error(panic: &(dyn std::any::Any + Send)) -> Error {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown cause".to_string());
+    Error::Other(anyhow::anyhow!(
+        "internal error: the rebuild panicked ({what}); please report it. The next change rebuilds everything"
+    ))
+}
+
+/// Publishes a rebuild's result to open pages and the terminal.
+fn publish(
+    ws: &Workspace,
+    shared: &Shared,
+    started: Instant,
+    result: crate::error::Result<Rebuild>,
+) -> Option<Rebuild> {
+    use std::io::Write as _;
+    match result {
         Ok(r) => {
             let notice = {
                 let mut snap = shared.write();
@@ -242,9 +231,9 @@ pub(crate) fn rebuild(
             Some(r)
         }
         Err(e) => {
-            let msg = match e.downcast_ref::<Diagnostics>() {
-                Some(d) => d.to_string(),
-                None => format!("{e:#}"),
+            let msg = match &e {
+                Error::Site(d) => d.to_string(),
+                e => format!("{e:#}"),
             };
             let _ = writeln!(
                 std::io::stderr(),
@@ -254,5 +243,48 @@ pub(crate) fn rebuild(
             let _ = shared.notices.send(Notice::Error(msg));
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A rebuild that panics is reported as an error (the status endpoint
+    /// shows it), the server's last good site stays, and the next rebuild
+    /// runs on a fresh workspace.
+    #[test]
+    fn a_panicking_rebuild_is_an_error_and_serving_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("content")).unwrap();
+        std::fs::write(
+            dir.path().join("content/a.md"),
+            "+++\ntitle = \"A\"\ndate = 2024-01-02\n+++\n\nText.\n",
+        )
+        .unwrap();
+        let shared = Shared::new();
+        let mut ws = Workspace::new(BuildOptions::new(dir.path()));
+        assert!(rebuild(&mut ws, &shared, None).is_some());
+        let good = shared.read().outputs.len();
+        assert!(good > 0);
+
+        // (The panic message below is expected in the test's output.)
+        let r: crate::error::Result<Rebuild> = guarded(&mut ws, |_| panic!("boom"));
+        let err = format!("{:#}", r.as_ref().err().unwrap());
+        assert!(err.contains("panicked (boom)"), "{err}");
+        assert!(publish(&ws, &shared, Instant::now(), r).is_none());
+        {
+            let snap = shared.read();
+            assert!(snap.error.as_deref().unwrap().contains("boom"));
+            assert_eq!(
+                snap.outputs.len(),
+                good,
+                "the last good site is still served"
+            );
+        }
+        assert!(ws.outputs().is_empty(), "the workspace started afresh");
+        assert!(rebuild(&mut ws, &shared, None).is_some());
+        assert!(shared.read().error.is_none());
+        assert_eq!(shared.read().outputs.len(), good);
     }
 }

@@ -16,7 +16,7 @@ use crate::workspace::Workspace;
 const DEBOUNCE: Duration = Duration::from_millis(20);
 
 /// The directories of a site that a change in triggers a rebuild.
-const WATCHED_DIRS: [&str; 4] = ["content", "templates", "static", "data"];
+const WATCHED_DIRS: [&str; 4] = crate::layout::INPUT_DIRS;
 
 type Watch = Debouncer<RecommendedWatcher, RecommendedCache>;
 
@@ -129,7 +129,7 @@ pub fn matters(root: &Path, path: &Path) -> bool {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
     {
         Some(first) if rel.components().count() == 1 => {
-            first == crate::config::CONFIG_FILE || WATCHED_DIRS.contains(&first.as_str())
+            first == crate::layout::CONFIG_FILE || WATCHED_DIRS.contains(&first.as_str())
         }
         Some(first) => WATCHED_DIRS.contains(&first.as_str()),
         None => false,

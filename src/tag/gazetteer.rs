@@ -109,25 +109,16 @@ pub struct Gazetteer {
     origin_suffixes: Vec<String>,
 }
 
-impl Gazetteer {
-    /// The built-in gazetteer.
-    pub fn builtin() -> anyhow::Result<Gazetteer> {
-        Self::builtin_for(super::Workload::Many)
-    }
+/// What ISO data (keshvar) gives: every country, its names for lookup,
+/// and the forms that mention it in text.
+struct Iso {
+    countries: BTreeMap<CountryCode, CountryInfo>,
+    lookup: HashMap<String, CountryCode>,
+    forms: BTreeMap<String, Target>,
+}
 
-    /// The built-in gazetteer, its automaton built for `work`.
-    pub fn builtin_for(work: super::Workload) -> anyhow::Result<Gazetteer> {
-        Self::from_data(BUILTIN, CITIES, work.kind()).context("data/gazetteer.toml (built in)")
-    }
-
-    /// Builds a gazetteer from gazetteer TOML and a cities TSV
-    /// (`name<TAB>code<TAB>population`, `#` comments).
-    pub fn from_data(
-        text: &str,
-        cities: &str,
-        kind: aho_corasick::AhoCorasickKind,
-    ) -> anyhow::Result<Gazetteer> {
-        let raw: RawGazetteer = toml::from_str(text)?;
+impl Iso {
+    fn from_keshvar() -> Iso {
         let mut countries = BTreeMap::new();
         let mut lookup = HashMap::new();
         let mut forms: BTreeMap<String, Target> = BTreeMap::new();
@@ -167,6 +158,38 @@ impl Gazetteer {
         for (n, (_, code)) in demonym_owner {
             forms.insert(n, country_target(code, MentionKind::Demonym));
         }
+        Iso {
+            countries,
+            lookup,
+            forms,
+        }
+    }
+}
+
+impl Gazetteer {
+    /// The built-in gazetteer.
+    pub fn builtin() -> anyhow::Result<Gazetteer> {
+        Self::builtin_for(super::Workload::Many)
+    }
+
+    /// The built-in gazetteer, its automaton built for `work`.
+    pub fn builtin_for(work: super::Workload) -> anyhow::Result<Gazetteer> {
+        Self::from_data(BUILTIN, CITIES, work.kind()).context("data/gazetteer.toml (built in)")
+    }
+
+    /// Builds a gazetteer from gazetteer TOML and a cities TSV
+    /// (`name<TAB>code<TAB>population`, `#` comments).
+    pub fn from_data(
+        text: &str,
+        cities: &str,
+        kind: aho_corasick::AhoCorasickKind,
+    ) -> anyhow::Result<Gazetteer> {
+        let raw: RawGazetteer = toml::from_str(text)?;
+        let Iso {
+            mut countries,
+            mut lookup,
+            mut forms,
+        } = Iso::from_keshvar();
         for rc in &raw.country {
             let code = CountryCode::new(&rc.code)
                 .filter(|c| countries.contains_key(c))

@@ -14,7 +14,8 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::model::{Article, CountryCode, RawTag, TagOrigin};
+use crate::model::{Article, CountryCode, RawTag, TagKind, TagOrigin};
+pub use crate::model::{Evidence, Explanation, Part};
 use gazetteer::Gazetteer;
 use topics::TopicSet;
 
@@ -32,54 +33,10 @@ pub struct TagText<'a> {
     pub lead: Range<usize>,
 }
 
-/// Where a piece of evidence stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Part {
-    Title,
-    Lead,
-    Body,
-    Dateline,
-}
-
-impl Part {
-    pub fn label(self) -> &'static str {
-        match self {
-            Part::Title => "headline",
-            Part::Lead => "lead",
-            Part::Body => "body",
-            Part::Dateline => "dateline",
-        }
-    }
-}
-
-/// A phrase that counted for (or was discounted from) a tag.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Evidence {
-    pub text: String,
-    pub part: Part,
-    pub count: usize,
-    /// Total weight these occurrences added.
-    pub weight: f64,
-    /// Why the weight was reduced, if it was.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<&'static str>,
-}
-
 /// A tag with its score and evidence.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Scored<T> {
     pub tag: T,
-    pub score: f64,
-    pub evidence: Vec<Evidence>,
-}
-
-/// Why an article carries one automatic tag, for "Why these tags".
-#[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct Explanation {
-    /// "country" or "topic".
-    pub kind: &'static str,
-    pub tag: String,
     pub score: f64,
     pub evidence: Vec<Evidence>,
 }
@@ -171,7 +128,7 @@ impl Tagger {
                         if !not_countries.contains(&s.tag) {
                             a.countries.push(s.tag);
                             a.explanations.push(Explanation {
-                                kind: "country",
+                                kind: TagKind::Country,
                                 tag: s.tag.to_string(),
                                 score: s.score,
                                 evidence: s.evidence,
@@ -195,7 +152,7 @@ impl Tagger {
                     for s in self.topics_for(&text) {
                         if !not_topics.contains(&s.tag) {
                             a.explanations.push(Explanation {
-                                kind: "topic",
+                                kind: TagKind::Topic,
                                 tag: s.tag.clone(),
                                 score: s.score,
                                 evidence: s.evidence,

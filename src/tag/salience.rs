@@ -207,7 +207,7 @@ fn clamp(text: &str, r: std::ops::Range<usize>) -> std::ops::Range<usize> {
 fn add_evidence(list: &mut Vec<Evidence>, h: &Hit<'_, '_>) {
     match list
         .iter_mut()
-        .find(|e| e.text == h.text && e.part == h.part && e.note == h.note)
+        .find(|e| e.text == h.text && e.part == h.part && e.note.as_deref() == h.note)
     {
         Some(e) => {
             e.count += 1;
@@ -218,7 +218,7 @@ fn add_evidence(list: &mut Vec<Evidence>, h: &Hit<'_, '_>) {
             part: h.part,
             count: 1,
             weight: round(h.weight),
-            note: h.note,
+            note: h.note.map(std::borrow::Cow::Borrowed),
         }),
     }
 }

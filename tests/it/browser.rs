@@ -13,7 +13,7 @@ use crate::common::browser::{browser_tools, follow, wait_until};
 use crate::common::*;
 use fantoccini::Locator;
 use milbrief::BuildOptions;
-use milbrief::serve::Server;
+use milbrief::Server;
 
 #[test]
 fn click_a_country_chip_and_watch_an_edit_arrive() {

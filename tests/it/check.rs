@@ -3,7 +3,7 @@
 
 use crate::common::*;
 use assert_cmd::Command;
-use milbrief::check::{CheckOptions, Report, Severity, check};
+use milbrief::{CheckOptions, Report, Severity, check};
 
 fn milbrief() -> Command {
     Command::cargo_bin("milbrief").unwrap()
@@ -293,7 +293,6 @@ fn links_in_summaries_are_checked_where_they_are_shown() {
 
 #[test]
 fn near_duplicates_scale_to_ten_thousand_articles() {
-    use milbrief::check::dups;
     // 10,000 distinct texts from a small vocabulary, and 3 planted copies.
     let words = [
         "army", "navy", "missile", "budget", "talks", "border", "drill", "frigate", "tank",
@@ -321,7 +320,7 @@ fn near_duplicates_scale_to_ten_thousand_articles() {
         texts[copy] = t;
     }
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let pairs: Vec<(usize, usize)> = dups::near_duplicates(&refs)
+    let pairs: Vec<(usize, usize)> = milbrief::near_duplicates(&refs)
         .into_iter()
         .map(|(i, j, _)| (i, j))
         .collect();

@@ -9,7 +9,7 @@ use milbrief::BuildOptions;
 
 type Outputs = BTreeMap<String, Vec<u8>>;
 
-fn sample() -> (milbrief::index::Site, Outputs) {
+fn sample() -> (milbrief::Site, Outputs) {
     build_in_memory(&BuildOptions::new(repo_root()))
 }
 
@@ -153,6 +153,46 @@ fn relations_pages_exist_for_pairs_seen_together_twice() {
     assert!(html.contains("Pakistan") && html.contains("Russia"));
     assert!(html.contains("<svg"), "timeline");
     assert!(html.contains("relations/pk-ru/atom.xml"));
+}
+
+/// Every page of a paged listing offers its listing's feed, whichever page
+/// it is.
+#[test]
+fn later_pages_of_a_listing_link_to_its_feed() {
+    let articles: Vec<(String, String)> = (1..=5)
+        .map(|i| {
+            (
+                format!("2023-10-0{i}-s{i}.md"),
+                article(
+                    &format!("Story {i}"),
+                    &format!("2023-10-0{i}"),
+                    &["PK", "RU"],
+                    &["diplomacy"],
+                ),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = articles
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let dir = site_with("per_page = 2\n[sections]\ntag_feeds = true\n", &refs);
+    let (_, out) = build_in_memory(&BuildOptions::new(dir.path()));
+    for (page, feed) in [
+        (
+            "relations/pk-ru/page/2/index.html",
+            "relations/pk-ru/atom.xml",
+        ),
+        ("countries/pk/page/3/index.html", "countries/pk/atom.xml"),
+        (
+            "topics/diplomacy/page/2/index.html",
+            "topics/diplomacy/atom.xml",
+        ),
+    ] {
+        assert!(targets(&out, page).contains(&feed.to_string()), "{page}");
+    }
+    let problems = broken_links(&out, "/");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]

@@ -17,7 +17,7 @@ use crate::common::browser::{
 use crate::common::*;
 use fantoccini::{Client, Locator};
 use milbrief::BuildOptions;
-use milbrief::serve::Server;
+use milbrief::Server;
 
 /// Number of results the search page lists.
 async fn result_count(client: &Client) -> usize {
@@ -59,7 +59,7 @@ fn the_digest_in_a_browser() {
     let (site, _) = build_in_memory(&BuildOptions::new(repo_root()));
     let latest_edition = {
         let (d, _) = site.by_edition.iter().next_back().unwrap();
-        milbrief::index::edition_slug(*d, &site.config)
+        milbrief::edition_slug(*d, &site.config)
     };
 
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -71,7 +71,7 @@ fn the_digest_in_a_browser() {
         // facet narrows them.
         let pk = site
             .by_country
-            .get(&milbrief::model::CountryCode::new("PK").unwrap())
+            .get(&milbrief::CountryCode::new("PK").unwrap())
             .unwrap()
             .len();
         client.goto(&format!("{base}search/")).await.unwrap();
@@ -93,7 +93,7 @@ fn the_digest_in_a_browser() {
         for t in &titles {
             hrefs.push(t.attr("href").await.unwrap().unwrap_or_default());
         }
-        for &i in &site.by_country[&milbrief::model::CountryCode::new("PK").unwrap()] {
+        for &i in &site.by_country[&milbrief::CountryCode::new("PK").unwrap()] {
             let slug = &site.articles[i].slug;
             assert!(
                 hrefs.iter().any(|h| h.contains(&format!("articles/{slug}/"))),

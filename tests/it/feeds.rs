@@ -300,7 +300,7 @@ fn articles(site: &Path) -> BTreeMap<String, (toml::Table, String)> {
     for e in std::fs::read_dir(site.join("content")).unwrap() {
         let p = e.unwrap().path();
         let text = std::fs::read_to_string(&p).unwrap();
-        let (fm, body) = milbrief::load::split_front_matter(&text).unwrap();
+        let (fm, body) = milbrief::split_front_matter(&text).unwrap();
         let fm: toml::Table = toml::from_str(fm.unwrap().0).unwrap();
         m.insert(
             p.file_name().unwrap().to_string_lossy().into_owned(),

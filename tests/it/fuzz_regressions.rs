@@ -5,11 +5,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
-use milbrief::config::Config;
-use milbrief::import::debris::Debris;
-use milbrief::import::{Options, prepare};
-use milbrief::markdown::{MarkdownOptions, render};
-use milbrief::tag::{TagText, Tagger};
+use milbrief::Config;
+use milbrief::Debris;
+use milbrief::{ImportOptions as Options, prepare_import as prepare};
+use milbrief::{MarkdownOptions, render_markdown as render};
+use milbrief::{TagText, Tagger};
 
 static CONFIG: LazyLock<Config> = LazyLock::new(Config::default);
 static TAGGER: LazyLock<Tagger> = LazyLock::new(|| Tagger::new(&CONFIG).expect("built-in tagger"));
@@ -17,13 +17,13 @@ static TAGGER: LazyLock<Tagger> = LazyLock::new(|| Tagger::new(&CONFIG).expect("
 /// `fuzz/fuzz_targets/front_matter.rs`.
 fn front_matter(data: &[u8]) {
     if let Ok(text) = std::str::from_utf8(data)
-        && let Ok((Some((fm, off)), body)) = milbrief::load::split_front_matter(text)
+        && let Ok((Some((fm, off)), body)) = milbrief::split_front_matter(text)
     {
         assert_eq!(&text[off..off + fm.len()], fm);
         assert!(text.ends_with(body));
     }
     let rel = Path::new("content/2023-10-17-fuzz.md");
-    match milbrief::load::load_bytes(rel, data.to_vec(), &CONFIG) {
+    match milbrief::load_bytes(rel, data.to_vec(), &CONFIG) {
         Ok(a) => {
             assert!(!a.title.is_empty());
             assert!(!a.slug.is_empty());
@@ -77,7 +77,7 @@ fn import_text(data: &[u8]) {
     };
     let md = p.to_markdown(None).expect("front matter serialises");
     let rel = Path::new("content/2023-10-18-imported.md");
-    if let Err(e) = milbrief::load::load_bytes(rel, md.clone().into_bytes(), &CONFIG) {
+    if let Err(e) = milbrief::load_bytes(rel, md.clone().into_bytes(), &CONFIG) {
         panic!("the importer wrote an article that does not load: {e:?}\n{md}");
     }
 }
@@ -141,7 +141,7 @@ const FRONT_MATTER_REGRESSIONS: &[&[u8]] = &[
 #[test]
 fn brackets_in_strings_are_not_nesting() {
     let rel = Path::new("content/2023-10-17-fuzz.md");
-    let a = milbrief::load::load_bytes(rel, FRONT_MATTER_REGRESSIONS[0].to_vec(), &CONFIG)
+    let a = milbrief::load_bytes(rel, FRONT_MATTER_REGRESSIONS[0].to_vec(), &CONFIG)
         .unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(a.title, "[");
     assert!(a.summary_text.contains("[[[["), "{}", a.summary_text);

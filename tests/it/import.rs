@@ -49,7 +49,7 @@ fn stderr(o: &std::process::Output) -> String {
 /// The front matter and body of a written article.
 fn article(path: &Path) -> (toml::Table, String) {
     let text = std::fs::read_to_string(path).unwrap();
-    let (fm, body) = milbrief::load::split_front_matter(&text).unwrap();
+    let (fm, body) = milbrief::split_front_matter(&text).unwrap();
     (toml::from_str(fm.unwrap().0).unwrap(), body.to_string())
 }
 

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use crate::common::*;
 use milbrief::BuildOptions;
-use milbrief::builder::CacheUse;
-use milbrief::progress::Progress;
+use milbrief::CacheUse;
+use milbrief::Progress;
 
 /// Every file under `dir`: relative path → bytes.
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {

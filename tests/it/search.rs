@@ -124,6 +124,7 @@ fn fixture_files() -> HashMap<String, Vec<u8>> {
             "topics": "topics/index.html", "archive": "archive/index.html",
             "editions": "editions/index.html", "relations": "relations/index.html",
             "search": "search/index.html", "feed": "atom.xml",
+            "search_index": "search/index.json",
         }),
     );
     // Only the search page exists in the fixture: the other sections are off.

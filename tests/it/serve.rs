@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use crate::common::*;
 use milbrief::BuildOptions;
-use milbrief::serve::Server;
+use milbrief::Server;
 
 struct Reply {
     status: u16,
@@ -177,6 +177,16 @@ fn pages_types_404_head_and_redirects() {
         no_slash.header("location").as_deref(),
         Some("/countries/jp/")
     );
+    // A doubled slash is a path on this host, never a redirect to another.
+    for path in ["//countries/jp", "//countries//jp"] {
+        let r = get(addr, path);
+        assert_eq!(r.status, 301, "{path}");
+        assert_eq!(
+            r.header("location").as_deref(),
+            Some("/countries/jp/"),
+            "{path}"
+        );
+    }
 
     let missing = get(addr, "/no/such/page/");
     assert_eq!(missing.status, 404);
@@ -196,6 +206,48 @@ fn pages_types_404_head_and_redirects() {
         front.body.len()
     );
     assert_eq!(request(addr, "POST", "/").status, 405);
+    server.stop();
+}
+
+/// Clients that connect and send nothing are closed once the header-read
+/// timeout passes, and while more of them than the server takes at once
+/// are connected, a real request is still answered.
+#[test]
+fn idle_clients_cannot_hold_the_server() {
+    let dir = site_copy();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let opts = BuildOptions {
+        base_url: Some(format!("http://{addr}/")),
+        ..BuildOptions::new(dir.path())
+    };
+    let limits = milbrief::ServeLimits {
+        header_timeout: Duration::from_millis(300),
+        max_connections: 8,
+    };
+    let server = Server::start_with(opts, listener, limits).unwrap();
+    // Three times the cap, sending nothing at all.
+    let idle: Vec<TcpStream> = (0..24).map(|_| TcpStream::connect(addr).unwrap()).collect();
+    let front = get(addr, "/");
+    assert_eq!(front.status, 200, "answered despite idle connections");
+    // The idle connections were closed by the server: reading gives the
+    // end of the stream (or a reset), not a hang until the read timeout.
+    for mut s in idle {
+        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        let mut buf = [0u8; 512];
+        match s.read(&mut buf) {
+            // The end of the stream, or the server's answer to a request
+            // it never got: either way the server let go.
+            Ok(_n) => {}
+            Err(e) => assert!(
+                !matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ),
+                "an idle connection was kept open: {e}"
+            ),
+        }
+    }
     server.stop();
 }
 

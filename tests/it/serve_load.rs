@@ -7,7 +7,7 @@ use crate::common::load;
 use std::net::TcpListener;
 
 use milbrief::BuildOptions;
-use milbrief::serve::Server;
+use milbrief::Server;
 
 #[test]
 fn serves_every_request_while_articles_change() {

@@ -212,3 +212,43 @@ pub fn save(path: &Path, text: &str) {
     std::fs::write(&tmp, text).unwrap();
     std::fs::rename(&tmp, path).unwrap();
 }
+
+/// Holds `n` connections to `addr` that never send a byte, opening a new
+/// one whenever the server closes one, until `stop`; returns how many were
+/// opened in all.
+pub fn idle_clients(
+    addr: SocketAddr,
+    n: usize,
+    stop: Arc<AtomicBool>,
+) -> std::thread::JoinHandle<usize> {
+    std::thread::spawn(move || {
+        use std::io::Read as _;
+        let open = |opened: &mut usize| {
+            let s = std::net::TcpStream::connect(addr).ok()?;
+            s.set_nonblocking(true).ok()?;
+            *opened += 1;
+            Some(s)
+        };
+        let mut opened = 0;
+        let mut conns: Vec<Option<std::net::TcpStream>> =
+            (0..n).map(|_| open(&mut opened)).collect();
+        let mut buf = [0u8; 64];
+        while !stop.load(Ordering::Relaxed) {
+            for c in conns.iter_mut() {
+                let closed = match c {
+                    None => true,
+                    Some(s) => match s.read(&mut buf) {
+                        Ok(0) => true,
+                        Ok(_) => false,
+                        Err(e) => e.kind() != std::io::ErrorKind::WouldBlock,
+                    },
+                };
+                if closed {
+                    *c = open(&mut opened);
+                }
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        opened
+    })
+}

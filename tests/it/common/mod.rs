@@ -18,7 +18,7 @@ pub fn fixture(name: &str) -> PathBuf {
 }
 
 /// Builds a site in memory: output path → text (or bytes as lossy text).
-pub fn build_in_memory(opts: &BuildOptions) -> (milbrief::index::Site, BTreeMap<String, Vec<u8>>) {
+pub fn build_in_memory(opts: &BuildOptions) -> (milbrief::Site, BTreeMap<String, Vec<u8>>) {
     let (site, outputs) = milbrief::build_outputs(opts).expect("site builds");
     let map = outputs.into_iter().map(|o| (o.path, o.bytes)).collect();
     (site, map)

@@ -1,14 +1,18 @@
-//! Pure data types of the pipeline: no I/O here.
+//! Pure data types of the pipeline: no I/O here. An article's body and
+//! tag explanations may be kept apart from it, in the build cache; they
+//! are then read through [`Parts`] (see [`kept`]).
+
+mod explain;
+mod kept;
 
 use std::fmt;
-use std::ops::Deref;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use jiff::civil::{Date, Time};
 use serde::{Deserialize, Serialize};
 
-use crate::tag::Explanation;
+pub use explain::{Evidence, Explanation, Part, TagKind};
+pub use kept::{Body, Explanations, Kept, NoParts, Parts, Unreadable};
 
 /// An ISO 3166-1 alpha-2 country code, always stored upper-case ("PK").
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -124,12 +128,12 @@ pub struct Article {
     pub summary_html: String,
     /// Summary as plain text, for meta descriptions and the search index.
     pub summary_text: String,
-    /// Body as HTML.
+    /// Body as HTML, or where it is kept apart.
     pub body_html: Body,
     /// Plain text of the whole body (paragraphs separated by blank lines):
-    /// the tagger's input. `build` and `serve` drop it once the article is
-    /// tagged (and the build cache does not keep it), so pages must not
-    /// show it.
+    /// the tagger's input. The tag stage drops it once the article is
+    /// tagged (and the build cache does not keep it), so pages cannot show
+    /// it.
     pub body_text: String,
     /// Byte range of the lead paragraph in `body_text`.
     pub lead: std::ops::Range<usize>,
@@ -142,7 +146,7 @@ pub struct Article {
     pub not_topics: Vec<RawTag>,
     /// Front-matter `auto_tag`: overrides the site's setting.
     pub auto_tag: Option<bool>,
-    /// Why each automatic tag was given.
+    /// Why each automatic tag was given, or where that is kept apart.
     pub explanations: Explanations,
     /// Hash of what places the article in the site (slug, date, tags); see
     /// [`Article::placement_key`]. Set by the tag stage.
@@ -179,194 +183,6 @@ impl Article {
             self.title.as_str(),
             self.slug.as_str(),
         )
-    }
-}
-
-/// An article's body HTML: a string of its own (an article parsed from
-/// Markdown), or one body of a [`PartSource`] that many articles share (an
-/// article loaded from the build cache, see [`crate::cache`]), which
-/// spares the cache one string per article, most of them never shown by a
-/// rebuild. It reads as a `&str` either way.
-#[derive(Clone)]
-pub struct Body(BodyRepr);
-
-#[derive(Clone)]
-enum BodyRepr {
-    Owned(String),
-    /// The body of article `index` of `source`.
-    Shared {
-        source: Arc<dyn PartSource>,
-        index: usize,
-    },
-}
-
-/// Where the parts of articles that a rebuild seldom needs (bodies and
-/// explanations) come from when they are shared: a build cache shard,
-/// which reads or decodes each when first asked for.
-pub trait PartSource: Send + Sync {
-    /// The body of article `index`; `None` when it cannot be had
-    /// (unreadable, damaged, no such article), in which case the source
-    /// must count itself as damaged, so that the build that asked does not
-    /// use what it made with it.
-    fn body(&self, index: usize) -> Option<&str>;
-
-    /// The explanations of article `index`; `None` as for [`Self::body`].
-    fn explanations(&self, index: usize) -> Option<&Vec<Explanation>>;
-}
-
-impl Body {
-    /// The body of article `index` of `source`.
-    pub fn shared(source: Arc<dyn PartSource>, index: usize) -> Body {
-        Body(BodyRepr::Shared { source, index })
-    }
-
-    /// The text, or `None` when a shared body cannot be had.
-    pub fn get(&self) -> Option<&str> {
-        match &self.0 {
-            BodyRepr::Owned(s) => Some(s),
-            BodyRepr::Shared { source, index } => source.body(*index),
-        }
-    }
-
-    /// The text; empty when a shared body cannot be had (its source then
-    /// counts as damaged, see [`PartSource::body`]).
-    pub fn as_str(&self) -> &str {
-        self.get().unwrap_or_default()
-    }
-
-    /// Frees the unused capacity of a body of its own.
-    pub fn shrink_to_fit(&mut self) {
-        if let BodyRepr::Owned(s) = &mut self.0 {
-            s.shrink_to_fit();
-        }
-    }
-}
-
-impl Default for Body {
-    fn default() -> Body {
-        Body(BodyRepr::Owned(String::new()))
-    }
-}
-
-impl From<String> for Body {
-    fn from(s: String) -> Body {
-        Body(BodyRepr::Owned(s))
-    }
-}
-
-impl From<&str> for Body {
-    fn from(s: &str) -> Body {
-        Body(BodyRepr::Owned(s.to_string()))
-    }
-}
-
-impl Deref for Body {
-    type Target = str;
-
-    fn deref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl AsRef<str> for Body {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-/// Equal when the texts are, however they are held.
-impl PartialEq for Body {
-    fn eq(&self, other: &Body) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl Eq for Body {}
-
-/// As the string it holds, however it is held.
-impl fmt::Debug for Body {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.as_str(), f)
-    }
-}
-
-impl fmt::Display for Body {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Why each automatic tag of an article was given: a list of its own,
-/// or the explanations of an article of a [`PartSource`], decoded when
-/// first asked for (a rebuild shows few of them: only re-rendered article
-/// pages do). It reads as a `Vec<Explanation>` either way; changing it
-/// makes it a list of its own.
-#[derive(Clone, Default)]
-pub struct Explanations {
-    /// The list, when it is not shared.
-    own: Vec<Explanation>,
-    /// The article of a source whose explanations these are.
-    shared: Option<(Arc<dyn PartSource>, usize)>,
-}
-
-/// What a shared list that cannot be had reads as.
-static NO_EXPLANATIONS: Vec<Explanation> = Vec::new();
-
-impl Explanations {
-    /// The explanations of article `index` of `source`.
-    pub fn shared(source: Arc<dyn PartSource>, index: usize) -> Explanations {
-        Explanations {
-            own: Vec::new(),
-            shared: Some((source, index)),
-        }
-    }
-
-    /// The list, or `None` when a shared one cannot be had.
-    pub fn get(&self) -> Option<&Vec<Explanation>> {
-        match &self.shared {
-            None => Some(&self.own),
-            Some((source, index)) => source.explanations(*index),
-        }
-    }
-}
-
-impl From<Vec<Explanation>> for Explanations {
-    fn from(own: Vec<Explanation>) -> Explanations {
-        Explanations { own, shared: None }
-    }
-}
-
-/// The list; empty when a shared one cannot be had (its source then
-/// counts as damaged, see [`PartSource::body`]).
-impl Deref for Explanations {
-    type Target = Vec<Explanation>;
-
-    fn deref(&self) -> &Vec<Explanation> {
-        self.get().unwrap_or(&NO_EXPLANATIONS)
-    }
-}
-
-/// Makes a shared list one of its own first.
-impl std::ops::DerefMut for Explanations {
-    fn deref_mut(&mut self) -> &mut Vec<Explanation> {
-        if let Some((source, index)) = self.shared.take() {
-            self.own = source.explanations(index).cloned().unwrap_or_default();
-        }
-        &mut self.own
-    }
-}
-
-/// Equal when the lists are, however they are held.
-impl PartialEq for Explanations {
-    fn eq(&self, other: &Explanations) -> bool {
-        **self == **other
-    }
-}
-
-/// As the list it holds, however it is held.
-impl fmt::Debug for Explanations {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&**self, f)
     }
 }
 
@@ -445,101 +261,110 @@ mod tests {
         assert_eq!(CountryCode::new("ru").unwrap().flag(), "🇷🇺");
     }
 
-    /// Parts in memory; those of article 3 cannot be had.
+    /// Parts in memory, by index; those of article 3 cannot be read.
     #[derive(Default)]
-    struct Parts {
+    struct InMemory {
         bodies: Vec<String>,
         explanations: Vec<Vec<Explanation>>,
-        damaged: std::sync::atomic::AtomicBool,
     }
 
-    impl Parts {
-        fn seen<T>(&self, index: usize, part: Option<T>) -> Option<T> {
-            let part = part.filter(|_| index != 3);
-            if part.is_none() {
-                self.damaged
-                    .store(true, std::sync::atomic::Ordering::Relaxed);
+    #[derive(Debug)]
+    struct Lost;
+
+    impl fmt::Display for Lost {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("lost")
+        }
+    }
+
+    impl std::error::Error for Lost {}
+
+    impl Parts for InMemory {
+        fn body(&self, at: Kept) -> Result<&str, Unreadable> {
+            let i = at.index as usize;
+            match self.bodies.get(i) {
+                Some(b) if i != 3 => Ok(b),
+                _ => Err(Unreadable::new(Lost)),
             }
-            part
         }
 
-        fn damaged(&self) -> bool {
-            self.damaged.load(std::sync::atomic::Ordering::Relaxed)
-        }
-    }
-
-    impl PartSource for Parts {
-        fn body(&self, index: usize) -> Option<&str> {
-            self.seen(index, self.bodies.get(index).map(String::as_str))
-        }
-
-        fn explanations(&self, index: usize) -> Option<&Vec<Explanation>> {
-            self.seen(index, self.explanations.get(index))
+        fn explanations(&self, at: Kept) -> Result<&[Explanation], Unreadable> {
+            let i = at.index as usize;
+            match self.explanations.get(i) {
+                Some(l) if i != 3 => Ok(l),
+                _ => Err(Unreadable::new(Lost)),
+            }
         }
     }
 
     fn explanation(tag: &str) -> Explanation {
         Explanation {
-            kind: "country",
+            kind: TagKind::Country,
             tag: tag.to_string(),
             score: 1.5,
             evidence: Vec::new(),
         }
     }
 
-    #[test]
-    fn shared_bodies_read_as_their_text() {
-        let texts = ["<p>a</p>", "<p>é🇵🇰</p>", "", "lost"];
-        let source = Arc::new(Parts {
-            bodies: texts.iter().map(|t| t.to_string()).collect(),
-            ..Parts::default()
-        });
-        let shared: Vec<Body> = (0..texts.len())
-            .map(|i| Body::shared(source.clone(), i))
-            .collect();
-        assert_eq!(&*shared[0], "<p>a</p>");
-        assert_eq!(shared[1].as_str(), "<p>é🇵🇰</p>");
-        assert_eq!(shared[1], Body::from("<p>é🇵🇰</p>"));
-        assert_eq!(shared[1].clone(), shared[1]);
-        assert_eq!(format!("{:?}", shared[1]), format!("{:?}", "<p>é🇵🇰</p>"));
-        assert_eq!(shared[2].get(), Some(""));
-        assert_eq!(&*Body::default(), "");
-        assert!(!source.damaged());
-        // A body that cannot be had reads as empty, and its source knows.
-        assert_eq!(shared[3].get(), None);
-        assert_eq!(&*shared[3], "");
-        assert!(source.damaged());
+    fn kept(index: u32) -> Kept {
+        Kept { shard: 0, index }
     }
 
     #[test]
-    fn shared_explanations_read_as_their_list() {
+    fn kept_bodies_read_as_their_text() {
+        let texts = ["<p>a</p>", "<p>é🇵🇰</p>", "", "lost"];
+        let parts = InMemory {
+            bodies: texts.iter().map(|t| t.to_string()).collect(),
+            ..InMemory::default()
+        };
+        let kept: Vec<Body> = (0..texts.len() as u32)
+            .map(|i| Body::Kept(kept(i)))
+            .collect();
+        assert_eq!(kept[0].read(&parts).unwrap(), "<p>a</p>");
+        assert_eq!(kept[1].read(&parts).unwrap(), "<p>é🇵🇰</p>");
+        assert_eq!(
+            kept[1].read(&parts).unwrap(),
+            Body::from("<p>é🇵🇰</p>").read(&NoParts).unwrap()
+        );
+        assert_eq!(kept[1].clone(), kept[1]);
+        assert_eq!(kept[1].own(), None);
+        assert_eq!(kept[2].read(&parts).unwrap(), "");
+        assert_eq!(Body::default().own(), Some(""));
+        // A body that cannot be read is an error, and says why.
+        let e = kept[3].read(&parts).unwrap_err();
+        assert_eq!(e.to_string(), "lost");
+        assert!(kept[0].read(&NoParts).is_err(), "nowhere to read it from");
+    }
+
+    #[test]
+    fn kept_explanations_read_as_their_list() {
         let lists = vec![
             vec![explanation("PK"), explanation("RU")],
             Vec::new(),
             Vec::new(),
             vec![explanation("lost")],
         ];
-        let source = Arc::new(Parts {
+        let parts = InMemory {
             explanations: lists.clone(),
-            ..Parts::default()
-        });
-        let mut shared: Vec<Explanations> = (0..lists.len())
-            .map(|i| Explanations::shared(source.clone(), i))
+            ..InMemory::default()
+        };
+        let mut kept: Vec<Explanations> = (0..lists.len() as u32)
+            .map(|i| Explanations::Kept(kept(i)))
             .collect();
-        assert_eq!(*shared[0], lists[0]);
-        assert_eq!(shared[0], Explanations::from(lists[0].clone()));
-        assert_eq!(format!("{:?}", shared[0]), format!("{:?}", lists[0]));
-        assert!(shared[1].is_empty());
-        // Changing a shared list changes a copy of its own.
-        shared[0].push(explanation("UA"));
-        assert_eq!(shared[0].len(), 3);
-        assert_eq!(source.explanations[0].len(), 2);
-        assert_eq!(*Explanations::shared(source.clone(), 0), lists[0]);
-        assert!(!source.damaged());
-        // A list that cannot be had reads as empty, and its source knows.
-        assert_eq!(shared[3].get(), None);
-        assert!(shared[3].is_empty());
-        assert!(source.damaged());
+        assert_eq!(kept[0].read(&parts).unwrap(), &lists[0][..]);
+        assert_eq!(
+            kept[0].read(&parts).unwrap(),
+            Explanations::from(lists[0].clone()).own().unwrap()
+        );
+        assert!(kept[1].read(&parts).unwrap().is_empty());
+        // Adding to a kept list replaces it; clearing makes a list of its own.
+        kept[0].push(explanation("UA"));
+        assert_eq!(kept[0].own().unwrap().len(), 1);
+        kept[1].clear();
+        assert_eq!(kept[1].own(), Some(&[][..]));
+        assert_eq!(parts.explanations[0].len(), 2);
+        // A list that cannot be read is an error.
+        assert!(kept[3].read(&parts).is_err());
     }
 
     #[test]

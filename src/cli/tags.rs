@@ -1,0 +1,179 @@
+//! `milbrief tags`: the countries and topics the tagger finds in Markdown
+//! files, with `--explain` the phrases that earned each, as JSON with
+//! `--json`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use clap::Args;
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::error::Error;
+use crate::model::{CountryCode, Evidence};
+use crate::pipeline;
+use crate::tag::{Scored, TagText, Tagger};
+
+#[derive(Debug, Args)]
+pub struct TagsArgs {
+    /// Markdown files or directories (searched recursively).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Print JSON: {"file.md": {"countries": [...], "topics": [...]}}.
+    #[arg(long)]
+    pub json: bool,
+    /// Show each tag's score and the phrases that earned it.
+    #[arg(long)]
+    pub explain: bool,
+    /// Site root whose config.toml adds or changes topics.
+    #[arg(long)]
+    pub root: Option<PathBuf>,
+}
+
+struct TagResult {
+    countries: Vec<Scored<CountryCode>>,
+    /// Countries mentioned but not tagged.
+    dropped: Vec<Scored<CountryCode>>,
+    topics: Vec<Scored<String>>,
+}
+
+impl TagsArgs {
+    pub fn run(self) -> Result<(), Error> {
+        let config = match &self.root {
+            Some(r) => Config::load(r)?,
+            None => Config::default(),
+        };
+        self.print(&config).map_err(Error::Other)
+    }
+
+    /// Tags every file and prints what the tagger found.
+    fn print(&self, config: &Config) -> anyhow::Result<()> {
+        let tagger = Tagger::new(config)?;
+        let mut files = Vec::new();
+        for p in &self.paths {
+            files.extend(markdown_files(p)?);
+        }
+        let results: Vec<(String, PathBuf, anyhow::Result<TagResult>)> = files
+            .into_par_iter()
+            .map(|(key, file)| {
+                let r = tag_file(&tagger, &file, config);
+                (key, file, r)
+            })
+            .collect();
+        let mut failed = 0;
+        let mut json = serde_json::Map::new();
+        for (key, file, r) in results {
+            let r = match r {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("{}: {e:#}", file.display());
+                    failed += 1;
+                    continue;
+                }
+            };
+            let codes: Vec<String> = r.countries.iter().map(|s| s.tag.to_string()).collect();
+            let slugs: Vec<&str> = r.topics.iter().map(|s| s.tag.as_str()).collect();
+            if self.json {
+                let mut v = serde_json::json!({"countries": codes, "topics": slugs});
+                if self.explain {
+                    v["explain"] = serde_json::json!({
+                        "countries": r.countries,
+                        "topics": r.topics,
+                    });
+                }
+                json.insert(key, v);
+            } else if self.explain {
+                println!("{key}");
+                for s in &r.countries {
+                    let name = tagger.gazetteer.name(s.tag);
+                    println!("  country {} ({name}) score {}", s.tag, s.score);
+                    print_evidence(&s.evidence);
+                }
+                for s in &r.topics {
+                    println!("  topic {} score {}", s.tag, s.score);
+                    print_evidence(&s.evidence);
+                }
+                for s in &r.dropped {
+                    let name = tagger.gazetteer.name(s.tag);
+                    println!("  not tagged: {} ({name}) score {}", s.tag, s.score);
+                    print_evidence(&s.evidence);
+                }
+            } else {
+                println!("{key}: {} | {}", codes.join(" "), slugs.join(", "));
+            }
+        }
+        if self.json {
+            println!("{}", serde_json::to_string_pretty(&json)?);
+        }
+        if failed > 0 {
+            anyhow::bail!("{failed} file(s) could not be read");
+        }
+        Ok(())
+    }
+}
+
+fn print_evidence(evidence: &[Evidence]) {
+    for e in evidence {
+        let times = if e.count > 1 {
+            format!(" ×{}", e.count)
+        } else {
+            String::new()
+        };
+        let note = e
+            .note
+            .as_ref()
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default();
+        println!(
+            "      {:<8} {:?}{times}: {:+}{note}",
+            e.part.label(),
+            e.text,
+            e.weight
+        );
+    }
+}
+
+/// (key, path) of every `.md` file: keys relative to a directory argument.
+fn markdown_files(p: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
+    if p.is_file() {
+        return Ok(vec![(p.to_string_lossy().into_owned(), p.to_path_buf())]);
+    }
+    if !p.is_dir() {
+        anyhow::bail!("{}: no such file or directory", p.display());
+    }
+    let mut out = Vec::new();
+    let walker = walkdir::WalkDir::new(p)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for e in walker {
+        let e = e.with_context(|| format!("cannot read {}", p.display()))?;
+        if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md") {
+            let key = e.path().strip_prefix(p).unwrap_or(e.path());
+            out.push((
+                key.to_string_lossy().replace('\\', "/"),
+                e.path().to_path_buf(),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// Tags a file as the build's load and tag stages would tag it, but
+/// leniently: its front matter need only be valid TOML (only the title is
+/// read), and its tags are the tagger's own, whatever it gives.
+fn tag_file(tagger: &Tagger, path: &Path, config: &Config) -> anyhow::Result<TagResult> {
+    let text = std::fs::read_to_string(path)?;
+    let (title, r) = pipeline::tag_input(&text, config).map_err(|m| anyhow::anyhow!(m))?;
+    let text = TagText {
+        title: &title,
+        body: &r.body_text,
+        lead: r.lead.clone(),
+    };
+    let (countries, dropped) = crate::tag::salience::ranked(&tagger.gazetteer, &text);
+    Ok(TagResult {
+        countries,
+        dropped,
+        topics: tagger.topics_for(&text),
+    })
+}

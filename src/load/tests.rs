@@ -1,0 +1,132 @@
+//! Parsing articles: front matter, titles, dates, slugs and paths.
+
+use std::path::Path;
+
+use super::*;
+use crate::diag::Diagnostic;
+
+fn parse(text: &str) -> Result<Article, Vec<Diagnostic>> {
+    parse_article(
+        Path::new("content/2023-10-17-x.md"),
+        text,
+        &Config::default(),
+    )
+}
+
+fn err(text: &str) -> String {
+    parse(text).unwrap_err()[0].to_string()
+}
+
+#[test]
+fn full_front_matter() {
+    let a = parse(
+        "+++\ntitle = \"T\"\ndate = 2023-10-17T09:30:00Z\nsource = \"Wire\"\nurl = \"https://e.org/a\"\nauthor = \"A\"\ncountries = [\"Pakistan\", \"ru\"]\ntopics = [\"arms-trade\"]\nslug = \"My Slug\"\n+++\nBody text.\n",
+    )
+    .unwrap();
+    assert_eq!(a.title, "T");
+    assert_eq!(a.date, Some(jiff::civil::date(2023, 10, 17)));
+    assert_eq!(a.time, Some(jiff::civil::time(9, 30, 0, 0)));
+    assert_eq!(a.slug, "my-slug");
+    assert_eq!(a.source.as_deref(), Some("Wire"));
+    let c = a.raw_countries.unwrap();
+    assert_eq!(c[0].value, "Pakistan");
+    assert_eq!((c[0].line, c[0].col), (7, 14));
+    assert_eq!(a.summary_text, "Body text.");
+}
+
+#[test]
+fn date_forms() {
+    for d in [
+        "2023-10-17",
+        "\"2023-10-17\"",
+        "2023-10-17T08:00:00",
+        "\"2023-10-17T08:00:00+05:00\"",
+    ] {
+        let a = parse(&format!("+++\ntitle = \"T\"\ndate = {d}\n+++\nx")).unwrap();
+        assert_eq!(a.date, Some(jiff::civil::date(2023, 10, 17)), "{d}");
+    }
+    let e = err("+++\ntitle = \"T\"\ndate = \"17/10/2023\"\n+++\nx");
+    assert_eq!(
+        e,
+        "content/2023-10-17-x.md:3:8: date \"17/10/2023\" is not a date: write YYYY-MM-DD"
+    );
+}
+
+#[test]
+fn unknown_key_names_the_key_and_position() {
+    let e = err("+++\ntitle = \"T\"\ncountrys = [\"PK\"]\n+++\nx");
+    assert!(e.starts_with("content/2023-10-17-x.md:3:1:"), "{e}");
+    assert!(e.contains("unknown front matter key `countrys`"), "{e}");
+}
+
+#[test]
+fn syntax_error_position() {
+    let e = err("+++\ntitle = \"T\"\ndate = 2023-13-45\n+++\nx");
+    assert!(e.starts_with("content/2023-10-17-x.md:3:"), "{e}");
+    let e = err("+++\ntitle = \"T\nx");
+    assert!(e.contains("never closed"), "{e}");
+}
+
+#[test]
+fn no_front_matter_title_from_heading_or_first_line() {
+    let a = parse("# Heading Title\n\nThe lead.\n").unwrap();
+    assert_eq!(a.title, "Heading Title");
+    assert_eq!(a.date, Some(jiff::civil::date(2023, 10, 17)));
+    assert_eq!(a.slug, "x");
+    assert_eq!(a.summary_text, "The lead.");
+    let a = parse("\nA plain first line\nThe lead.\n\nMore.").unwrap();
+    assert_eq!(a.title, "A plain first line");
+    assert!(!a.body_html.own().unwrap().contains("A plain first line"));
+}
+
+#[test]
+fn summary_precedence() {
+    let a = parse("+++\ntitle = \"T\"\nsummary = \"Given *here*.\"\n+++\nFirst.\n").unwrap();
+    assert_eq!(a.summary_text, "Given *here*.");
+    assert!(a.summary_html.contains("<em>here</em>"));
+    let a = parse("+++\ntitle = \"T\"\n+++\nA.\n\nB.\n\n<!-- more -->\n\nC.").unwrap();
+    assert_eq!(a.summary_text, "A. B.");
+}
+
+#[test]
+fn bad_url_and_empty_slug() {
+    let e = err("+++\ntitle = \"T\"\nurl = \"example.org\"\n+++\nx");
+    assert!(e.contains(":3:7: url must be"), "{e}");
+    let e = err("+++\ntitle = \"T\"\nslug = \"../..\"\n+++\nx");
+    assert!(e.contains("has no letters"), "{e}");
+}
+
+#[test]
+fn crlf_and_front_matter_split() {
+    let a = parse("+++\r\ntitle = \"T\"\r\n+++\r\nBody.\r\n").unwrap();
+    assert_eq!(a.title, "T");
+    assert_eq!(a.summary_text, "Body.");
+}
+
+#[test]
+fn article_paths() {
+    for ok in ["content/a.md", "content/2023/10/b.md"] {
+        assert!(is_article_path(Path::new(ok)), "{ok}");
+    }
+    for no in [
+        "content/.a.md",
+        "content/_draft.md",
+        "content/_x/a.md",
+        "content/a.txt",
+        "templates/a.md",
+        "a.md",
+        "content/../a.md",
+    ] {
+        assert!(!is_article_path(Path::new(no)), "{no}");
+    }
+}
+
+#[test]
+fn date_prefixes() {
+    assert_eq!(
+        date_prefix("2023-10-17-abc"),
+        Some((jiff::civil::date(2023, 10, 17), "abc"))
+    );
+    assert_eq!(date_prefix("2023-10-17abc"), None);
+    assert_eq!(date_prefix("abc"), None);
+}

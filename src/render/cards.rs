@@ -1,0 +1,249 @@
+//! How pages show articles, and how a page's fingerprint covers them. A
+//! listing shows articles by their cards ([`Cards`]), hashed by what each
+//! card shows ([`CardInputs`]); an article page and the feeds show
+//! articles whole ([`Full`]), hashed by the article's fingerprint (a hash
+//! of its file). Pages reach articles only through these, so what a page
+//! shows of them is what its fingerprint hashes.
+
+use std::hash::{Hash, Hasher};
+
+use tera::Value;
+
+use super::Renderer;
+use super::views::{long_date, obj};
+use crate::model::{Article, CountryCode, Unreadable};
+
+/// Everything of an article its card shows (the site's configuration
+/// aside): the card is made from this, and listings fingerprint it.
+#[derive(Hash)]
+pub(super) struct CardInputs<'a> {
+    pub(super) title: &'a str,
+    /// The card links to the article's page, named by its slug.
+    pub(super) slug: &'a str,
+    pub(super) date: Option<jiff::civil::Date>,
+    pub(super) source: Option<&'a str>,
+    pub(super) summary_html: &'a str,
+    pub(super) summary_text: &'a str,
+    pub(super) countries: &'a [CountryCode],
+    pub(super) topics: &'a [String],
+}
+
+impl<'a> CardInputs<'a> {
+    pub(super) fn of(a: &'a Article) -> Self {
+        CardInputs {
+            title: &a.title,
+            slug: &a.slug,
+            date: a.date,
+            source: a.source.as_deref(),
+            summary_html: &a.summary_html,
+            summary_text: &a.summary_text,
+            countries: &a.countries,
+            topics: &a.topics,
+        }
+    }
+}
+
+/// Positions of articles in the site: a list of them, or a range.
+#[derive(Clone, Copy)]
+pub(super) enum Ids<'r> {
+    List(&'r [usize]),
+    Range(usize, usize),
+}
+
+impl<'r> Ids<'r> {
+    pub(super) fn len(&self) -> usize {
+        match self {
+            Ids::List(l) => l.len(),
+            Ids::Range(lo, hi) => hi - lo,
+        }
+    }
+
+    pub(super) fn iter(&self) -> impl Iterator<Item = usize> + 'r {
+        let (list, range): (&'r [usize], std::ops::Range<usize>) = match *self {
+            Ids::List(l) => (l, 0..0),
+            Ids::Range(lo, hi) => (&[], lo..hi),
+        };
+        list.iter().copied().chain(range)
+    }
+}
+
+/// Articles a page shows as cards.
+#[derive(Clone, Copy)]
+pub(super) struct Cards<'r> {
+    r: &'r Renderer<'r>,
+    ids: Ids<'r>,
+}
+
+impl Hash for Cards<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.ids.len().hash(h);
+        for i in self.ids.iter() {
+            self.r.card_fp(i).hash(h);
+        }
+    }
+}
+
+impl<'r> Cards<'r> {
+    pub(super) fn new(r: &'r Renderer<'r>, ids: Ids<'r>) -> Cards<'r> {
+        Cards { r, ids }
+    }
+
+    pub(super) fn of(r: &'r Renderer<'r>, list: &'r [usize]) -> Cards<'r> {
+        Cards::new(r, Ids::List(list))
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// What each card shows, in order.
+    pub(super) fn inputs(&self) -> impl Iterator<Item = CardInputs<'r>> + 'r {
+        let articles = &self.r.site.articles;
+        self.ids.iter().map(move |i| CardInputs::of(&articles[i]))
+    }
+
+    /// The cards as a template list.
+    pub(super) fn values(&self) -> Value {
+        self.values_of(self.ids)
+    }
+
+    /// The cards of `ids`, which are among these, as a template list.
+    pub(super) fn subset(&self, ids: &[usize]) -> Value {
+        debug_assert!(ids.iter().all(|i| self.ids.iter().any(|j| j == *i)));
+        self.values_of(Ids::List(ids))
+    }
+
+    fn values_of(&self, ids: Ids<'_>) -> Value {
+        Value::from(ids.iter().map(|i| self.r.card_value(i)).collect::<Vec<_>>())
+    }
+
+    /// The cards grouped by day, newest first; undated ones last.
+    pub(super) fn days(&self) -> Value {
+        let idx: Vec<usize> = self.ids.iter().collect();
+        let articles = &self.r.site.articles;
+        let mut groups: Vec<Value> = Vec::new();
+        let mut i = 0;
+        while i < idx.len() {
+            let date = articles[idx[i]].date;
+            let mut j = i;
+            while j < idx.len() && articles[idx[j]].date == date {
+                j += 1;
+            }
+            let label = date.map_or_else(|| "Undated".to_string(), long_date);
+            groups.push(obj([
+                ("label", Value::from(label)),
+                (
+                    "date",
+                    Value::from(date.map(|d| d.to_string()).unwrap_or_default()),
+                ),
+                ("articles", self.values_of(Ids::List(&idx[i..j]))),
+            ]));
+            i = j;
+        }
+        Value::from(groups)
+    }
+}
+
+/// One article a page shows as a card.
+#[derive(Clone, Copy)]
+pub(super) struct Card<'r> {
+    r: &'r Renderer<'r>,
+    i: usize,
+}
+
+impl Hash for Card<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.r.card_fp(self.i).hash(h);
+    }
+}
+
+impl<'r> Card<'r> {
+    pub(super) fn new(r: &'r Renderer<'r>, i: usize) -> Card<'r> {
+        Card { r, i }
+    }
+
+    pub(super) fn value(&self) -> Value {
+        self.r.card_value(self.i)
+    }
+}
+
+/// An article a page shows whole.
+#[derive(Clone, Copy)]
+pub(super) struct Whole<'r> {
+    r: &'r Renderer<'r>,
+    i: usize,
+}
+
+impl Hash for Whole<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.r.fps[self.i].hash(h);
+    }
+}
+
+impl<'r> Whole<'r> {
+    pub(super) fn new(r: &'r Renderer<'r>, i: usize) -> Whole<'r> {
+        Whole { r, i }
+    }
+
+    pub(super) fn get(&self) -> &'r Article {
+        &self.r.site.articles[self.i]
+    }
+}
+
+/// Articles a page shows whole.
+pub(super) struct Full<'r> {
+    r: &'r Renderer<'r>,
+    ids: Vec<usize>,
+}
+
+impl Hash for Full<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.ids.len().hash(h);
+        for &i in &self.ids {
+            self.r.fps[i].hash(h);
+        }
+    }
+}
+
+impl<'r> Full<'r> {
+    pub(super) fn new(r: &'r Renderer<'r>, ids: Vec<usize>) -> Full<'r> {
+        Full { r, ids }
+    }
+
+    /// The Atom entry of each article, made once per pass however many
+    /// feeds show it.
+    pub(super) fn entries(&self) -> Result<Vec<&'r (String, String)>, Unreadable> {
+        self.ids.iter().map(|&i| self.r.entry(i)).collect()
+    }
+}
+
+/// The times of day of articles a page shows with their dates (a feed's
+/// "updated"): what their cards do not show.
+pub(super) struct Times<'r> {
+    r: &'r Renderer<'r>,
+    ids: Ids<'r>,
+}
+
+impl Hash for Times<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        for i in self.ids.iter() {
+            self.r.site.articles[i].time.hash(h);
+        }
+    }
+}
+
+impl<'r> Times<'r> {
+    pub(super) fn new(r: &'r Renderer<'r>, ids: Ids<'r>) -> Times<'r> {
+        Times { r, ids }
+    }
+
+    /// The date and time of each article.
+    pub(super) fn when(
+        &self,
+    ) -> impl Iterator<Item = (Option<jiff::civil::Date>, Option<jiff::civil::Time>)> + 'r {
+        let articles = &self.r.site.articles;
+        self.ids
+            .iter()
+            .map(move |i| (articles[i].date, articles[i].time))
+    }
+}
