@@ -431,9 +431,19 @@ fn the_command_prints_its_url_and_never_writes_public() {
         .unwrap();
     let stdout = child.stdout.take().unwrap();
     let mut lines = BufReader::new(stdout).lines();
-    let url = lines
-        .by_ref()
-        .take(5)
+    let first = lines.next().unwrap().unwrap();
+    assert!(
+        first.starts_with("Built in "),
+        "the first build is no rebuild: {first}"
+    );
+    let serving = lines.next().unwrap().unwrap();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    assert!(
+        serving.starts_with(&format!("Serving {} at http://", root.display())),
+        "{serving}"
+    );
+    let url = std::iter::once(Ok(serving))
+        .chain(lines.by_ref().take(5))
         .map_while(Result::ok)
         .find_map(|line| {
             line.split_whitespace()
