@@ -100,11 +100,13 @@ fn load_all(
     let results: Vec<Loaded> = files
         .par_iter()
         .map(|rel| {
-            let r = pipeline::read(root, rel, config).map(|a| {
-                let shingles = dups::shingles(&a.body_text);
-                let (article, errs) = pipeline::tag(tagger, a);
-                (Checked { article, shingles }, errs)
-            });
+            let r = pipeline::read(root, rel, config)
+                .map(|a| {
+                    let shingles = dups::shingles(&a.body_text);
+                    let (article, errs) = pipeline::tag(tagger, a);
+                    (Checked { article, shingles }, errs)
+                })
+                .map_err(|u| pipeline::problems(tagger, u));
             (rel.clone(), r)
         })
         .collect();

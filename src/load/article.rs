@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use jiff::civil::{Date, Time};
 use toml::Spanned;
 
+use super::Unloaded;
 use super::front_matter::{FrontMatter, parse_front_matter, split_front_matter};
 use crate::config::Config;
 use crate::diag::{Diagnostic, line_col};
@@ -21,15 +22,31 @@ pub const SLUG_MAX: usize = 100;
 type Pos<'a> = &'a dyn Fn(Range<usize>) -> (usize, usize);
 
 /// Parses one article. `rel` names the file in errors.
+#[cfg(test)]
 pub fn parse_article(rel: &Path, text: &str, config: &Config) -> Result<Article, Vec<Diagnostic>> {
-    let (fm_part, body) = split_front_matter(text)
-        .map_err(|m| vec![Diagnostic::new(rel, m).at(1, 1).code("front-matter-syntax")])?;
-    let (fm, fm_off) = match fm_part {
-        Some((fm_text, off)) => (parse_front_matter(rel, text, fm_text, off)?, off),
-        None => (FrontMatter::default(), 0),
+    parse_article_partial(rel, text, config).map_err(|u| u.problems)
+}
+
+/// Parses one article; when it has problems, the article as far as it
+/// could be read comes with them (see [`Unloaded`]).
+pub(super) fn parse_article_partial(
+    rel: &Path,
+    text: &str,
+    config: &Config,
+) -> Result<Article, Unloaded> {
+    let (fm_part, body) = split_front_matter(text).map_err(|m| {
+        Unloaded::from(vec![
+            Diagnostic::new(rel, m).at(1, 1).code("front-matter-syntax"),
+        ])
+    })?;
+    let (fm, fm_off, mut errs) = match fm_part {
+        Some((fm_text, off)) => {
+            let (fm, errs) = parse_front_matter(rel, text, fm_text, off)?;
+            (fm, off, errs)
+        }
+        None => (FrontMatter::default(), 0, Vec::new()),
     };
     let pos = |span: Range<usize>| line_col(text, fm_off + span.start);
-    let mut errs = Vec::new();
     let fm_title = fm.title.as_deref().map(str::trim).filter(|t| !t.is_empty());
     let (title, rendered) = title_and_body(fm_title, body, &config.markdown);
     if title.is_empty() {
@@ -41,6 +58,7 @@ pub fn parse_article(rel: &Path, text: &str, config: &Config) -> Result<Article,
             .code("no-title"),
         );
     }
+
     let stem = rel
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -55,12 +73,9 @@ pub fn parse_article(rel: &Path, text: &str, config: &Config) -> Result<Article,
         }
         _ => (rendered.summary_html, rendered.summary_text),
     };
-    if !errs.is_empty() {
-        return Err(errs);
-    }
     let raw_tags = |v: &Option<Vec<Spanned<String>>>| raw_tags(v.as_deref(), &pos);
     let clean = |s: Option<String>| s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
-    Ok(Article {
+    let article = Article {
         source_path: PathBuf::from(rel.to_string_lossy().replace('\\', "/")),
         fingerprint: 0,
         slug,
@@ -89,7 +104,15 @@ pub fn parse_article(rel: &Path, text: &str, config: &Config) -> Result<Article,
         topics: Vec::new(),
         countries_origin: TagOrigin::Auto,
         topics_origin: TagOrigin::Auto,
-    })
+    };
+    if errs.is_empty() {
+        Ok(article)
+    } else {
+        Err(Unloaded {
+            problems: errs,
+            partial: Some(Box::new(article)),
+        })
+    }
 }
 
 /// The title and the rendered body of an article whose front matter gives

@@ -74,13 +74,16 @@ pub const FRONT_MATTER_KEYS: &[&str] = &[
 const FRONT_MATTER_MAX_DEPTH: usize = 32;
 
 /// Parses front matter text (at byte `off` of `text`). Reports every
-/// syntax error, every unknown key and every value of the wrong type.
+/// syntax error, every unknown key and every value of the wrong type. A
+/// syntax error leaves nothing to read; otherwise the front matter of the
+/// keys that are known and well typed comes back with the problems of the
+/// others, so that the article's other problems are found in the same run.
 pub(super) fn parse_front_matter(
     rel: &Path,
     text: &str,
     fm_text: &str,
     off: usize,
-) -> Result<FrontMatter, Vec<Diagnostic>> {
+) -> Result<(FrontMatter, Vec<Diagnostic>), Vec<Diagnostic>> {
     use serde::Deserialize as _;
     use toml::de::{DeTable, Deserializer};
     let at = |span: Option<std::ops::Range<usize>>| {
@@ -140,19 +143,25 @@ pub(super) fn parse_front_matter(
         .code("front-matter-type")
     };
     // Each key on its own, so that every wrong type is reported.
-    for (k, v) in known.iter() {
+    let mut good = DeTable::new();
+    for (k, v) in known {
         let mut one = DeTable::new();
         one.insert(k.clone(), v.clone());
         let de = Deserializer::from(toml::Spanned::new(span.clone(), one));
-        if let Err(e) = FrontMatter::deserialize(de) {
-            errs.push(type_error(e, k.get_ref()));
+        match FrontMatter::deserialize(de) {
+            Ok(_) => {
+                good.insert(k, v);
+            }
+            Err(e) => errs.push(type_error(e, k.get_ref())),
         }
     }
-    if !errs.is_empty() {
-        return Err(errs);
+    match FrontMatter::deserialize(Deserializer::from(toml::Spanned::new(span, good))) {
+        Ok(fm) => Ok((fm, errs)),
+        Err(e) => {
+            errs.push(type_error(e, "front matter"));
+            Err(errs)
+        }
     }
-    FrontMatter::deserialize(Deserializer::from(toml::Spanned::new(span, known)))
-        .map_err(|e| vec![type_error(e, "front matter")])
 }
 
 /// The byte offset where arrays and tables first nest too deep, if they
@@ -250,9 +259,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
         }
     }
     row[b.len()]
-}
-
-/// The title front matter gives, read leniently: any valid TOML will do,
+}/// The title front matter gives, read leniently: any valid TOML will do,
 /// whatever else it says (for `milbrief tags`, which reads files that are
 /// not articles of a site, such as the labelled evaluation set).
 pub fn lenient_title(fm: &str) -> Result<Option<String>, String> {

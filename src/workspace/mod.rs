@@ -477,7 +477,7 @@ fn read_and_tag(
 ) -> Vec<(PathBuf, Entry)> {
     let n = fresh.len();
     progress.phase("Reading", Some(n));
-    let parsed: Vec<(PathBuf, FileStamp, Result<Article, Vec<Diagnostic>>)> = fresh
+    let parsed: Vec<(PathBuf, FileStamp, Result<Article, load::Unloaded>)> = fresh
         .into_par_iter()
         .map(|(rel, stamp)| {
             let r = pipeline::read(root, &rel, config);
@@ -490,7 +490,10 @@ fn read_and_tag(
     let tagged = parsed
         .into_par_iter()
         .map(|(rel, stamp, r)| {
-            let result = r.and_then(|a| pipeline::tagged(tagger, a)).map(Arc::new);
+            let result = r
+                .map_err(|u| pipeline::problems(tagger, u))
+                .and_then(|a| pipeline::tagged(tagger, a))
+                .map(Arc::new);
             progress.inc(1);
             (rel, Entry { stamp, result })
         })
