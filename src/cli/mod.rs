@@ -6,6 +6,7 @@ mod check;
 mod init;
 mod new;
 mod serve;
+mod tag_names;
 mod tags;
 
 use clap::{Parser, Subcommand};

@@ -1,6 +1,6 @@
 //! `milbrief tags`: the countries and topics the tagger finds in Markdown
 //! files, with `--explain` the phrases that earned each, as JSON with
-//! `--json`.
+//! `--json`; with `--list`, the names front matter accepts.
 
 use std::path::{Path, PathBuf};
 
@@ -17,8 +17,12 @@ use crate::tag::{Scored, TagText, Tagger};
 #[derive(Debug, Args)]
 pub struct TagsArgs {
     /// Markdown files or directories (searched recursively).
-    #[arg(required = true)]
+    #[arg(required_unless_present = "list")]
     pub paths: Vec<PathBuf>,
+    /// List the valid country or topic names instead (with a site's own
+    /// topics: run it in the site, or give --root).
+    #[arg(long, value_name = "WHAT", conflicts_with = "paths")]
+    pub list: Option<super::tag_names::Names>,
     /// Print JSON: {"file.md": {"countries": [...], "topics": [...]}}.
     #[arg(long)]
     pub json: bool,
@@ -39,10 +43,20 @@ struct TagResult {
 
 impl TagsArgs {
     pub fn run(self) -> Result<(), Error> {
-        let config = match &self.root {
+        let root = self.root.clone().or_else(|| {
+            let here = PathBuf::from(".");
+            let in_site = self.list.is_some() && here.join(crate::layout::CONFIG_FILE).is_file();
+            in_site.then_some(here)
+        });
+        let config = match &root {
             Some(r) => Config::load(r)?,
             None => Config::default(),
         };
+        if let Some(what) = self.list {
+            let tagger = Tagger::new(&config).map_err(Error::Other)?;
+            print!("{}", super::tag_names::list(&tagger, what));
+            return Ok(());
+        }
         self.print(&config).map_err(Error::Other)
     }
 

@@ -230,7 +230,7 @@ fn too_deep(fm: &str) -> Option<usize> {
 fn unknown_key_message(key: &str) -> String {
     let near = FRONT_MATTER_KEYS
         .iter()
-        .map(|k| (edit_distance(key, k), *k))
+        .map(|k| (crate::suggest::edit_distance(key, k), *k))
         .min()
         .filter(|(d, _)| *d <= 2);
     match near {
@@ -244,22 +244,7 @@ fn unknown_key_message(key: &str) -> String {
     }
 }
 
-/// Levenshtein distance, for suggestions (short strings only).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().take(64).collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
-}/// The title front matter gives, read leniently: any valid TOML will do,
+/// The title front matter gives, read leniently: any valid TOML will do,
 /// whatever else it says (for `milbrief tags`, which reads files that are
 /// not articles of a site, such as the labelled evaluation set).
 pub fn lenient_title(fm: &str) -> Result<Option<String>, String> {

@@ -3,7 +3,7 @@
 //! names, ambiguous forms, stop-phrases), compiled into one aho-corasick
 //! automaton (leftmost-longest, case-sensitive, whole words).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 use anyhow::Context as _;
@@ -117,12 +117,34 @@ struct Iso {
     forms: BTreeMap<String, Target>,
 }
 
+/// The names of a country in ISO data besides its short and long names,
+/// lower-cased: "iran, islamic republic of" (the short name's other
+/// order), "islamic republic of iran" (the long name without "The") and
+/// the common names ("iran").
+fn other_iso_names(c: &keshvar::Country) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    let short = c.iso_short_name();
+    if let Some((head, rest)) = short.split_once(" (")
+        && let Some(inner) = rest.strip_suffix(')')
+    {
+        names.insert(format!("{head}, {inner}"));
+        names.insert(format!("{inner} {head}"));
+    }
+    let long = c.iso_long_name();
+    names.insert(long.strip_prefix("The ").unwrap_or(long).to_string());
+    names.extend(c.unofficial_name_list().iter().map(|n| (*n).to_string()));
+    names.into_iter().map(|n| n.trim().to_lowercase()).collect()
+}
+
 impl Iso {
     fn from_keshvar() -> Iso {
         let mut countries = BTreeMap::new();
         let mut lookup = HashMap::new();
         let mut forms: BTreeMap<String, Target> = BTreeMap::new();
         let mut demonym_owner: BTreeMap<String, (u64, CountryCode)> = BTreeMap::new();
+        // Every other way ISO data writes a country's name, for front
+        // matter; a name two countries share is neither's.
+        let mut also: BTreeMap<String, Vec<CountryCode>> = BTreeMap::new();
 
         for c in keshvar::CountryIterator::new() {
             let Some(code) = CountryCode::new(&c.alpha2().to_string()) else {
@@ -132,6 +154,9 @@ impl Iso {
             lookup.insert(code.as_str().to_ascii_lowercase(), code);
             lookup.insert(iso.to_lowercase(), code);
             lookup.insert(c.iso_long_name().to_lowercase(), code);
+            for name in other_iso_names(&c) {
+                also.entry(name).or_default().push(code);
+            }
             if !iso.contains(['(', ',']) {
                 forms.insert(iso.to_string(), country_target(code, MentionKind::Name));
             }
@@ -157,6 +182,11 @@ impl Iso {
 
         for (n, (_, code)) in demonym_owner {
             forms.insert(n, country_target(code, MentionKind::Demonym));
+        }
+        for (name, codes) in also {
+            if let [code] = codes[..] {
+                lookup.entry(name).or_insert(code);
+            }
         }
         Iso {
             countries,
@@ -304,6 +334,15 @@ impl Gazetteer {
             return Some(code);
         }
         self.lookup.get(&v.to_lowercase()).copied()
+    }
+
+    /// The country whose name is nearest to an unknown `value`, when it
+    /// looks like a misspelling of one ("Pakstan", "Korea South").
+    pub fn nearest(&self, value: &str) -> Option<CountryCode> {
+        let mut names: Vec<(&str, CountryCode)> =
+            self.lookup.iter().map(|(n, c)| (n.as_str(), *c)).collect();
+        names.sort_unstable();
+        crate::suggest::nearest(value, names)
     }
 
     /// The country of a place name in any case ("ISLAMABAD", "New York").

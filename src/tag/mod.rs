@@ -180,15 +180,9 @@ impl Tagger {
                 Some(c) if !out.contains(&c) => out.push(c),
                 Some(_) => {}
                 None => errs.push(
-                    Diagnostic::new(
-                        &a.source_path,
-                        format!(
-                            "unknown country {:?}: use an ISO 3166-1 code (\"PK\") or an English name (\"Pakistan\")",
-                            t.value
-                        ),
-                    )
-                    .at(t.line, t.col)
-                    .code("unknown-country"),
+                    Diagnostic::new(&a.source_path, self.unknown_country(&t.value))
+                        .at(t.line, t.col)
+                        .code("unknown-country"),
                 ),
             }
         }
@@ -207,19 +201,39 @@ impl Tagger {
                 Some(s) if !out.iter().any(|o| o == s) => out.push(s.to_string()),
                 Some(_) => {}
                 None => errs.push(
-                    Diagnostic::new(
-                        &a.source_path,
-                        format!(
-                            "unknown topic {:?}: topics are the slugs of data/topics.toml and of [[topic]] in config.toml",
-                            t.value
-                        ),
-                    )
-                    .at(t.line, t.col)
-                    .code("unknown-topic"),
+                    Diagnostic::new(&a.source_path, self.unknown_topic(&t.value))
+                        .at(t.line, t.col)
+                        .code("unknown-topic"),
                 ),
             }
         }
         out
+    }
+
+    /// "unknown country \"Pakstan\" (did you mean \"Pakistan\"?)", and
+    /// where to find the names.
+    fn unknown_country(&self, value: &str) -> String {
+        let hint = match self.gazetteer.nearest(value) {
+            Some(c) => format!(" (did you mean {:?}?)", self.gazetteer.name(c)),
+            None => String::new(),
+        };
+        format!(
+            "unknown country {value:?}{hint}: give an ISO 3166-1 code or a name; `milbrief tags --list countries` lists them"
+        )
+    }
+
+    /// "unknown topic \"procurment\" (did you mean \"procurement\"?)",
+    /// and where to find the topics.
+    fn unknown_topic(&self, value: &str) -> String {
+        let topics = self.topics.all().iter();
+        let names = topics.flat_map(|t| [(t.slug.as_str(), &t.slug), (t.name.as_str(), &t.slug)]);
+        let hint = match crate::suggest::nearest(value, names) {
+            Some(slug) => format!(" (did you mean {slug:?}?)"),
+            None => String::new(),
+        };
+        format!(
+            "unknown topic {value:?}{hint}: `milbrief tags --list topics` lists the topics; `[[topic]]` in config.toml adds one"
+        )
     }
 
     /// Countries a text is about, most salient first, with evidence.

@@ -11,6 +11,7 @@ mod check;
 mod cli;
 mod digest;
 mod digest_browser;
+mod editor;
 mod feeds;
 mod fuzz_regressions;
 mod golden;

@@ -1,0 +1,102 @@
+//! The editor's day with the `milbrief` binary: errors that say how to fix
+//! them, the names front matter accepts, `new`'s drafts and `init`'s site.
+
+use assert_cmd::Command;
+
+fn milbrief() -> Command {
+    Command::cargo_bin("milbrief").unwrap()
+}
+
+fn site_with(article: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("content")).unwrap();
+    std::fs::write(dir.path().join("content/2023-10-01-a.md"), article).unwrap();
+    dir
+}
+
+fn check_stderr(dir: &std::path::Path) -> String {
+    let out = milbrief().arg("check").current_dir(dir).output().unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
+}
+
+#[test]
+fn unknown_countries_and_topics_get_the_nearest_name() {
+    let dir = site_with(
+        "+++\ntitle = \"T\"\ncountries = [\"Pakstan\", \"Korea South\", \"Narnia\"]\ntopics = [\"procurment\"]\n+++\nText.\n",
+    );
+    let err = check_stderr(dir.path());
+    assert!(
+        err.contains(r#"unknown country "Pakstan" (did you mean "Pakistan"?)"#),
+        "{err}"
+    );
+    assert!(
+        err.contains(r#"unknown country "Korea South" (did you mean "South Korea"?)"#),
+        "{err}"
+    );
+    assert!(err.contains(r#"unknown country "Narnia": give"#), "{err}");
+    assert!(
+        err.contains(r#"unknown topic "procurment" (did you mean "procurement"?)"#),
+        "{err}"
+    );
+    assert!(err.contains("milbrief tags --list countries"), "{err}");
+    assert!(err.contains("milbrief tags --list topics"), "{err}");
+    // No boilerplate example repeated in every error, and no data file an
+    // `init` site does not have.
+    assert!(
+        !err.contains("\"PK\"") && !err.contains("data/topics.toml"),
+        "{err}"
+    );
+}
+
+#[test]
+fn every_iso_name_form_is_a_country() {
+    let dir = site_with(
+        "+++\ntitle = \"T\"\ncountries = [\"Iran, Islamic Republic of\", \"Iran (Islamic Republic of)\", \"Islamic Republic of Iran\", \"The Islamic Republic of Iran\", \"Iran\", \"IR\", \"Korea, Republic of\", \"South Korea\"]\n+++\nText.\n",
+    );
+    let out = milbrief()
+        .arg("check")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn tags_lists_the_valid_names() {
+    let out = milbrief()
+        .args(["tags", "--list", "countries"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.lines().any(|l| l.starts_with("PK  ")), "{text}");
+    assert!(text.lines().count() > 200, "{text}");
+
+    let dir = site_with("");
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "title = \"T\"\n[[topic]]\nslug = \"cyber-ops\"\nname = \"Cyber operations\"\nrules = [[\"cyber*\", 3]]\n",
+    )
+    .unwrap();
+    let out = milbrief()
+        .args(["tags", "--list", "topics"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.lines().any(|l| l.starts_with("procurement ")),
+        "{text}"
+    );
+    assert!(text.contains("Cyber operations"), "{text}");
+}
