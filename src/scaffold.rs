@@ -33,6 +33,11 @@ unsafe_html = false
 # rules = [["drone*", 3], ["counter-drone", 3], ["loitering munition*", 3]]
 "#;
 
+/// The lead paragraph `milbrief new` writes for the editor to replace: an
+/// article that still has it is not published (see the load stage), and
+/// `check` warns about a draft that does.
+pub const NEW_LEAD: &str = "CITY: Lead paragraph: who did what, where and when.";
+
 /// Today's date in the local time zone (UTC if it is unknown).
 pub fn today() -> Date {
     jiff::ZonedDateTime::now().date()
@@ -92,7 +97,7 @@ pub fn new_article(root: &Path, title: &str, date: Date) -> anyhow::Result<PathB
     serde::Serialize::serialize(title, toml::ser::ValueSerializer::new(&mut title_toml))
         .context("cannot quote the title")?;
     let text = format!(
-        "+++\ntitle = {title_toml}\ndate = {date}\nsource = \"\"\n# url = \"https://\"\n# countries = [\"PK\", \"RU\"]   # leave out to tag automatically\n# topics = [\"arms-trade\"]\n+++\n\nCITY: Lead paragraph: who did what, where and when.\n"
+        "+++\ntitle = {title_toml}\ndate = {date}\n# A draft stays out of the site; delete this line to publish.\ndraft = true\nsource = \"\"\n# url = \"https://\"\n# countries = [\"PK\", \"RU\"]   # leave out to tag automatically\n# topics = [\"arms-trade\"]\n+++\n\n{NEW_LEAD}\n"
     );
     let path = content.join(format!("{date}-{slug}.md"));
     create_new(&path, text.as_bytes())?;
@@ -136,6 +141,16 @@ mod tests {
         let text = std::fs::read_to_string(&p).unwrap();
         let a = crate::load::parse_article(Path::new("x.md"), &text, &Default::default()).unwrap();
         assert_eq!(a.title, "Navy \"tests\" new drone");
+        assert!(
+            a.draft,
+            "a new article is a draft until its editor publishes it"
+        );
+        // Published as it stands, the placeholder is an error.
+        let published = text.replace("draft = true\n", "");
+        let e = crate::load::parse_article(Path::new("x.md"), &published, &Default::default())
+            .unwrap_err();
+        assert_eq!(e[0].code, Some("placeholder"), "{e:?}");
+        assert_eq!(e[0].line, Some(11), "{e:?}");
         let e = new_article(dir.path(), "Navy \"tests\" new drone", d).unwrap_err();
         assert!(e.to_string().contains("already exists"));
         assert_eq!(std::fs::read_to_string(&p).unwrap(), text);

@@ -56,6 +56,9 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
     // exist but for an error already reported: links to them are not
     // reported again.
     let (mut articles, would_exist) = load_all(root, &files, &config, &tagger, &mut p);
+    for c in &articles {
+        super::unfinished::unfinished(root, &c.article, &mut p);
+    }
     if !opts.drafts {
         articles.retain(|c| !c.article.draft);
     }
@@ -391,7 +394,7 @@ fn source_text(root: &Path, rel: &Path) -> Option<String> {
 }
 
 /// Line and column of a front matter key's value in an article file.
-fn key_position(root: &Path, rel: &Path, key: &str) -> Option<(usize, usize)> {
+pub(super) fn key_position(root: &Path, rel: &Path, key: &str) -> Option<(usize, usize)> {
     let text = source_text(root, rel)?;
     let (Some((fm, off)), _) = load::split_front_matter(&text).ok()? else {
         return None;
@@ -405,7 +408,7 @@ fn key_position(root: &Path, rel: &Path, key: &str) -> Option<(usize, usize)> {
 }
 
 /// Line and column of the first occurrence of `needle` in an article file.
-fn text_position(root: &Path, rel: &Path, needle: &str) -> Option<(usize, usize)> {
+pub(super) fn text_position(root: &Path, rel: &Path, needle: &str) -> Option<(usize, usize)> {
     let text = source_text(root, rel)?;
     let at = text.find(needle)?;
     Some(line_col(&text, at))

@@ -58,7 +58,19 @@ pub(super) fn parse_article_partial(
             .code("no-title"),
         );
     }
-
+    if !fm.draft
+        && let Some(at) = text.find(crate::scaffold::NEW_LEAD)
+    {
+        let (l, c) = line_col(text, at);
+        errs.push(
+            Diagnostic::new(
+                rel,
+                "the placeholder lead `milbrief new` wrote is still here: write the lead, or set `draft = true` to keep the article out of the site",
+            )
+            .at(l, c)
+            .code("placeholder"),
+        );
+    }
     let stem = rel
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())

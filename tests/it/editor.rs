@@ -100,3 +100,49 @@ fn tags_lists_the_valid_names() {
     );
     assert!(text.contains("Cyber operations"), "{text}");
 }
+
+/// `new` writes a draft and says so; its placeholder can never be
+/// published; `check` warns about what is left to write.
+#[test]
+fn a_new_article_is_a_draft_until_it_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("content")).unwrap();
+    let out = milbrief()
+        .args(["new", "Navy tests drone", "--date", "2023-10-17"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("as a draft (`draft = true`)"), "{said}");
+    let file = dir.path().join("content/2023-10-17-navy-tests-drone.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("\ndraft = true\n"), "{text}");
+
+    let err = check_stderr(dir.path());
+    assert!(err.contains("warning[placeholder-draft]"), "{err}");
+    assert!(err.contains(":6:10: warning[empty-source]"), "{err}");
+
+    milbrief()
+        .args(["build", "--quiet"])
+        .current_dir(dir.path())
+        .assert()
+        .success();
+    assert!(!dir.path().join("public/articles/navy-tests-drone").exists());
+    let feed = std::fs::read_to_string(dir.path().join("public/feed.xml")).unwrap_or_default();
+    assert!(!feed.contains("Lead paragraph"), "{feed}");
+
+    // Published as it stands, the placeholder stops the build.
+    std::fs::write(&file, text.replace("draft = true\n", "")).unwrap();
+    let out = milbrief()
+        .arg("build")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("content/2023-10-17-navy-tests-drone.md:11:1: the placeholder lead"),
+        "{err}"
+    );
+}
