@@ -47,7 +47,7 @@ pub fn content_files(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let dir = root.join(CONTENT_DIR);
     if !dir.is_dir() {
         anyhow::bail!(
-            "{}: no content directory (expected Markdown articles in {})",
+            "{}: no content directory (expected Markdown articles in {}); is this a milbrief site? Run it in one (or pass --root), or start one with `milbrief init DIR`",
             root.display(),
             dir.display()
         );

@@ -309,7 +309,7 @@ impl<'s> Fixed<'s> {
             "page",
             &json!({
                 "title": title,
-                "description": description,
+                "description": meta_description(&description),
                 "canonical": self.urls.absolute(dir),
                 "path": path,
                 "og_type": og_type,
@@ -320,5 +320,45 @@ impl<'s> Fixed<'s> {
             .render(template, &ctx)
             .map_err(|e| RenderError::Template(templates.error(&e)))?;
         Ok(Output::new(path, html))
+    }
+}
+
+/// Search engines show about 160 characters of a meta description: a
+/// longer one is shortened at a word, with "…".
+const DESCRIPTION_MAX: usize = 160;
+
+/// A page's description as its meta tags give it: whitespace collapsed, at
+/// most [`DESCRIPTION_MAX`] characters.
+fn meta_description(text: &str) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= DESCRIPTION_MAX {
+        return text;
+    }
+    let cut = text
+        .char_indices()
+        .nth(DESCRIPTION_MAX - 1)
+        .map_or(text.len(), |(i, _)| i);
+    let head = &text[..cut];
+    let head = match head.rfind(' ') {
+        Some(i) if i > cut / 2 => &head[..i],
+        _ => head,
+    };
+    let head = head.trim_end_matches(|c: char| c.is_whitespace() || ",;:-–—".contains(c));
+    format!("{head}…")
+}
+
+#[cfg(test)]
+mod description_tests {
+    use super::*;
+
+    #[test]
+    fn long_descriptions_are_cut_at_a_word() {
+        assert_eq!(meta_description("  Short   text. "), "Short text.");
+        let long = "word ".repeat(60);
+        let d = meta_description(&long);
+        assert!(d.chars().count() <= DESCRIPTION_MAX, "{d}");
+        assert!(d.ends_with("word…"), "{d}");
+        let one = "x".repeat(400);
+        assert_eq!(meta_description(&one).chars().count(), DESCRIPTION_MAX);
     }
 }

@@ -220,7 +220,8 @@ impl Kind for NotFound {
     fn inputs(_: &Renderer<'_>, _: ()) {}
 
     fn make(_: &Fixed<'_>, _: ()) -> Result<Made, Unreadable> {
-        let mut doc = Document::new("404.html", "Page not found".into(), String::new());
+        let about = "There is nothing at this address: the front page, the countries and the topics lead to every article.";
+        let mut doc = Document::new("404.html", "Page not found".into(), about.into());
         doc.anywhere = true;
         Ok(Made::Page(doc))
     }
