@@ -22,6 +22,7 @@
 //! {page}atom.xml              the Atom feed of a page
 //! search/index.json, search/summaries-{k}.json, sitemap.xml,
 //! sitemap-{k}.xml, robots.txt, 404.html
+//! search/index.js, search/summaries-{k}.js   the search files as scripts
 //! ```
 
 use jiff::civil::Date;
@@ -100,6 +101,13 @@ pub fn feed(dir: &str) -> String {
 /// Shard `k` of the search index's summaries.
 pub fn search_shard(k: usize) -> String {
     format!("search/summaries-{k}.json")
+}
+
+/// A search file's script form (`search/index.js` for `search/index.json`),
+/// which a page opened from disk loads with a `<script>` element where it
+/// cannot fetch the JSON.
+pub fn search_script(json: &str) -> String {
+    format!("{}.js", json.strip_suffix(".json").unwrap_or(json))
 }
 
 /// File `k` (from 1) of a sitemap split in several.

@@ -4,7 +4,7 @@
   "use strict";
   const $ = (id) => document.getElementById(id);
   const box = $("search");
-  if (!box || !window.fetch) return;
+  if (!box || !(window.fetch || location.protocol === "file:")) return;
   const form = $("search-form"), qIn = $("search-q"), cSel = $("search-country"), tSel = $("search-topic"),
     fromIn = $("search-from"), toIn = $("search-to"), status = $("search-status"), list = $("search-results");
   const root = box.dataset.root || "", LIMIT = 50;
@@ -31,7 +31,24 @@
     if (!m) return d;
     return `${DAYS[new Date(Date.UTC(m[1], m[2] - 1, m[3])).getUTCDay()]}, ${+m[3]} ${MONTHS[m[2] - 1]} ${m[1]}`;
   };
-  const get = (url) => fetch(url).then((r) => {
+  // Opened from disk (file://), browsers refuse to fetch files: each JSON
+  // file has a script twin (search/index.js) that hands its data to
+  // milbriefSearch(path, data).
+  const fromDisk = location.protocol === "file:", waiting = {};
+  window.milbriefSearch = (path, data) => {
+    const w = waiting[path];
+    if (w) { delete waiting[path]; w(data); }
+  };
+  const script = (url) => new Promise((resolve, reject) => {
+    const path = url.startsWith(root) ? url.slice(root.length) : url, js = url.replace(/\.json$/, ".js");
+    const s = document.createElement("script");
+    waiting[path] = resolve;
+    s.onerror = () => { delete waiting[path]; reject(new Error("cannot read " + js)); };
+    s.onload = () => { s.remove(); if (waiting[path]) { delete waiting[path]; reject(new Error(js + " holds no search data")); } };
+    s.src = js;
+    document.head.appendChild(s);
+  });
+  const get = (url) => fromDisk ? script(url) : fetch(url).then((r) => {
     if (!r.ok) throw new Error("HTTP " + r.status);
     return r.json();
   });
@@ -75,7 +92,10 @@
   }
   function fail(err) {
     setState("error");
-    say(`Search is unavailable: the index could not be loaded (${err.message || err}).`);
+    const why = err.message || err, fix = fromDisk
+      ? "Is the site's search/ folder complete? Build the site again with milbrief build, or preview it with milbrief serve."
+      : "Reload the page; if it keeps failing, the site's search/ folder may be missing from the server.";
+    say(`Search is unavailable: its index could not be loaded (${why}). ${fix}`);
   }
 
   // Summary shards, one at a time: those holding shown results first.

@@ -561,7 +561,7 @@ fn search_page_in_a_browser() {
         .await;
         assert_eq!(
             status(&client).await,
-            "Search is unavailable: the index could not be loaded (HTTP 404)."
+            "Search is unavailable: its index could not be loaded (HTTP 404). Reload the page; if it keeps failing, the site's search/ folder may be missing from the server."
         );
         let errors = console_errors(&client).await;
         assert!(
