@@ -13,6 +13,7 @@ mod digest;
 mod digest_browser;
 mod editor;
 mod feeds;
+mod from_disk;
 mod fuzz_regressions;
 mod golden;
 mod import;
