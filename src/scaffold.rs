@@ -7,9 +7,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, bail};
 use jiff::civil::Date;
 
-use crate::load::BUILTIN_STATIC;
-use crate::render::BUILTIN_TEMPLATES;
-
 const STARTER_CONFIG: &str = r#"# milbrief site configuration. Every key is optional.
 title = "My defense digest"
 description = "Defense and security news, tagged by country and topic."
@@ -32,6 +29,10 @@ unsafe_html = false
 # name = "Drones & counter-drone"
 # rules = [["drone*", 3], ["counter-drone", 3], ["loitering munition*", 3]]
 "#;
+
+/// What `init` tells git to leave out: the output and the build cache.
+const GITIGNORE: &str =
+    "# Built by milbrief: the site's output and its build cache.\n/public/\n/.milbrief/\n";
 
 /// The lead paragraph `milbrief new` writes for the editor to replace: an
 /// article that still has it is not published (see the load stage), and
@@ -67,12 +68,10 @@ pub fn init(dir: &Path, date: Date) -> anyhow::Result<usize> {
             example.into_bytes(),
         ),
     ];
-    for (name, text) in BUILTIN_TEMPLATES {
-        files.push((Path::new("templates").join(name), text.as_bytes().to_vec()));
-    }
-    for (name, bytes) in BUILTIN_STATIC {
-        files.push((Path::new("static").join(name), bytes.to_vec()));
-    }
+    // No templates and no stylesheet: the built-in ones are compiled in,
+    // and a site that copied them would never see them improve.
+    // `milbrief templates copy NAME` copies one to change it.
+    files.push((".gitignore".into(), GITIGNORE.as_bytes().to_vec()));
     for (rel, bytes) in &files {
         create_new(&dir.join(rel), bytes)?;
     }
@@ -105,7 +104,7 @@ pub fn new_article(root: &Path, title: &str, date: Date) -> anyhow::Result<PathB
 }
 
 /// Creates a file that must not exist yet (and its parent directories).
-fn create_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+pub(crate) fn create_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
@@ -154,6 +153,16 @@ mod tests {
         let e = new_article(dir.path(), "Navy \"tests\" new drone", d).unwrap_err();
         assert!(e.to_string().contains("already exists"));
         assert_eq!(std::fs::read_to_string(&p).unwrap(), text);
+    }
+
+    #[test]
+    fn init_writes_a_site_without_copies_of_the_built_in_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        assert_eq!(init(&site, jiff::civil::date(2023, 1, 1)).unwrap(), 3);
+        assert!(!site.join("templates").exists() && !site.join("static").exists());
+        let ignore = std::fs::read_to_string(site.join(".gitignore")).unwrap();
+        assert!(ignore.contains("/public/\n") && ignore.contains("/.milbrief/\n"));
     }
 
     #[test]

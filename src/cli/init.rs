@@ -15,11 +15,9 @@ pub struct InitArgs {
 impl InitArgs {
     pub fn run(self) -> anyhow::Result<()> {
         let files = scaffold::init(&self.dir, scaffold::today())?;
+        let dir = self.dir.display();
         println!(
-            "Created a new milbrief site in {} ({} files). Next:\n  cd {}\n  milbrief new \"Headline of your first article\"\n  milbrief build",
-            self.dir.display(),
-            files,
-            self.dir.display()
+            "Created a new milbrief site in {dir} ({files} files; the templates and the stylesheet are built in, `milbrief templates` copies one to change it). Next:\n  cd {dir}\n  milbrief serve --open        # preview at http://127.0.0.1:1111/, rebuilt as you save\n  milbrief new \"Headline of your first article\"\n  milbrief build               # the site in public/, to publish or open from disk"
         );
         Ok(())
     }

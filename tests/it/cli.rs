@@ -13,7 +13,16 @@ fn stderr(out: &std::process::Output) -> String {
 
 #[test]
 fn every_verb_has_help() {
-    for verb in ["build", "check", "import", "init", "new", "serve", "tags"] {
+    for verb in [
+        "build",
+        "check",
+        "import",
+        "init",
+        "new",
+        "serve",
+        "tags",
+        "templates",
+    ] {
         let out = milbrief().args([verb, "--help"]).output().unwrap();
         assert!(out.status.success(), "{verb} --help");
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage: milbrief"));
@@ -96,8 +105,9 @@ fn init_then_new_then_build() {
     let site = dir.path().join("digest");
     milbrief().arg("init").arg(&site).assert().success();
     assert!(site.join("config.toml").is_file());
-    assert!(site.join("templates/base.html").is_file());
-    assert!(site.join("static/style.css").is_file());
+    // The templates and the stylesheet are built in, not copied.
+    assert!(!site.join("templates").exists() && !site.join("static").exists());
+    assert!(site.join(".gitignore").is_file());
     // A second init refuses the now non-empty directory.
     milbrief().arg("init").arg(&site).assert().failure();
 

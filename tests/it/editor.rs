@@ -146,3 +146,72 @@ fn a_new_article_is_a_draft_until_it_is_written() {
         "{err}"
     );
 }
+
+/// `init` starts a site that uses the built-in templates, ignores what
+/// milbrief writes, and says how to preview it; `templates copy` makes one
+/// file the site's own; `build` outside a site points to `init`.
+#[test]
+fn init_then_serve_and_override_one_template() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("digest");
+    let out = milbrief().arg("init").arg(&site).output().unwrap();
+    assert!(out.status.success());
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("milbrief serve --open"), "{said}");
+    assert_eq!(
+        std::fs::read_to_string(site.join(".gitignore"))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .collect::<Vec<_>>(),
+        ["/public/", "/.milbrief/"]
+    );
+    assert!(!site.join("templates").exists());
+
+    let out = milbrief()
+        .args(["templates", "list"])
+        .current_dir(&site)
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        listed.contains("article.html") && listed.contains("style.css"),
+        "{listed}"
+    );
+    milbrief()
+        .args(["templates", "copy", "404.html"])
+        .current_dir(&site)
+        .assert()
+        .success();
+    let mine = site.join("templates/404.html");
+    std::fs::write(
+        &mine,
+        "{% extends \"base.html\" %}{% block content %}<p>Lost at sea.</p>{% endblock content %}",
+    )
+    .unwrap();
+    milbrief()
+        .args(["build", "--quiet"])
+        .current_dir(&site)
+        .assert()
+        .success();
+    let page = std::fs::read_to_string(site.join("public/404.html")).unwrap();
+    assert!(
+        page.contains("Lost at sea."),
+        "the copy overrides the built-in"
+    );
+    let page = std::fs::read_to_string(site.join("public/articles/welcome/index.html")).unwrap();
+    assert!(
+        page.contains("<article"),
+        "the other templates are built in"
+    );
+
+    let empty = tempfile::tempdir().unwrap();
+    let out = milbrief()
+        .arg("build")
+        .current_dir(empty.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("milbrief init"), "{err}");
+}
