@@ -41,9 +41,9 @@ fn words(name: &str) -> String {
 }
 
 /// The candidate nearest to `name`, when it is near enough to be a likely
-/// misspelling (about one edit in four characters) or the same words in
-/// another order. Ties go to the first candidate, so callers give them in
-/// a fixed order.
+/// misspelling (about one edit in four characters; none in a name of two)
+/// or the same words in another order. Ties go to the first candidate, so
+/// callers give them in a fixed order.
 pub fn nearest<'a, T>(name: &str, candidates: impl IntoIterator<Item = (&'a str, T)>) -> Option<T> {
     let key = words(name);
     if key.is_empty() {
@@ -53,7 +53,13 @@ pub fn nearest<'a, T>(name: &str, candidates: impl IntoIterator<Item = (&'a str,
     for (c, t) in candidates {
         let other = words(c);
         let d = edit_distance(&key, &other);
-        let limit = (key.chars().count().max(other.chars().count()) / 4).max(1);
+        // A code of two letters is one edit away from dozens of others: it
+        // is only matched in full.
+        let limit = if key.chars().count() <= 2 {
+            0
+        } else {
+            (key.chars().count().max(other.chars().count()) / 4).max(1)
+        };
         if d <= limit && best.as_ref().is_none_or(|(bd, _)| d < *bd) {
             best = Some((d, t));
         }
@@ -81,5 +87,8 @@ mod tests {
         assert_eq!(nearest("korea, south", names), Some(2));
         assert_eq!(nearest("Narnia", names), None);
         assert_eq!(nearest("", names), None);
+        let codes = [("PK", 1), ("PL", 2)];
+        assert_eq!(nearest("PX", codes), None, "two letters: no guess");
+        assert_eq!(nearest("pk", codes), Some(1));
     }
 }
