@@ -38,6 +38,25 @@ install_chromium() {
   fi
 }
 
+# Fetches npm package $1 at version $2 into the working directory and
+# checks its tarball against sha512 $3; prints why not on failure.
+fetch_npm() {
+  tarball="$1-$2.tgz"
+  registry=${NPM_CONFIG_REGISTRY:-${npm_config_registry:-}}
+  if command -v npm >/dev/null 2>&1; then
+    npm pack --silent --no-update-notifier --no-fund --no-audit "$1@$2" >/dev/null 2>&1 \
+      || { echo "npm pack failed"; return 1; }
+  elif command -v curl >/dev/null 2>&1 && [ -n "$registry" ]; then
+    curl -fsSL --retry 2 --max-time 600 -o "$tarball" "${registry%/}/$1/-/$tarball" \
+      || { echo "download failed"; return 1; }
+  else
+    echo "neither npm nor curl with NPM_CONFIG_REGISTRY is available"
+    return 1
+  fi
+  [ -f "$tarball" ] || { echo "no $tarball"; return 1; }
+  echo "$3  $tarball" | sha512sum -c --status 2>/dev/null || { echo "checksum mismatch"; return 1; }
+}
+
 # Runs in a subshell: its own working directory and clean-up.
 install_axe() (
   if [ -f "$AXE_DIR/axe.min.js" ] && [ "$(cat "$AXE_DIR/VERSION" 2>/dev/null)" = "$AXE_VERSION" ]; then
@@ -51,24 +70,13 @@ install_axe() (
   tmp=$(mktemp -d) || skip "no temporary directory"
   trap 'rm -rf "$tmp"' EXIT
   cd "$tmp" || skip "no temporary directory"
-  tarball="axe-core-$AXE_VERSION.tgz"
-  registry=${NPM_CONFIG_REGISTRY:-${npm_config_registry:-}}
   if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "Installing npm (Debian package) to fetch axe-core..."
     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; } \
       || echo "notice: installing npm failed"
   fi
-  if command -v npm >/dev/null 2>&1; then
-    npm pack --silent --no-update-notifier --no-fund --no-audit "axe-core@$AXE_VERSION" >/dev/null 2>&1 \
-      || skip "npm pack failed"
-  elif command -v curl >/dev/null 2>&1 && [ -n "$registry" ]; then
-    curl -fsSL --retry 2 --max-time 300 -o "$tarball" "${registry%/}/axe-core/-/$tarball" \
-      || skip "download failed"
-  else
-    skip "neither npm nor curl with NPM_CONFIG_REGISTRY is available"
-  fi
-  [ -f "$tarball" ] || skip "no $tarball"
-  echo "$AXE_SHA512  $tarball" | sha512sum -c --status 2>/dev/null || skip "checksum mismatch"
+  why=$(fetch_npm axe-core "$AXE_VERSION" "$AXE_SHA512") || skip "$why"
+  tarball="axe-core-$AXE_VERSION.tgz"
   tar -xzf "$tarball" package/axe.min.js 2>/dev/null || skip "cannot unpack $tarball"
   mkdir -p "$dest" && mv package/axe.min.js "$dest/axe.min.js" && echo "$AXE_VERSION" >"$dest/VERSION" \
     || skip "cannot write $AXE_DIR"
@@ -87,25 +95,6 @@ install_java() {
   if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }; then
     echo "notice: installing Java failed; the W3C Nu checker test will be skipped"
   fi
-}
-
-# Fetches npm package $1 at version $2 into the working directory and
-# checks its tarball against sha512 $3; prints why not on failure.
-fetch_npm() {
-  tarball="$1-$2.tgz"
-  registry=${NPM_CONFIG_REGISTRY:-${npm_config_registry:-}}
-  if command -v npm >/dev/null 2>&1; then
-    npm pack --silent --no-update-notifier --no-fund --no-audit "$1@$2" >/dev/null 2>&1 \
-      || { echo "npm pack failed"; return 1; }
-  elif command -v curl >/dev/null 2>&1 && [ -n "$registry" ]; then
-    curl -fsSL --retry 2 --max-time 600 -o "$tarball" "${registry%/}/$1/-/$tarball" \
-      || { echo "download failed"; return 1; }
-  else
-    echo "neither npm nor curl with NPM_CONFIG_REGISTRY is available"
-    return 1
-  fi
-  [ -f "$tarball" ] || { echo "no $tarball"; return 1; }
-  echo "$3  $tarball" | sha512sum -c --status 2>/dev/null || { echo "checksum mismatch"; return 1; }
 }
 
 install_vnu() (
