@@ -13,10 +13,13 @@
 //! and [`Sources::of_article`] finds an article's.
 //!
 //! - `build`: the list made from the built-in entries and a site's;
-//! - `near`: the nearest known name to a misspelt one.
+//! - `near`: the nearest known name to a misspelt one;
+//! - `site`: the outlets a site's articles come from, resolved once in the
+//!   index stage (see [`Outlets`]).
 
 mod build;
 mod near;
+mod site;
 #[cfg(test)]
 mod tests;
 
@@ -25,6 +28,8 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::model::CountryCode;
+
+pub use site::{Outlet, Outlets};
 
 /// The built-in list.
 pub const BUILTIN: &str = include_str!("../../data/sources.toml");
@@ -216,6 +221,11 @@ impl Sources {
 
     pub fn get(&self, slug: &str) -> Option<&Source> {
         self.by_slug.get(slug).map(|&i| &self.list[i])
+    }
+
+    /// The position of a source of this list in [`Sources::all`].
+    fn position(&self, s: &Source) -> usize {
+        self.by_slug.get(&s.slug).copied().unwrap_or_default()
     }
 
     /// The source a name or alias names, in any case; a name that is a

@@ -12,6 +12,7 @@ use crate::render::feeds::{
 };
 use crate::render::fixed::Fixed;
 use crate::render::page::{Kind, Made, Page};
+use crate::sources::Outlet;
 use crate::urls;
 
 /// The search index: every article's title, date, tags and link.
@@ -22,6 +23,7 @@ pub(in crate::render) struct SearchIndexInputs<'r> {
     all: Cards<'r>,
     countries: Vec<CountryCode>,
     topics: Vec<&'r str>,
+    outlets: &'r [Outlet],
 }
 
 impl Kind for SearchIndex {
@@ -51,12 +53,13 @@ impl Kind for SearchIndex {
             all: Cards::new(r, Ids::Range(0, r.site.articles.len())),
             countries: r.site.by_country.keys().copied().collect(),
             topics: r.topics.clone(),
+            outlets: &r.site.outlets.list,
         }
     }
 
     fn make(f: &Fixed<'_>, i: SearchIndexInputs<'_>) -> Result<Made, Unreadable> {
         Ok(Made::File(
-            search_index(f, &i.all, &i.countries, &i.topics).into_bytes(),
+            search_index(f, &i.all, &i.countries, &i.topics, i.outlets).into_bytes(),
         ))
     }
 }
