@@ -1,12 +1,18 @@
 //! Sources as the reader sees them: the sources index and each source's
 //! page, the badge of state-affiliated and official outlets, the source
-//! facet of the search index, and editions' count of outlets, built
-//! through the binary on a small site written here.
+//! facet of the search index and page (in a headless Chromium, where
+//! there is one), and editions' count of outlets, built through the binary
+//! on a small site written here.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use crate::common::browser::{browser_tools, wait_until};
 use assert_cmd::Command;
-use serde_json::Value;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use serde_json::{Value, json};
 
 fn milbrief() -> Command {
     Command::cargo_bin("milbrief").unwrap()
@@ -276,4 +282,108 @@ fn sources_can_be_turned_off() {
     assert!(art.contains("badge-state-affiliated"));
     assert!(!art.contains("sources/"));
     assert!(!read(dir.path(), "search/index.html").contains("search-source"));
+}
+
+/// Serves the files under `dir` (a built site's output) on loopback.
+async fn serve_dir(
+    State(dir): State<Arc<PathBuf>>,
+    uri: axum::http::Uri,
+) -> axum::response::Response {
+    let mut path = uri.path().trim_start_matches('/').to_string();
+    if path.is_empty() || path.ends_with('/') {
+        path.push_str("index.html");
+    }
+    match std::fs::read(dir.join(&path)) {
+        Ok(bytes) if !path.contains("..") => {
+            let mime = mime_guess::from_path(&path).first_or_octet_stream();
+            ([(header::CONTENT_TYPE, mime.to_string())], bytes).into_response()
+        }
+        _ => (StatusCode::NOT_FOUND, "not found").into_response(),
+    }
+}
+
+/// The search page's source facet in a real browser: `?source=` selects
+/// it, results and counts follow it, and choosing another source writes
+/// the URL.
+#[test]
+fn the_search_page_filters_by_source() {
+    let Some(tools) = browser_tools("the source facet test") else {
+        return;
+    };
+    let dir = site();
+    build(dir.path());
+    let out = Arc::new(dir.path().join("public"));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}/", listener.local_addr().unwrap());
+        let app = axum::Router::new().fallback(serve_dir).with_state(out);
+        let server = tokio::spawn(async move { axum::serve(listener, app).await });
+        let client = tools.start().await;
+        let run = |script: &'static str| {
+            let c = &client;
+            async move { c.execute(script, vec![]).await.unwrap() }
+        };
+        let titles = "return [...document.querySelectorAll('#search-results > li h2 a')].map(a => a.textContent);";
+        let options = "return [...document.getElementById('search-source').options]\
+            .filter(o => !o.hidden).map(o => o.textContent);";
+
+        client
+            .goto(&format!("{base}search/index.html?source=reuters"))
+            .await
+            .unwrap();
+        wait_until("two Reuters stories", || async {
+            run(titles).await == json!(["Radar ordered", "Budget passes"])
+        })
+        .await;
+        let selected = run("return document.getElementById('search-source').value;").await;
+        assert_eq!(selected, "reuters");
+        // Each source counts what the other filters let through.
+        assert_eq!(
+            run(options).await,
+            json!([
+                "All sources",
+                "Baltic Briefing (1)",
+                "Harbour Ledger (1)",
+                "Reuters (2)",
+                "US Department of Defense (1)",
+                "Xinhua News Agency (2)"
+            ])
+        );
+
+        // Another source, chosen as a reader would.
+        client
+            .execute(
+                "const s = document.getElementById('search-source'); s.value = 'xinhua-news-agency';\
+                 s.dispatchEvent(new Event('change', { bubbles: true }));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        wait_until("the Xinhua stories", || async {
+            run(titles).await == json!(["Carrier sails", "Drills in the strait"])
+        })
+        .await;
+        let query = client.current_url().await.unwrap();
+        assert_eq!(query.query(), Some("source=xinhua-news-agency"));
+        // With a country chosen too, the sources count within it.
+        client
+            .execute(
+                "const s = document.getElementById('search-country'); s.value = 'TW';\
+                 s.dispatchEvent(new Event('change', { bubbles: true }));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        wait_until("one story about Taiwan", || async {
+            run(titles).await == json!(["Drills in the strait"])
+        })
+        .await;
+        assert_eq!(
+            run(options).await,
+            json!(["All sources", "Xinhua News Agency (1)"])
+        );
+        client.close().await;
+        server.abort();
+    });
 }
