@@ -66,6 +66,8 @@ pub(super) struct SourceRef<'a> {
     /// `None` for a source that is not a known outlet.
     pub(super) kind: Option<&'static str>,
     pub(super) kind_label: Option<&'static str>,
+    /// Where it is based (its `path` leads to a page only when the site
+    /// has articles about the country).
     pub(super) country: Option<CountryRef>,
     pub(super) provenance: Option<&'a str>,
     pub(super) badge: Option<Badge<'a>>,
