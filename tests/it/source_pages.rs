@@ -284,6 +284,21 @@ fn sources_can_be_turned_off() {
     assert!(!read(dir.path(), "search/index.html").contains("search-source"));
 }
 
+#[test]
+fn source_pages_link_nowhere_that_is_not_there() {
+    let dir = site();
+    let out = milbrief()
+        .arg("check")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let report =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(!report.contains("broken-link"), "{report}");
+    // The one outlet the lists do not know is the one warned about.
+    assert_eq!(report.matches("unknown-source").count(), 1, "{report}");
+}
+
 /// Serves the files under `dir` (a built site's output) on loopback.
 async fn serve_dir(
     State(dir): State<Arc<PathBuf>>,
