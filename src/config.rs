@@ -172,6 +172,9 @@ pub struct Sections {
     pub tag_feeds: bool,
     /// Charts and the coverage map.
     pub charts: bool,
+    /// The sources index and a page (and, with `tag_feeds`, a feed) per
+    /// source.
+    pub sources: bool,
 }
 
 impl Default for Sections {
@@ -184,6 +187,7 @@ impl Default for Sections {
             archive: true,
             tag_feeds: true,
             charts: true,
+            sources: true,
         }
     }
 }

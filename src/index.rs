@@ -1,6 +1,7 @@
 //! The index stage: articles sorted newest first, grouped by country,
-//! topic, month, edition and pair of countries, with related articles.
-//! Pure: values in, values out.
+//! topic, month, edition and pair of countries, with related articles,
+//! and each article's source resolved to an outlet. Pure: values in,
+//! values out.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -11,6 +12,7 @@ use jiff::civil::Date;
 
 use crate::config::Config;
 use crate::model::{Article, CountryCode};
+use crate::sources::{Outlets, Sources};
 use crate::tag::Tagger;
 
 /// How many neighbours in each tag list are considered for "related".
@@ -33,6 +35,10 @@ pub struct Site {
     pub by_pair: Arc<BTreeMap<(CountryCode, CountryCode), Vec<usize>>>,
     /// Related articles of each article, best first.
     pub related: Arc<Vec<Vec<usize>>>,
+    /// The outlets the articles come from, and each article's: resolved
+    /// on every pass (a look-up per distinct name), and part of the
+    /// structure (an article's `source` and `url` are in its placement).
+    pub outlets: Arc<Outlets>,
     /// A hash of the order and tags of the articles, not their text: two
     /// sites with equal structure have equal groupings and related lists.
     pub structure: u64,
@@ -100,6 +106,7 @@ pub fn index_reusing(
 ) -> Site {
     sort_articles(&mut articles);
     let structure = structure_of(&articles, config.related);
+    let outlets = Arc::new(outlets_of(&config, &articles));
     if let Some(p) = previous.filter(|p| p.structure == structure && p.fits(articles.len())) {
         return Site {
             config,
@@ -111,6 +118,7 @@ pub fn index_reusing(
             by_edition: p.by_edition.clone(),
             by_pair: p.by_pair.clone(),
             related: p.related.clone(),
+            outlets,
             structure,
         };
     }
@@ -157,8 +165,17 @@ pub fn index_reusing(
         by_edition: Arc::new(by_edition),
         by_pair: Arc::new(by_pair),
         related: Arc::new(related),
+        outlets,
         structure,
     }
+}
+
+/// The articles' outlets under the site's `[[source]]` tables (checked
+/// when the configuration was read; should they fail here, the built-in
+/// list alone).
+fn outlets_of(config: &Config, articles: &[Arc<Article>]) -> Outlets {
+    let sources = Sources::new(&config.sources).unwrap_or_else(|_| Sources::builtin());
+    Outlets::of(&sources, articles)
 }
 
 /// The first day of the edition holding `d`. Editions are runs of

@@ -17,6 +17,7 @@
 //! editions/, editions/{e}/    editions, an edition ("2023-w42")
 //! relations/, relations/{a}-{b}/  country pairs, a pair
 //! regions/{slug}/             a region
+//! sources/, sources/{slug}/   sources, a source
 //! search/                     the search page
 //! {page}page/{n}/             page n of a paged listing
 //! {page}atom.xml              the Atom feed of a page
@@ -36,6 +37,7 @@ pub const ARCHIVE: &str = "archive/";
 pub const EDITIONS: &str = "editions/";
 pub const RELATIONS: &str = "relations/";
 pub const SEARCH: &str = "search/";
+pub const SOURCES: &str = "sources/";
 
 /// The file a page directory is served from.
 pub const INDEX_FILE: &str = "index.html";
@@ -72,6 +74,11 @@ pub fn edition(start: Date, config: &Config) -> String {
 /// The page of two countries (codes ascending).
 pub fn pair((a, b): (CountryCode, CountryCode)) -> String {
     format!("{RELATIONS}{}-{}/", a.lower(), b.lower())
+}
+
+/// A source's page.
+pub fn source(slug: &str) -> String {
+    format!("{SOURCES}{slug}/")
 }
 
 /// A region's page.

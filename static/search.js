@@ -7,6 +7,9 @@
   if (!box || !(window.fetch || location.protocol === "file:")) return;
   const form = $("search-form"), qIn = $("search-q"), cSel = $("search-country"), tSel = $("search-topic"),
     fromIn = $("search-from"), toIn = $("search-to"), status = $("search-status"), list = $("search-results");
+  // The source facet: its select may be missing (a site's own template,
+  // or sources turned off), and then the facet is not offered.
+  const sSel = $("search-source");
   const root = box.dataset.root || "", LIMIT = 50;
   const MONTHS = "January February March April May June July August September October November December".split(" ");
   const DAYS = "Sunday Monday Tuesday Wednesday Thursday Friday Saturday".split(" ");
@@ -59,12 +62,13 @@
     qIn.value = p.get("q") || "";
     fromIn.value = p.get("from") || "";
     toIn.value = p.get("to") || "";
-    want = { c: p.get("country"), t: p.get("topic") };
+    want = { c: p.get("country"), t: p.get("topic"), s: p.get("source") };
   }
   function writeUrl() {
     const p = new URLSearchParams(), v = {
       q: qIn.value.trim(), country: ix ? cSel.value : want.c, topic: ix ? tSel.value : want.t, from: fromIn.value, to: toIn.value,
     };
+    if (sSel) v.source = ix ? sSel.value : want.s;
     for (const k in v) if (v[k]) p.set(k, v[k]);
     const s = p.toString(), url = location.pathname + (s ? "?" + s : "") + location.hash;
     if (url !== location.pathname + location.search + location.hash) history.replaceState(history.state, "", url);
@@ -75,14 +79,17 @@
     ix = data;
     ix.countries ||= [];
     ix.topics ||= [];
+    ix.sources ||= [];
     ix.summaries ||= { size: 1, shards: [] };
     arts = ix.articles.map((a, i) => {
       const c = a[2] || [], p = a[3] || [];
       const tags = c.map((x) => ix.countries[x][1]).concat(p.map((x) => ix.topics[x][1]), a[5] || "");
-      return { i, t: fold(a[0]), g: fold(tags.join(" ")), s: "", sum: "", d: a[1] || "", c, p };
+      return { i, t: fold(a[0]), g: fold(tags.join(" ")), s: "", sum: "", d: a[1] || "", c, p, o: Number.isInteger(a[6]) ? a[6] : -1 };
     });
     suffix = /index\.html$/.test(ix.articles[0] && ix.articles[0][4]) ? "index.html" : "";
-    for (const [sel, pairs, value] of [[cSel, ix.countries, want.c], [tSel, ix.topics, want.t]]) {
+    const facets = [[cSel, ix.countries, want.c], [tSel, ix.topics, want.t]];
+    if (sSel) facets.push([sSel, ix.sources, want.s]);
+    for (const [sel, pairs, value] of facets) {
       for (const p of pairs) sel.appendChild(el("option", null, p[1])).value = p[0];
       if (pairs.some((p) => p[0] === value)) sel.value = value;
     }
@@ -139,19 +146,23 @@
     const raw = qIn.value, words = fold(raw).trim().split(" ").filter(Boolean), prefix = /[\p{L}\p{N}]$/u.test(raw);
     const from = fromIn.value, to = toIn.value;
     const ci = ix.countries.findIndex((p) => p[0] === cSel.value), ti = ix.topics.findIndex((p) => p[0] === tSel.value);
-    const cc = ix.countries.map(() => 0), tc = ix.topics.map(() => 0), hits = [];
+    const si = sSel ? ix.sources.findIndex((p) => p[0] === sSel.value) : -1;
+    const cc = ix.countries.map(() => 0), tc = ix.topics.map(() => 0), sc = ix.sources.map(() => 0), hits = [];
     for (const a of arts) {
       if ((from || to) && (!a.d || (from && a.d < from) || (to && a.d > to))) continue;
       const s = score(a, words, prefix), cOk = ci < 0 || a.c.includes(ci), tOk = ti < 0 || a.p.includes(ti);
+      const sOk = si < 0 || a.o === si;
       if (!s) continue;
       // Each facet counts what the other filters let through.
-      if (tOk) a.c.forEach((x) => cc[x]++);
-      if (cOk) a.p.forEach((x) => tc[x]++);
-      if (cOk && tOk) hits.push([s, a]);
+      if (tOk && sOk) a.c.forEach((x) => cc[x]++);
+      if (cOk && sOk) a.p.forEach((x) => tc[x]++);
+      if (cOk && tOk && a.o >= 0) sc[a.o]++;
+      if (cOk && tOk && sOk) hits.push([s, a]);
     }
     counts(cSel, ix.countries, cc);
     counts(tSel, ix.topics, tc);
-    const n = hits.length, active = words.length || ci >= 0 || ti >= 0 || from || to;
+    if (sSel) counts(sSel, ix.sources, sc);
+    const n = hits.length, active = words.length || ci >= 0 || ti >= 0 || si >= 0 || from || to;
     hits.sort((x, y) => y[0] - x[0] || (x[1].d < y[1].d) - (x[1].d > y[1].d) || x[1].i - y[1].i);
     show(active ? hits.slice(0, LIMIT).map((h) => h[1].i) : []);
     say(!active ? `Type a word, or choose a country, topic or dates, to search ${arts.length} articles.`
@@ -206,7 +217,7 @@
 
   function update() { clearTimeout(timer); run(); writeUrl(); }
   qIn.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(update, 120); });
-  for (const x of [cSel, tSel, fromIn, toIn]) x.addEventListener("change", update);
+  for (const x of [cSel, tSel, sSel, fromIn, toIn]) if (x) x.addEventListener("change", update);
   form.addEventListener("submit", (e) => { e.preventDefault(); update(); });
   list.addEventListener("focusout", (e) => {
     if (stale && !list.contains(e.relatedTarget)) { stale = false; run(); }

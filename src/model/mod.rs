@@ -148,7 +148,8 @@ pub struct Article {
     pub auto_tag: Option<bool>,
     /// Why each automatic tag was given, or where that is kept apart.
     pub explanations: Explanations,
-    /// Hash of what places the article in the site (slug, date, tags); see
+    /// Hash of what places the article in the site (slug, date, tags,
+    /// source); see
     /// [`Article::placement_key`]. Set by the tag stage.
     pub placement: u64,
     /// Final tags (after the tag stage), in order of salience.
@@ -160,7 +161,8 @@ pub struct Article {
 
 impl Article {
     /// A hash of what places the article in the site's groupings: slug,
-    /// date, time, countries and topics (not its text).
+    /// date, time, countries and topics, and what its outlet is resolved
+    /// from, `source` and `url` (not its text).
     pub fn placement_key(&self) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = std::hash::DefaultHasher::new();
@@ -170,6 +172,8 @@ impl Article {
             self.time,
             &self.countries,
             &self.topics,
+            &self.source,
+            &self.url,
         )
             .hash(&mut h);
         h.finish()

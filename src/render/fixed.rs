@@ -10,13 +10,14 @@ use tera::{Context, Tera};
 
 use super::cards::CardInputs;
 use super::views::{
-    ArticleView, Card, CountryRef, PageLink, Pagination, TopicRef, WhyView, human_date, long_date,
-    page_window, why_phrases,
+    ArticleView, Badge, Card, CountryRef, PageLink, Pagination, SourceRef, TopicRef, WhyView,
+    human_date, long_date, page_window, why_phrases,
 };
 use super::{RenderError, Templates};
 use crate::config::Config;
 use crate::index::Site;
 use crate::model::{Article, CountryCode, Output, Parts, TagKind, TagOrigin, Unreadable};
+use crate::sources::{Kind, Outlet};
 use crate::tag::Tagger;
 use crate::urls::{self, Urls};
 
@@ -97,6 +98,7 @@ impl<'s> Fixed<'s> {
                 "editions": link(urls::EDITIONS),
                 "relations": link(urls::RELATIONS),
                 "search": link(urls::SEARCH),
+                "sources": link(urls::SOURCES),
                 "feed": urls::feed(""),
                 "search_index": urls::SEARCH_INDEX,
             }),
@@ -151,27 +153,50 @@ impl<'s> Fixed<'s> {
 
     /// An article's card: made from [`CardInputs`] alone, so that a card's
     /// fingerprint covers all it shows.
-    pub(super) fn card<'a>(&self, a: &'a Article) -> Card<'a> {
+    pub(super) fn card<'a>(&self, inputs: CardInputs<'a>) -> Card<'a> {
         let CardInputs {
             title,
             slug,
             date,
             source,
+            outlet,
             summary_html,
             summary_text,
             countries,
             topics,
-        } = CardInputs::of(a);
+        } = inputs;
         Card {
             title,
             path: self.link(&urls::article(slug)),
             date: date.map(|d| d.to_string()),
             date_human: date.map(human_date),
-            source,
+            source: outlet.map(|o| o.name.as_str()).or(source),
+            source_path: self.source_path(outlet),
+            badge: outlet.and_then(Badge::of),
             summary_html,
             summary_text,
             countries: countries.iter().map(|c| self.country_ref(*c)).collect(),
             topics: topics.iter().map(|t| self.topic_ref(t)).collect(),
+        }
+    }
+
+    /// The page of `outlet`, when the site has source pages.
+    pub(super) fn source_path(&self, outlet: Option<&Outlet>) -> Option<String> {
+        let o = outlet.filter(|_| self.config.sections.sources)?;
+        Some(self.link(&urls::source(&o.slug)))
+    }
+
+    /// How pages show and link to `o`.
+    pub(super) fn source_ref<'a>(&self, o: &'a Outlet) -> SourceRef<'a> {
+        SourceRef {
+            slug: &o.slug,
+            name: &o.name,
+            path: self.link(&urls::source(&o.slug)),
+            kind: o.kind.map(Kind::as_str),
+            kind_label: o.kind.map(Kind::label),
+            country: o.country.map(|c| self.country_ref(c)),
+            provenance: o.provenance.as_deref(),
+            badge: Badge::of(o),
         }
     }
 
@@ -220,7 +245,11 @@ impl<'s> Fixed<'s> {
 
     /// An article page's view of its article; its body and explanations
     /// are read when kept apart.
-    pub(super) fn article_view<'a>(&self, a: &'a Article) -> Result<ArticleView<'a>, Unreadable>
+    pub(super) fn article_view<'a>(
+        &self,
+        a: &'a Article,
+        outlet: Option<&'a Outlet>,
+    ) -> Result<ArticleView<'a>, Unreadable>
     where
         's: 'a,
     {
@@ -245,7 +274,9 @@ impl<'s> Fixed<'s> {
             path: self.link(&urls::article(&a.slug)),
             date: a.date.map(|d| d.to_string()),
             date_human: a.date.map(long_date),
-            source: a.source.as_deref(),
+            source: outlet.map(|o| o.name.as_str()).or(a.source.as_deref()),
+            source_path: self.source_path(outlet),
+            badge: outlet.and_then(Badge::of),
             url: a.url.as_deref(),
             author: a.author.as_deref(),
             draft: a.draft,

@@ -286,10 +286,13 @@ fn regions_group_the_countries() {
 fn feeds_parse_and_carry_the_newest_articles() {
     let (site, out) = sample();
     let feeds: Vec<&String> = out.keys().filter(|k| k.ends_with("atom.xml")).collect();
-    // Site, editions, and one per country, topic and pair.
+    // Site, editions, and one per country, topic, pair and source.
     assert_eq!(
         feeds.len(),
-        2 + site.by_country.len() + site.by_topic.len() + site.by_pair.len()
+        2 + site.by_country.len()
+            + site.by_topic.len()
+            + site.by_pair.len()
+            + site.outlets.list.len()
     );
     for f in &feeds {
         let feed = atom_syndication::Feed::read_from(&out[*f][..])

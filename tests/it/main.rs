@@ -23,3 +23,4 @@ mod robustness;
 mod search;
 mod serve;
 mod serve_load;
+mod source_pages;

@@ -70,6 +70,7 @@ impl Renderer<'_> {
             ("range", Value::from(date_range(start, end))),
             ("count", Value::from(list.len())),
             ("country_count", Value::from(countries.len())),
+            ("source_count", Value::from(self.source_count(list))),
             ("top_countries", self.country_chips(&countries, 6)),
             ("top_topics", self.topic_chips(&topics, 5)),
             (

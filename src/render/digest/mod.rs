@@ -1,5 +1,5 @@
 //! What the digest pages show beyond article lists: counts, editions'
-//! "at a glance", regions, timelines and charts. All of it follows from the
+//! "at a glance", regions, sources' coverage, timelines and charts. All of it follows from the
 //! site's structure (order, dates and tags of the articles, never their
 //! text), so it is computed once per structure and reused by every pass
 //! until an article moves, changes tags or comes or goes.
@@ -15,6 +15,7 @@ use tera::Value;
 mod charts;
 mod editions;
 mod regions;
+mod sources;
 mod tags;
 
 use charts::Weeks;
@@ -121,6 +122,9 @@ pub(super) struct Derived {
     topics_index: OnceLock<Aggregate>,
     editions_index: OnceLock<Aggregate>,
     relations_index: OnceLock<Aggregate>,
+    /// Each source's coverage, as `site.outlets.list`.
+    sources: Vec<OnceLock<Aggregate>>,
+    sources_index: OnceLock<Aggregate>,
 }
 
 impl Derived {
@@ -162,6 +166,11 @@ impl Derived {
                 BTreeMap::new()
             },
             edition_keys: site.by_edition.keys().copied().collect(),
+            sources: if sec.sources {
+                cells(site.outlets.list.len()).collect()
+            } else {
+                Vec::new()
+            },
             ..Derived::default()
         }
     }
@@ -201,7 +210,15 @@ impl<'s> Renderer<'s> {
             scope.spawn(|_| {
                 self.regions_list();
             });
+            scope.spawn(|_| {
+                (0..d.sources.len()).into_par_iter().for_each(|k| {
+                    self.source_aggr(k);
+                })
+            });
         });
+        if sec.sources {
+            self.sources_index_aggr();
+        }
         self.countries_index_aggr();
         self.topics_index_aggr();
         if sec.editions {
@@ -249,6 +266,19 @@ impl<'s> Renderer<'s> {
                 .map(|p| &s.by_edition[&keys[p]][..]);
             self.edition(e, &s.by_edition[&e], prev.unwrap_or(&[]))
         }))
+    }
+
+    /// A source page's coverage (`None` without source pages).
+    pub(super) fn source_aggr(&self, k: usize) -> Option<&Aggregate> {
+        let cell = self.derived.sources.get(k)?;
+        Some(cell.get_or_init(|| self.source_aggregate(k)))
+    }
+
+    /// The sources index's groups and counts.
+    pub(super) fn sources_index_aggr(&self) -> &Aggregate {
+        self.derived
+            .sources_index
+            .get_or_init(|| self.sources_index_aggregate())
     }
 
     /// The regions with the site's countries, in display order.

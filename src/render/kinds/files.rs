@@ -12,6 +12,7 @@ use crate::render::feeds::{
 };
 use crate::render::fixed::Fixed;
 use crate::render::page::{Kind, Made, Page};
+use crate::sources::Outlet;
 use crate::urls;
 
 /// The two forms of each search file: JSON, for the search page served
@@ -52,6 +53,7 @@ pub(in crate::render) struct SearchIndexInputs<'r> {
     all: Cards<'r>,
     countries: Vec<CountryCode>,
     topics: Vec<&'r str>,
+    outlets: &'r [Outlet],
 }
 
 impl Kind for SearchIndex {
@@ -82,11 +84,12 @@ impl Kind for SearchIndex {
             all: Cards::new(r, Ids::Range(0, r.site.articles.len())),
             countries: r.site.by_country.keys().copied().collect(),
             topics: r.topics.clone(),
+            outlets: &r.site.outlets.list,
         }
     }
 
     fn make(f: &Fixed<'_>, i: SearchIndexInputs<'_>) -> Result<Made, Unreadable> {
-        let json = search_index(f, &i.all, &i.countries, &i.topics);
+        let json = search_index(f, &i.all, &i.countries, &i.topics, i.outlets);
         Ok(Made::File(i.form.bytes(urls::SEARCH_INDEX, json)))
     }
 }

@@ -142,7 +142,7 @@ impl Kind for Article {
         let mut doc = Document::new("article.html", a.title.clone(), a.summary_text.clone());
         doc.og_type = "article";
         let ctx = &mut doc.ctx;
-        ctx.insert("article", &f.article_view(a)?);
+        ctx.insert("article", &f.article_view(a, i.article.outlet())?);
         if let Some(c) = i.newer {
             ctx.insert_value("newer", c.value());
         }
