@@ -20,6 +20,7 @@
 //! search/                     the search page
 //! {page}page/{n}/             page n of a paged listing
 //! {page}atom.xml              the Atom feed of a page
+//! flags/{cc}.svg             a country's flag
 //! search/index.json, search/summaries-{k}.json, sitemap.xml,
 //! sitemap-{k}.xml, robots.txt, 404.html
 //! ```
@@ -100,6 +101,11 @@ pub fn feed(dir: &str) -> String {
 /// Shard `k` of the search index's summaries.
 pub fn search_shard(k: usize) -> String {
     format!("search/summaries-{k}.json")
+}
+
+/// A country's flag, an SVG file.
+pub fn flag(c: CountryCode) -> String {
+    format!("flags/{}.svg", c.lower())
 }
 
 /// File `k` (from 1) of a sitemap split in several.

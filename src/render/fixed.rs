@@ -117,7 +117,9 @@ impl<'s> Fixed<'s> {
         CountryRef {
             code: c.to_string(),
             name: self.name(c),
-            flag: c.flag(),
+            flag: crate::flags::svg(c)
+                .map(|_| urls::flag(c))
+                .unwrap_or_default(),
             path: self.link(&urls::country(c)),
         }
     }
@@ -161,6 +163,7 @@ impl<'s> Fixed<'s> {
             summary_text,
             countries,
             topics,
+            url,
         } = CardInputs::of(a);
         Card {
             title,
@@ -168,6 +171,7 @@ impl<'s> Fixed<'s> {
             date: date.map(|d| d.to_string()),
             date_human: date.map(human_date),
             source,
+            url,
             summary_html,
             summary_text,
             countries: countries.iter().map(|c| self.country_ref(*c)).collect(),

@@ -210,6 +210,7 @@ page_kinds![
     TopicFeed,
     PairFeed,
     NotFound,
+    Flag,
     Robots,
     Sitemap,
 ];

@@ -34,6 +34,7 @@ pub(super) struct Card<'a> {
     pub(super) date: Option<String>,
     pub(super) date_human: Option<String>,
     pub(super) source: Option<&'a str>,
+    pub(super) url: Option<&'a str>,
     pub(super) summary_html: &'a str,
     pub(super) summary_text: &'a str,
     pub(super) countries: Vec<CountryRef>,

@@ -60,8 +60,22 @@ fn bad(line: usize) -> ! {
 
 /// Lower bounds of the shading steps 1–5 for counts up to `max`: step k
 /// starts at ⌈max^((k-1)/5)⌉, a log scale; equal bounds leave a step empty.
-/// Counts beyond 2^30 are scaled as if they were 2^30.
+/// Up to five, counts are spread over the steps instead (1, 2, 3 shade as
+/// steps 1, 3, 5), so that neighbouring counts never get neighbouring
+/// shades. Counts beyond 2^30 are scaled as if they were 2^30.
 pub(super) fn map_steps(max: usize) -> [usize; 5] {
+    if (2..=5).contains(&max) {
+        // Count c gets step 1 + round(4(c-1)/(max-1)).
+        let mut lows = [max + 1; 5];
+        for c in (1..=max).rev() {
+            let step = (4 * (c - 1) + (max - 1) / 2) / (max - 1);
+            lows[step] = c;
+        }
+        for k in (0..4).rev() {
+            lows[k] = lows[k].min(lows[k + 1]);
+        }
+        return lows;
+    }
     // max^4 then fits in a u128 with room for the fifth powers below.
     let max = max.min(1 << 30);
     let mut lows = [1usize; 5];

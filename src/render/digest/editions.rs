@@ -35,7 +35,8 @@ impl Renderer<'_> {
                     n - was,
                     r.name.clone(),
                     obj([
-                        ("name", Value::from(format!("{} {}", r.flag, r.name))),
+                        ("name", Value::from(r.name.as_str())),
+                        ("flag", Value::from(r.flag.as_str())),
                         ("path", Value::from(r.path)),
                         ("count", Value::from(*n)),
                         ("was", Value::from(was)),
@@ -52,6 +53,7 @@ impl Renderer<'_> {
                     r.name.clone(),
                     obj([
                         ("name", Value::from(r.name)),
+                        ("flag", Value::from("")),
                         ("path", Value::from(r.path)),
                         ("count", Value::from(*n)),
                         ("was", Value::from(was)),

@@ -47,7 +47,7 @@ impl Renderer<'_> {
                             .map(|(_, c, n)| {
                                 all.extend(&s.by_country[c]);
                                 let r = self.fixed.country_ref(*c);
-                                tally.push((format!("{} {}", r.flag, r.name), r.path.clone(), *n));
+                                tally.push((r.name.clone(), r.path.clone(), *n));
                                 obj([
                                     ("country", Value::from_serializable(&r)),
                                     ("count", Value::from(*n)),
@@ -133,7 +133,7 @@ impl Renderer<'_> {
             .map(|(c, l)| {
                 let r = self.fixed.country_ref(*c);
                 (
-                    format!("{} {}", r.flag, r.name),
+                    r.name.clone(),
                     format!("{}{}", urls::up(urls::COUNTRIES), r.path),
                     l.len(),
                 )

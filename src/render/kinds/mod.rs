@@ -12,7 +12,7 @@ mod time;
 use std::ops::Range;
 
 pub(super) use feeds::{CountryFeed, EditionsFeed, PairFeed, SiteFeed, TopicFeed};
-pub(super) use files::{Robots, SearchIndex, SearchShard, Sitemap};
+pub(super) use files::{Flag, Robots, SearchIndex, SearchShard, Sitemap};
 pub(super) use home::{Article, Front, NotFound, Search};
 pub(super) use places::{Pair, Region, Relations};
 pub(super) use tags::{Countries, Country, Topic, Topics};

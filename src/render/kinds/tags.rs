@@ -110,7 +110,7 @@ impl Kind for Country {
         let base = urls::country(i.code);
         let mut doc = Document::new(
             "country.html",
-            format!("{} {}", cref.flag, cref.name),
+            cref.name.clone(),
             format!("Defense news about {}", cref.name),
         );
         doc.feed = f.tag_feed(f.feed_title(&cref.name), &base);
