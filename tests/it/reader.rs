@@ -62,3 +62,95 @@ fn flags_are_svg_images_written_only_for_countries_shown() {
     let article = text(&out["articles/poland-abrams-deliveries/index.html"]);
     assert!(article.contains("<img class=\"flag\" src=\"../../flags/pl.svg\""));
 }
+
+/// The text of every breadcrumb trail of a page: its items, in order.
+fn crumbs(html: &str) -> Vec<Vec<String>> {
+    html.split("<nav class=\"kicker crumbs\" aria-label=\"Breadcrumb\"><ol>")
+        .skip(1)
+        .map(|rest| {
+            let ol = &rest[..rest.find("</ol>").unwrap()];
+            ol.split("<li>")
+                .skip(1)
+                .map(|li| strip_tags(&li[..li.find("</li>").unwrap()]))
+                .collect()
+        })
+        .collect()
+}
+
+fn strip_tags(s: &str) -> String {
+    let mut out = String::new();
+    let mut tag = false;
+    for c in s.chars() {
+        match c {
+            '<' => tag = true,
+            '>' => tag = false,
+            c if !tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}
+
+#[test]
+fn breadcrumbs_never_end_in_a_bare_separator() {
+    let (_, out) = sample();
+    let mut seen = 0;
+    for (page, html) in html_pages(&out) {
+        assert!(!html.contains(" ›</"), "{page}: a separator in the markup");
+        for trail in crumbs(html) {
+            assert!(!trail.is_empty(), "{page}");
+            assert!(
+                trail.iter().all(|t| !t.is_empty() && !t.contains('›')),
+                "{page}: {trail:?}"
+            );
+            seen += 1;
+        }
+    }
+    assert!(seen > 20, "{seen}");
+    let pl = text(&out["countries/pl/index.html"]);
+    assert_eq!(crumbs(pl), [["Countries", "Europe", "Eastern Europe"]]);
+    let topic = text(&out["topics/arms-trade/index.html"]);
+    assert_eq!(crumbs(topic), [["Topics"]]);
+}
+
+#[test]
+fn newer_is_left_and_older_right_on_every_page() {
+    let (_, out) = sample();
+    let mut checked = 0;
+    for (page, html) in html_pages(&out) {
+        let (Some(n), Some(o)) = (html.find("← Newer"), html.find("Older →")) else {
+            continue;
+        };
+        assert!(n < o, "{page}: Older before Newer");
+        assert!(
+            !html.contains("← Older") && !html.contains("Newer →"),
+            "{page}"
+        );
+        checked += 1;
+    }
+    assert!(checked > 30, "{checked}");
+    // The newer article is linked from the "← Newer" side.
+    let a = text(&out["articles/poland-abrams-deliveries/index.html"]);
+    let newer = &a[a.find("class=\"newer\"").unwrap()..];
+    assert!(newer.find("← Newer").unwrap() < newer.find("</a>").unwrap());
+}
+
+#[test]
+fn edition_pages_print_their_range_once_and_their_sources() {
+    let (_, out) = sample();
+    let page = text(&out["editions/2023-w38/index.html"]);
+    let body = &page[page.find("<body>").unwrap()..];
+    assert_eq!(body.matches("18–24 September 2023").count(), 1, "{body}");
+    // Each brief with an original names it, for print.
+    let briefs = page.matches("<article class=\"brief\">").count();
+    let sources = page
+        .matches("<p class=\"original-link\">Source: <a href=\"http")
+        .count();
+    assert!(
+        briefs > 0 && sources == briefs,
+        "{briefs} briefs, {sources} sources"
+    );
+    let css = text(&out["style.css"]);
+    let print = &css[css.rfind("@media print").unwrap()..];
+    assert!(print.contains(".brief .original-link { display: block;"));
+}
