@@ -59,29 +59,7 @@ pub fn timeline(points: &[TimePoint], title: &str) -> String {
     let mut out = String::with_capacity(200 + n * 260);
     open(&mut out, "chart-timeline", TL_W, TL_H, "timeline", title);
 
-    // The count axis: its title, a grid line and value at each tick, the
-    // base line at zero.
-    let _ = write!(
-        out,
-        "<g class=\"axis\" font-size=\"{}\"><text class=\"axis-title\" x=\"0\" y=\"{}\">{}</text>",
-        num(TL_FONT),
-        num(TL_TOP - 14.0),
-        TL_AXIS
-    );
-    for v in (0..=top).step_by(tick.max(1)) {
-        let y = TL_BASE - v as f64 / top as f64 * plot_h;
-        let _ = write!(
-            out,
-            "<line{} x1=\"{l}\" y1=\"{y}\" x2=\"{r}\" y2=\"{y}\"/>\
-             <text x=\"{lx}\" y=\"{ty}\" text-anchor=\"end\">{v}</text>",
-            if v == 0 { "" } else { " class=\"grid\"" },
-            l = num(TL_LEFT),
-            r = num(TL_W - TL_RIGHT),
-            y = num(y),
-            lx = num(TL_LEFT - 6.0),
-            ty = num(y + TL_FONT * 0.35),
-        );
-    }
+    count_axis(&mut out, top, tick);
     // Labels: the first and last columns' and evenly spaced ones between,
     // as many as fit; a label sits under its column, pulled inside the plot,
     // and one that would still touch the label before it is left out (the
@@ -169,4 +147,32 @@ pub fn timeline(points: &[TimePoint], title: &str) -> String {
     }
     out.push_str("</g></svg>");
     out
+}
+
+/// The count axis: its title, a grid line and value at each tick, the base
+/// line at zero. Opens the axis group, which the labels under the plot
+/// close.
+fn count_axis(out: &mut String, top: usize, tick: usize) {
+    let plot_h = TL_BASE - TL_TOP;
+    let _ = write!(
+        out,
+        "<g class=\"axis\" font-size=\"{}\"><text class=\"axis-title\" x=\"0\" y=\"{}\">{}</text>",
+        num(TL_FONT),
+        num(TL_TOP - 14.0),
+        TL_AXIS
+    );
+    for v in (0..=top).step_by(tick.max(1)) {
+        let y = TL_BASE - v as f64 / top as f64 * plot_h;
+        let _ = write!(
+            out,
+            "<line{} x1=\"{l}\" y1=\"{y}\" x2=\"{r}\" y2=\"{y}\"/>\
+             <text x=\"{lx}\" y=\"{ty}\" text-anchor=\"end\">{v}</text>",
+            if v == 0 { "" } else { " class=\"grid\"" },
+            l = num(TL_LEFT),
+            r = num(TL_W - TL_RIGHT),
+            y = num(y),
+            lx = num(TL_LEFT - 6.0),
+            ty = num(y + TL_FONT * 0.35),
+        );
+    }
 }

@@ -154,3 +154,118 @@ fn edition_pages_print_their_range_once_and_their_sources() {
     let print = &css[css.rfind("@media print").unwrap()..];
     assert!(print.contains(".brief .original-link { display: block;"));
 }
+
+/// A site of one article per country given, in a temp dir.
+fn site_of(config: &str, countries: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), config).unwrap();
+    let content = dir.path().join("content");
+    std::fs::create_dir(&content).unwrap();
+    for (i, c) in countries.iter().enumerate() {
+        let text = format!(
+            "+++\ntitle = \"Report {i} on {c}\"\ndate = 2023-10-{:02}\nsource = \"Desk\"\nurl = \"https://news.example/{i}\"\ncountries = [\"{c}\"]\ntopics = [\"arms-trade\"]\n+++\n\nA short report.\n",
+            i + 1
+        );
+        std::fs::write(content.join(format!("r{i}.md")), text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn defense_desk_regions_put_turkey_in_the_middle_east_with_a_map() {
+    let dir = site_of(
+        "title = \"T\"\nregions = \"defense-desk\"\n",
+        &["TR", "SA", "PL", "JP", "TR"],
+    );
+    let (_, out) = build_in_memory(&BuildOptions::new(dir.path()));
+    let mena = text(&out["regions/middle-east-north-africa/index.html"]);
+    assert!(
+        mena.contains("<h1>Middle East &amp; North Africa</h1>"),
+        "{mena}"
+    );
+    assert!(mena.contains("Turkey &amp; Iran") && mena.contains("Gulf &amp; Arabian Peninsula"));
+    // Its map shades its countries only, linked to their pages.
+    assert!(
+        mena.contains("class=\"chart chart-map\""),
+        "a map on the region page"
+    );
+    assert!(mena.contains("href=\"../../countries/tr/index.html\""));
+    assert!(!mena.contains("countries/pl/index.html\"><title>"));
+    let tr = text(&out["countries/tr/index.html"]);
+    assert_eq!(
+        crumbs(tr),
+        [[
+            "Countries",
+            "Middle East &amp; North Africa",
+            "Turkey &amp; Iran"
+        ]]
+    );
+    let index = text(&out["countries/index.html"]);
+    let (me, eu, ip) = (
+        index.find("Middle East &amp; North Africa").unwrap(),
+        index.find(">Europe<").unwrap(),
+        index.find("Indo-Pacific").unwrap(),
+    );
+    assert!(me < eu && eu < ip, "the preset's order");
+    assert!(!out.keys().any(|k| k.starts_with("regions/asia/")));
+    // M49 stays the default.
+    let dir = site_of("title = \"T\"\n", &["TR"]);
+    let (_, out) = build_in_memory(&BuildOptions::new(dir.path()));
+    assert!(out.contains_key("regions/asia/index.html"));
+    assert_eq!(
+        crumbs(text(&out["countries/tr/index.html"])),
+        [["Countries", "Asia", "Western Asia"]]
+    );
+}
+
+#[test]
+fn a_site_defines_its_own_nested_regions() {
+    let config = "title = \"T\"\n\n[[region]]\nname = \"Home front\"\ncountries = [\"PL\"]\n\n[[region]]\nname = \"Neighbours\"\nparent = \"Home front\"\ncountries = [\"DE\", \"UA\"]\n";
+    let dir = site_of(config, &["PL", "UA", "JP"]);
+    let (_, out) = build_in_memory(&BuildOptions::new(dir.path()));
+    let home = text(&out["regions/home-front/index.html"]);
+    assert!(home.contains("Neighbours"));
+    assert_eq!(
+        crumbs(text(&out["countries/ua/index.html"])),
+        [["Countries", "Home front", "Neighbours"]]
+    );
+    // A region's own countries: no sub-region repeated in the trail.
+    assert_eq!(
+        crumbs(text(&out["countries/pl/index.html"])),
+        [["Countries", "Home front"]]
+    );
+    // Japan is in no region: listed under Other.
+    let index = text(&out["countries/index.html"]);
+    let other = &index[index.find(">Other</h2>").expect("an Other group")..];
+    assert!(other.contains("countries/jp/index.html"), "{other}");
+}
+
+#[test]
+fn init_can_choose_the_defense_desk_regions() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("desk");
+    assert_cmd::Command::cargo_bin("milbrief")
+        .unwrap()
+        .args(["init", "--regions", "defense-desk"])
+        .arg(&site)
+        .assert()
+        .success();
+    let config = std::fs::read_to_string(site.join("config.toml")).unwrap();
+    assert!(
+        config.contains("\nregions = \"defense-desk\"\n"),
+        "{config}"
+    );
+    let (_, out) = build_in_memory(&BuildOptions::new(&site));
+    assert!(
+        out.keys().any(|k| k.starts_with("regions/europe/")),
+        "the welcome article's Poland is in the preset's Europe"
+    );
+    let bad = assert_cmd::Command::cargo_bin("milbrief")
+        .unwrap()
+        .args(["init", "--regions", "narnia"])
+        .arg(dir.path().join("x"))
+        .assert()
+        .failure();
+    let err = String::from_utf8_lossy(&bad.get_output().stderr).to_string();
+    assert!(err.contains("defense-desk"), "{err}");
+}
