@@ -108,7 +108,7 @@ const LEGEND_FONT: f64 = 16.0;
 /// Estimated width of a legend character, in ems.
 const LEGEND_CHAR: f64 = 0.62;
 /// How much charts.css enlarges the legend on narrow screens.
-const LEGEND_ZOOM: f64 = 1.7;
+const LEGEND_ZOOM: f64 = 2.2;
 /// The legend's widest extent, so that it still fits when enlarged.
 const LEGEND_MAX_W: f64 = 980.0 / LEGEND_ZOOM;
 /// Room under the map for the enlarged legend.
