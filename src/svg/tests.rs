@@ -595,3 +595,37 @@ fn bar_chart_links_every_bar() {
     );
     assert!(uae.contains(">United Arab Emirates</text>"), "{uae}");
 }
+
+#[test]
+fn region_map_is_framed_on_its_countries() {
+    let view = |svg: &str| -> Vec<f64> {
+        let doc = parse(svg);
+        doc.root_element()
+            .attribute("viewBox")
+            .unwrap()
+            .split(' ')
+            .map(|v| v.parse().unwrap())
+            .collect()
+    };
+    let europe = [
+        country("FR", "France", 2, "/fr/"),
+        country("PL", "Poland", 3, "/pl/"),
+        country("DE", "Germany", 1, "/de/"),
+    ];
+    let v = view(&region_map(&europe, "Europe"));
+    // Western and central Europe: right of the Atlantic, left of Asia, in
+    // the northern half, and the box holds France and Poland.
+    assert!(v[0] > 400.0 && v[0] + v[2] < 700.0, "{v:?}");
+    assert!(v[1] < 80.0 && v[1] + v[3] < 260.0, "{v:?}");
+    assert!(v[2] / (v[3]) >= 4.0 / 3.0 - 0.01, "{v:?}");
+    // A lone small country still gets a sensible frame, inside the world.
+    let v = view(&region_map(&[country("SG", "Singapore", 1, "/sg/")], "SG"));
+    assert!(
+        v[2] >= 1000.0 / 7.0 - 0.1 && v[0] >= 0.0 && v[0] + v[2] <= 1000.0,
+        "{v:?}"
+    );
+    // With no articles, the whole world; the world map is unframed.
+    assert_eq!(view(&region_map(&[], "None"))[..3], [0.0, 0.0, 1000.0]);
+    assert_eq!(view(&world_map(&europe, "W"))[..3], [0.0, 0.0, 1000.0]);
+    assert_eq!(region_map(&europe, "E"), region_map(&europe, "E"));
+}

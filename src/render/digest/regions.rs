@@ -132,7 +132,7 @@ impl Renderer<'_> {
                 href,
             })
             .collect();
-        Value::from(svg::world_map(
+        Value::from(svg::region_map(
             &items,
             &format!("Articles per country of {name}"),
         ))
