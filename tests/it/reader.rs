@@ -153,6 +153,9 @@ fn edition_pages_print_their_range_once_and_their_sources() {
     let css = text(&out["style.css"]);
     let print = &css[css.rfind("@media print").unwrap()..];
     assert!(print.contains(".brief .original-link { display: block;"));
+    // Hidden on screens only, not by a later rule for every medium.
+    assert!(css.contains("@media screen { .brief .original-link { display: none; } }"));
+    assert!(!css.contains("\n.brief .original-link { display: none; }"));
 }
 
 /// A site of one article per country given, in a temp dir.
