@@ -29,6 +29,10 @@ struct RawConfig {
     sections: Sections,
     #[serde(rename = "topic")]
     topics: Vec<TopicConfig>,
+    /// A preset set of regions ("m49", "defense-desk").
+    regions: String,
+    /// The site's own regions, instead of a preset.
+    region: Vec<crate::regions::RawRegion>,
     // Feed subscriptions, the network and sources (`milbrief import`).
     feed: Vec<crate::import::feed_config::RawFeed>,
     fetch: crate::import::feed_config::RawFetch,
@@ -53,6 +57,8 @@ impl Default for RawConfig {
             feeds: RawFeeds::default(),
             sections: Sections::default(),
             topics: Vec::new(),
+            regions: "m49".into(),
+            region: Vec::new(),
             feed: Vec::new(),
             fetch: Default::default(),
             source: Vec::new(),
@@ -233,6 +239,9 @@ pub struct Config {
     pub min_pair_articles: usize,
     pub feed_entries: usize,
     pub sections: Sections,
+    /// The regions countries are grouped by: `regions = "…"` (a preset, M49
+    /// by default) or the site's `[[region]]` tables.
+    pub regions: std::sync::Arc<crate::regions::Regions>,
     /// `[[feed]]`: the feeds `milbrief import --feeds` reads.
     pub subscriptions: Vec<crate::import::feed_config::FeedConfig>,
     /// `[fetch]`: how `milbrief import` uses the network.
@@ -284,6 +293,7 @@ impl Config {
 }
 
 fn validate(raw: RawConfig, shown: &Path, text: &str) -> Result<Config, Diagnostics> {
+    let (regions, region_errs) = regions(&raw, shown, text);
     let mut errs = Diagnostics::default();
     let mut err_at = |key: &str, msg: String| {
         let mut d = Diagnostic::new(shown, msg);
@@ -330,6 +340,7 @@ fn validate(raw: RawConfig, shown: &Path, text: &str) -> Result<Config, Diagnost
             err_at("name", m);
         }
     }
+    errs.0.extend(region_errs);
     errs.into_result()?;
     Ok(Config {
         title: raw.title,
@@ -353,10 +364,82 @@ fn validate(raw: RawConfig, shown: &Path, text: &str) -> Result<Config, Diagnost
         min_pair_articles: raw.relations.min_pair_articles as usize,
         feed_entries: raw.feeds.entries as usize,
         sections: raw.sections,
+        regions,
         subscriptions,
         fetch,
         sources: raw.source,
     })
+}
+
+/// The site's regions: its `[[region]]` tables, or the preset `regions`
+/// names (M49 by default), and what is wrong with them, each problem at
+/// its table's `name` line or the `regions` line.
+fn regions(
+    raw: &RawConfig,
+    shown: &Path,
+    text: &str,
+) -> (std::sync::Arc<crate::regions::Regions>, Vec<Diagnostic>) {
+    use crate::regions::{PRESETS, Regions};
+    let mut errs = Vec::new();
+    let mut err = |pos: Option<usize>, msg: String| {
+        let mut d = Diagnostic::new(shown, msg);
+        if let Some(pos) = pos {
+            let (l, c) = line_col(text, pos);
+            d = d.at(l, c);
+        }
+        errs.push(d);
+    };
+    let preset = raw.regions.trim();
+    let set = if !raw.region.is_empty() {
+        if preset != "m49" {
+            err(
+                find_key(text, "regions"),
+                format!(
+                    "regions = {preset:?} and [[region]] tables both set the regions: keep one"
+                ),
+            );
+        }
+        Regions::from_tables(&raw.region).map_err(|ms| {
+            for (name, m) in ms {
+                err(table_name_at(text, &name), m);
+            }
+        })
+    } else {
+        Regions::preset(preset).ok_or_else(|| {
+            let names: Vec<String> = PRESETS.iter().map(|p| format!("{p:?}")).collect();
+            err(
+                find_key(text, "regions"),
+                format!(
+                    "regions must be one of {}, not {preset:?} (or define your own with [[region]] tables)",
+                    names.join(", ")
+                ),
+            );
+        })
+    };
+    let set = set.unwrap_or_else(|()| Regions::m49());
+    (std::sync::Arc::new(set), errs)
+}
+
+/// Where the `name = "…"` line of a `[[region]]` table is, else the first
+/// `[[region]]` header.
+fn table_name_at(text: &str, name: &str) -> Option<usize> {
+    let mut pos = 0;
+    let mut header = None;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if header.is_none() && t.starts_with("[[region]]") {
+            header = Some(pos + (line.len() - t.len()));
+        }
+        if let Some(rest) = t.strip_prefix("name")
+            && let Some(v) = rest.trim_start().strip_prefix('=')
+            && v.trim().trim_matches(['"', '\'']).trim() == name
+            && !name.is_empty()
+        {
+            return Some(pos + (line.len() - t.len()));
+        }
+        pos += line.len();
+    }
+    header
 }
 
 /// Each number of the configuration within its bounds; `err` reports one
@@ -491,6 +574,37 @@ mod tests {
         assert_eq!(c.per_page, 20);
         assert!(c.index_links);
         assert!(!c.markdown.unsafe_html);
+    }
+
+    #[test]
+    fn regions_come_from_a_preset_or_the_sites_tables() {
+        let tr = crate::model::CountryCode::new("TR").unwrap();
+        let m49 = parse("title = \"T\"").unwrap();
+        assert_eq!(m49.regions.place(tr).unwrap().region, "Asia");
+        let desk = parse("regions = \"defense-desk\"").unwrap();
+        assert_eq!(
+            desk.regions.place(tr).unwrap().region,
+            "Middle East & North Africa"
+        );
+        let own = parse("[[region]]\nname = \"Near\"\ncountries = [\"TR\"]\n").unwrap();
+        assert_eq!(own.regions.place(tr).unwrap().region, "Near");
+        let e = parse("title = \"T\"\nregions = \"un\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("config.toml:2:1:"), "{e}");
+        assert!(e.contains("\"m49\", \"defense-desk\""), "{e}");
+        let e = parse("[[region]]\nname = \"Near\"\ncountries = [\"TR\", \"Narnia\"]\n[[region]]\nname = \"Far\"\nparent = \"Nowhere\"\n")
+            .unwrap_err()
+            .to_string();
+        // Each at its table's name line, all at once.
+        assert!(
+            e.contains("config.toml:2:1: [[region]] \"Near\": \"Narnia\""),
+            "{e}"
+        );
+        assert!(
+            e.contains("config.toml:5:1: [[region]] \"Far\": parent \"Nowhere\""),
+            "{e}"
+        );
     }
 
     #[test]

@@ -21,6 +21,7 @@ mod config;
 mod diag;
 mod disk;
 mod error;
+mod flags;
 mod html_scan;
 mod import;
 mod index;

@@ -18,6 +18,12 @@ per_page = 20
 # Links end in index.html, so the site also works opened from disk.
 # Set to false for directory-style links on a web server.
 index_links = true
+# How countries are grouped into regions: "m49" (the UN's regions) or
+# "defense-desk" (Middle East & North Africa, Europe, Russia & Eurasia,
+# Indo-Pacific, Americas, Sub-Saharan Africa). Or define your own with
+# [[region]] tables (name, countries, and parent for a sub-region) in
+# place of this line.
+regions = "m49"
 
 [markdown]
 # Raw HTML in articles is sanitised; set true only for trusted content.
@@ -76,6 +82,26 @@ pub fn init(dir: &Path, date: Date) -> anyhow::Result<usize> {
         create_new(&dir.join(rel), bytes)?;
     }
     Ok(files.len())
+}
+
+/// Sets the preset regions in the `config.toml` that [`init`] just wrote
+/// into `dir` (a name of [`crate::regions::PRESETS`]).
+pub fn choose_regions(dir: &Path, preset: &str) -> anyhow::Result<()> {
+    if !crate::regions::PRESETS.contains(&preset) {
+        bail!(
+            "unknown regions {preset:?}: choose one of {}",
+            crate::regions::PRESETS.join(", ")
+        );
+    }
+    let path = dir.join("config.toml");
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let line = "\nregions = \"m49\"\n";
+    if !text.contains(line) {
+        bail!("{}: no `regions` line to set", path.display());
+    }
+    let text = text.replacen(line, &format!("\nregions = \"{preset}\"\n"), 1);
+    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Writes `content/YYYY-MM-DD-slug.md` for a new article; never overwrites.

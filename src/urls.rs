@@ -21,6 +21,7 @@
 //! search/                     the search page
 //! {page}page/{n}/             page n of a paged listing
 //! {page}atom.xml              the Atom feed of a page
+//! flags/{cc}.svg             a country's flag
 //! search/index.json, search/summaries-{k}.json, sitemap.xml,
 //! sitemap-{k}.xml, robots.txt, 404.html
 //! search/index.js, search/summaries-{k}.js   the search files as scripts
@@ -115,6 +116,11 @@ pub fn search_shard(k: usize) -> String {
 /// cannot fetch the JSON.
 pub fn search_script(json: &str) -> String {
     format!("{}.js", json.strip_suffix(".json").unwrap_or(json))
+}
+
+/// A country's flag, an SVG file.
+pub fn flag(c: CountryCode) -> String {
+    format!("flags/{}.svg", c.lower())
 }
 
 /// File `k` (from 1) of a sitemap split in several.

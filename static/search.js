@@ -189,11 +189,16 @@
   function chip(ul, cls, dir, [key, name], flag) {
     const a = ul.appendChild(el("li")).appendChild(el("a", "chip " + cls, flag == null ? name : " " + name));
     a.href = root + dir + key.toLowerCase() + "/" + suffix;
-    if (flag != null) {
-      a.title = name;
-      a.prepend(el("span", null, flag));
-      a.firstChild.setAttribute("aria-hidden", "true");
+    if (flag) {
+      // Like templates/partials/flag.html.
+      const img = el("img", "flag");
+      img.src = root + flag;
+      img.alt = "";
+      img.width = 21;
+      img.height = 14;
+      a.prepend(img);
     }
+    if (flag != null) a.title = name;
   }
   function card(i) {
     const a = ix.articles[i], li = el("li", "card"), ul = el("ul", "chips");
@@ -205,9 +210,8 @@
     }
     ul.setAttribute("aria-label", "Tags");
     for (const x of arts[i].c) {
-      const code = ix.countries[x][0]; // flag: two regional indicator symbols
-      chip(ul, "country", "countries/", ix.countries[x], /^[A-Z]{2}$/.test(code)
-        ? String.fromCodePoint(0x1f1a5 + code.charCodeAt(0), 0x1f1a5 + code.charCodeAt(1)) : "");
+      const code = ix.countries[x][0]; // its flag: flags/{cc}.svg, written for every country shown
+      chip(ul, "country", "countries/", ix.countries[x], /^[A-Z]{2}$/.test(code) ? "flags/" + code.toLowerCase() + ".svg" : "");
     }
     for (const x of arts[i].p) chip(ul, "topic", "topics/", ix.topics[x]);
     if (ul.firstChild) li.appendChild(ul);

@@ -39,14 +39,6 @@ impl CountryCode {
     pub fn lower(&self) -> String {
         self.as_str().to_ascii_lowercase()
     }
-
-    /// The flag emoji: two regional indicator symbols.
-    pub fn flag(&self) -> String {
-        self.0
-            .iter()
-            .filter_map(|b| char::from_u32(0x1F1E6 + u32::from(b - b'A')))
-            .collect()
-    }
 }
 
 impl fmt::Display for CountryCode {
@@ -257,12 +249,6 @@ mod tests {
         assert!(CountryCode::new("PAK").is_none());
         assert!(CountryCode::new("p1").is_none());
         assert_eq!(CountryCode::new("pk").unwrap().lower(), "pk");
-    }
-
-    #[test]
-    fn flags_are_regional_indicators() {
-        assert_eq!(CountryCode::new("PK").unwrap().flag(), "🇵🇰");
-        assert_eq!(CountryCode::new("ru").unwrap().flag(), "🇷🇺");
     }
 
     /// Parts in memory, by index; those of article 3 cannot be read.

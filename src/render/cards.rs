@@ -31,6 +31,8 @@ pub(super) struct CardInputs<'a> {
     pub(super) summary_text: &'a str,
     pub(super) countries: &'a [CountryCode],
     pub(super) topics: &'a [String],
+    /// The original's address, which printed briefs show.
+    pub(super) url: Option<&'a str>,
 }
 
 impl<'a> CardInputs<'a> {
@@ -47,6 +49,7 @@ impl<'a> CardInputs<'a> {
             summary_text: &a.summary_text,
             countries: &a.countries,
             topics: &a.topics,
+            url: a.url.as_deref(),
         }
     }
 }

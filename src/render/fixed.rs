@@ -119,7 +119,9 @@ impl<'s> Fixed<'s> {
         CountryRef {
             code: c.to_string(),
             name: self.name(c),
-            flag: c.flag(),
+            flag: crate::flags::svg(c)
+                .map(|_| urls::flag(c))
+                .unwrap_or_default(),
             path: self.link(&urls::country(c)),
         }
     }
@@ -164,6 +166,7 @@ impl<'s> Fixed<'s> {
             summary_text,
             countries,
             topics,
+            url,
         } = inputs;
         Card {
             title,
@@ -173,6 +176,7 @@ impl<'s> Fixed<'s> {
             source: outlet.map(|o| o.name.as_str()).or(source),
             source_path: self.source_path(outlet),
             badge: outlet.and_then(Badge::of),
+            url,
             summary_html,
             summary_text,
             countries: countries.iter().map(|c| self.country_ref(*c)).collect(),

@@ -213,6 +213,7 @@ page_kinds![
     PairFeed,
     SourceFeed,
     NotFound,
+    Flag,
     Robots,
     Sitemap,
 ];

@@ -59,6 +59,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/partials/days.html"),
     ),
     (
+        "partials/flag.html",
+        include_str!("../../templates/partials/flag.html"),
+    ),
+    (
         "partials/pagination.html",
         include_str!("../../templates/partials/pagination.html"),
     ),

@@ -161,3 +161,22 @@ fn an_edit_changes_only_the_pages_that_can_show_it() {
         assert!(changed > 0 && changed <= showing.len(), "{k}: {changed}");
     }
 }
+
+#[test]
+fn equal_sites_have_equal_fingerprints() {
+    // The salt hashes the configuration's Debug text: nothing in it (such
+    // as the regions' lookup table) may vary from one run to the next.
+    let fp = || {
+        let s = site(20, |i| format!("Text {i}."));
+        let mut templates = Templates::builtin().unwrap();
+        let r = Renderer::new(
+            &s,
+            &mut templates,
+            &NoParts,
+            false,
+            &mut RenderCache::default(),
+        );
+        fingerprints(&r)
+    };
+    assert_eq!(fp(), fp());
+}

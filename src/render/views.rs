@@ -85,6 +85,7 @@ pub(super) struct Card<'a> {
     pub(super) source_path: Option<String>,
     /// Shown beside the source (see `partials/source_badge.html`).
     pub(super) badge: Option<Badge<'a>>,
+    pub(super) url: Option<&'a str>,
     pub(super) summary_html: &'a str,
     pub(super) summary_text: &'a str,
     pub(super) countries: Vec<CountryRef>,

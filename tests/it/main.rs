@@ -19,6 +19,7 @@ mod golden;
 mod import;
 mod incremental;
 mod property;
+mod reader;
 mod robustness;
 mod search;
 mod serve;

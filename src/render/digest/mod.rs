@@ -26,9 +26,6 @@ use super::views::obj;
 use crate::model::CountryCode;
 use crate::urls;
 
-/// The M49 regions in display order.
-pub(super) const REGIONS: [&str; 5] = ["Africa", "Americas", "Asia", "Europe", "Oceania"];
-
 /// Template values shown on a page, and their hash for fingerprints.
 pub(super) struct Aggregate {
     pub(super) values: Vec<(&'static str, Value)>,
@@ -77,7 +74,7 @@ impl Hash for Region {
 }
 
 /// Articles of an edition under a region: (country, articles) in order.
-pub(super) type RegionGroup = (&'static str, Vec<(CountryCode, Vec<usize>)>);
+pub(super) type RegionGroup = (String, Vec<(CountryCode, Vec<usize>)>);
 
 /// (name, code, article count) of the countries of one sub-region.
 type SubregionCountries = Vec<(String, CountryCode, usize)>;
@@ -96,7 +93,7 @@ pub(super) struct Edition {
 }
 
 pub(super) struct Region {
-    pub(super) name: &'static str,
+    pub(super) name: String,
     pub(super) slug: String,
     /// Sub-regions with their countries, also shown on the countries index.
     pub(super) subregions: Value,

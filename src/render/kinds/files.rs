@@ -224,3 +224,41 @@ impl Kind for Sitemap {
         ))
     }
 }
+
+/// A country's flag, for each country the site shows.
+pub(in crate::render) struct Flag;
+
+impl Kind for Flag {
+    type Key = CountryCode;
+    type Inputs<'r> = CountryCode;
+    const IN_SITEMAP: bool = false;
+
+    fn each(r: &Renderer<'_>, out: &mut Vec<CountryCode>) {
+        out.extend(
+            r.site
+                .by_country
+                .keys()
+                .copied()
+                .filter(|&c| crate::flags::svg(c).is_some()),
+        );
+    }
+
+    fn showing(_: &Renderer<'_>, _: &Changed, _: &mut Vec<CountryCode>) -> Option<()> {
+        // The same countries, the same flags.
+        Some(())
+    }
+
+    fn path(_: &Renderer<'_>, c: CountryCode) -> String {
+        urls::flag(c)
+    }
+
+    fn inputs(_: &Renderer<'_>, c: CountryCode) -> CountryCode {
+        c
+    }
+
+    fn make(_: &Fixed<'_>, c: CountryCode) -> Result<Made, Unreadable> {
+        Ok(Made::File(
+            crate::flags::svg(c).unwrap_or_default().as_bytes().to_vec(),
+        ))
+    }
+}

@@ -13,7 +13,7 @@ mod time;
 use std::ops::Range;
 
 pub(super) use feeds::{CountryFeed, EditionsFeed, PairFeed, SiteFeed, SourceFeed, TopicFeed};
-pub(super) use files::{Robots, SearchIndex, SearchShard, Sitemap};
+pub(super) use files::{Flag, Robots, SearchIndex, SearchShard, Sitemap};
 pub(super) use home::{Article, Front, NotFound, Search};
 pub(super) use places::{Pair, Region, Relations};
 pub(super) use sources::{Source, Sources};
