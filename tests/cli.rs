@@ -223,7 +223,7 @@ fn tags_explain_shows_scores_and_phrases() {
     assert!(text.contains("country PK (Pakistan) score"), "{text}");
     assert!(text.contains("headline \"Pakistan\""), "{text}");
     assert!(
-        text.contains("dateline \"ISLAMABAD\": +0 (dateline)"),
+        text.contains("dateline \"ISLAMABAD\": +1 (dateline, and named in the story)"),
         "{text}"
     );
     assert!(text.contains("topic terrorism-insurgency score"), "{text}");

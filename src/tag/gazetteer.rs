@@ -48,6 +48,8 @@ struct RawCountry {
     historical: Vec<String>,
     #[serde(default)]
     ambiguous: Vec<String>,
+    #[serde(default)]
+    subdivisions: Vec<String>,
 }
 
 /// How a surface form refers to its country.
@@ -107,7 +109,21 @@ pub struct Gazetteer {
     /// Bytes some form starts with.
     first_bytes: [bool; 256],
     origin_suffixes: Vec<String>,
+    /// States and provinces, lower-cased, with their dots ("ill.", "n.y.",
+    /// "ontario"): a place followed by one is in its country.
+    subdivisions: HashMap<String, CountryCode>,
+    /// The stop-phrases again, in any case ("SEA OF JAPAN", "Iran Arms
+    /// Affair" in a headline).
+    stops_any_case: AhoCorasick,
 }
+
+/// Capitalised words that make a country's name before them part of a
+/// place's ("Turkey Point", "Panama City", "Lebanon Valley").
+const PLACE_WORDS: [&str; 22] = [
+    "Point", "Hill", "Hills", "Creek", "Lake", "Bay", "Beach", "Springs", "City", "County",
+    "Street", "Road", "Avenue", "Park", "Valley", "Falls", "Harbor", "Harbour", "Mountain",
+    "Township", "Canyon", "Ridge",
+];
 
 impl Gazetteer {
     /// The built-in gazetteer.
@@ -132,6 +148,7 @@ impl Gazetteer {
         let mut lookup = HashMap::new();
         let mut forms: BTreeMap<String, Target> = BTreeMap::new();
         let mut demonym_owner: BTreeMap<String, (u64, CountryCode)> = BTreeMap::new();
+        let mut subdivisions = HashMap::new();
 
         for c in keshvar::CountryIterator::new() {
             let Some(code) = CountryCode::new(&c.alpha2().to_string()) else {
@@ -193,6 +210,9 @@ impl Gazetteer {
                     forms.insert(f.clone(), country_target(code, kind));
                 }
             }
+            for f in &rc.subdivisions {
+                subdivisions.insert(f.to_lowercase(), code);
+            }
             for f in &rc.ambiguous {
                 if let Some(Target::Country { ambiguous, .. }) = forms.get_mut(f) {
                     *ambiguous = true;
@@ -213,6 +233,11 @@ impl Gazetteer {
         for p in &raw.stop.phrases {
             forms.insert(p.clone(), Target::Stop);
         }
+        let stops_any_case = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(true)
+            .kind(Some(kind))
+            .build(&raw.stop.phrases)?;
         for line in cities.lines().filter(|l| !l.starts_with('#')) {
             let mut cols = line.split('\t');
             if let (Some(name), Some(code)) = (cols.next(), cols.next())
@@ -255,6 +280,8 @@ impl Gazetteer {
             targets,
             first_bytes,
             origin_suffixes: raw.stop.origin_suffixes,
+            subdivisions,
+            stops_any_case,
         })
     }
 
@@ -286,6 +313,41 @@ impl Gazetteer {
     /// The country of a place name in any case ("ISLAMABAD", "New York").
     pub fn place(&self, name: &str) -> Option<CountryCode> {
         self.places.get(&name.trim().to_lowercase()).copied()
+    }
+
+    /// The country of a state or province as datelines write it, in any
+    /// case ("Ill.", "N.Y.", "Calif.", "Ontario", "ONT.").
+    pub fn subdivision(&self, name: &str) -> Option<CountryCode> {
+        self.subdivisions.get(&name.trim().to_lowercase()).copied()
+    }
+
+    /// A state or province right after a place: `after` starts with ", "
+    /// and a subdivision that ends at a word boundary ("HEBRON, Ill., said"
+    /// → US). Returns its country and the length of `after` it takes.
+    pub fn subdivision_after(&self, after: &str) -> Option<(CountryCode, usize)> {
+        let rest = after.strip_prefix(", ")?;
+        if !rest.starts_with(|c: char| c.is_ascii_uppercase()) {
+            return None;
+        }
+        // One to three words: "Ill.", "N.Y.", "New Mexico", "Prince Edward Island".
+        let mut best = None;
+        let mut end = 0;
+        for _ in 0..3 {
+            let next = rest[end..]
+                .find(|c: char| !(c.is_alphabetic() || c == '.'))
+                .map_or(rest.len(), |i| end + i);
+            if next == end {
+                break;
+            }
+            if let Some(code) = self.subdivision(&rest[..next]) {
+                best = Some((code, 2 + next));
+            }
+            if !rest[next..].starts_with(' ') {
+                break;
+            }
+            end = next + 1;
+        }
+        best
     }
 
     /// Whole-word mentions in `text`, stop-phrases and weapon-origin
@@ -328,6 +390,7 @@ impl Gazetteer {
                 .origin_suffixes
                 .iter()
                 .any(|suf| after.starts_with(suf.as_str()))
+                || is_part_of_place(target, after)
             {
                 continue;
             }
@@ -337,8 +400,42 @@ impl Gazetteer {
                 target,
             });
         }
+        if !out.is_empty() {
+            let stops = self.stops_in_any_case(text);
+            if !stops.is_empty() {
+                out.retain(|m| !stops.iter().any(|r| r.start <= m.start && m.start < r.end));
+            }
+        }
         out
     }
+
+    /// Stop-phrases in `text` in any case, as whole words.
+    fn stops_in_any_case(&self, text: &str) -> Vec<std::ops::Range<usize>> {
+        self.stops_any_case
+            .find_iter(text)
+            .filter(|m| is_boundary(text, m.start(), m.end()))
+            .map(|m| m.start()..m.end())
+            .collect()
+    }
+}
+
+/// "Turkey Point", "Panama City": a country's name followed by a word for a
+/// kind of place names that place, not the country.
+fn is_part_of_place(target: &Target, after: &str) -> bool {
+    let name = matches!(
+        target,
+        Target::Country {
+            kind: MentionKind::Name,
+            ..
+        }
+    );
+    name && after.strip_prefix(' ').is_some_and(|rest| {
+        let word = rest
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("");
+        PLACE_WORDS.contains(&word)
+    })
 }
 
 fn country_target(code: CountryCode, kind: MentionKind) -> Target {

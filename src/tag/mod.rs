@@ -2,8 +2,10 @@
 //! articles without them get tags inferred from their text, each with the
 //! evidence that earned it.
 
+pub mod dateline;
 pub mod gazetteer;
 pub mod salience;
+pub mod text;
 pub mod topics;
 
 use std::collections::BTreeMap;
