@@ -446,9 +446,15 @@ fn a_tagger_built_for_few_articles_tags_as_one_built_for_many() {
 fn wire_datelines_place_a_story_with_no_other_country() {
     let t = tagger();
     let cases = [
-        ("STAMFORD, Conn., Feb 26 - The toolmaker posted a loss.", "US"),
+        (
+            "STAMFORD, Conn., Feb 26 - The toolmaker posted a loss.",
+            "US",
+        ),
         ("Toronto, Feb 26 - The lender raised its prime rate.", "CA"),
-        ("LONDON, March 3 (Reuters) - The brewer lifted its payout.", "GB"),
+        (
+            "LONDON, March 3 (Reuters) - The brewer lifted its payout.",
+            "GB",
+        ),
         ("WASHINGTON (AP) — The agency cut its forecast.", "US"),
         ("NEW DELHI: The carmaker opened a plant.", "IN"),
         ("Miami, March 11 - The cruise line ordered a ship.", "US"),
@@ -462,9 +468,15 @@ fn wire_datelines_place_a_story_with_no_other_country() {
 fn a_state_or_province_makes_any_town_american_or_canadian() {
     let t = tagger();
     let cases = [
-        ("HEBRON, Ill., March 2 - The grain cooperative expanded.", "US"),
+        (
+            "HEBRON, Ill., March 2 - The grain cooperative expanded.",
+            "US",
+        ),
         ("ALEXANDRIA, Va., May 4 - The software firm was sold.", "US"),
-        ("Birmingham, Ala., June 1 - The bank raised its dividend.", "US"),
+        (
+            "Birmingham, Ala., June 1 - The bank raised its dividend.",
+            "US",
+        ),
         ("LONDON, Ont., March 9 - The parts maker cut jobs.", "CA"),
         ("PARIS, Texas, Jan 5 - The mill reopened.", "US"),
     ];

@@ -69,7 +69,8 @@ impl Sentences {
         self.starts.get(i).copied().unwrap_or(usize::MAX)
     }
 
-    pub fn len(&self) -> usize {
+    /// The number of sentences (at least one, even for an empty text).
+    pub fn count(&self) -> usize {
         self.starts.len()
     }
 }
@@ -449,9 +450,9 @@ mod tests {
 
     fn sentences(text: &str) -> Vec<&str> {
         let s = Sentences::of(text);
-        (0..s.len())
+        (0..s.count())
             .map(|i| {
-                let end = if i + 1 < s.len() {
+                let end = if i + 1 < s.count() {
                     s.start(i + 1)
                 } else {
                     text.len()
