@@ -8,8 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::Config;
 use rayon::prelude::*;
 
-use crate::model::CountryCode;
-use crate::tag::{Evidence, Scored, TagText, Tagger};
+use crate::tag::{Analysis, Evidence, TagText, Tagger};
 use crate::{BuildOptions, load, markdown, scaffold};
 
 /// milbrief — a static site generator for defense-news digests.
@@ -203,22 +202,17 @@ pub struct TagsArgs {
     /// Markdown files or directories (searched recursively).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// Print JSON: {"file.md": {"countries": [...], "topics": [...]}}.
+    /// Print JSON: {"file.md": {"countries": [...], "topics": [...],
+    /// "relevance": 0.83}}.
     #[arg(long)]
     pub json: bool,
-    /// Show each tag's score and the phrases that earned it.
+    /// Show each tag's score and the phrases that earned it, and what made
+    /// the article relevant or off-topic.
     #[arg(long)]
     pub explain: bool,
     /// Site root whose config.toml adds or changes topics.
     #[arg(long)]
     pub root: Option<PathBuf>,
-}
-
-struct TagResult {
-    countries: Vec<Scored<CountryCode>>,
-    /// Countries mentioned but not tagged.
-    dropped: Vec<Scored<CountryCode>>,
-    topics: Vec<Scored<String>>,
 }
 
 impl TagsArgs {
@@ -232,7 +226,7 @@ impl TagsArgs {
         for p in &self.paths {
             files.extend(markdown_files(p)?);
         }
-        let results: Vec<(String, PathBuf, anyhow::Result<TagResult>)> = files
+        let results: Vec<(String, PathBuf, anyhow::Result<Analysis>)> = files
             .into_par_iter()
             .map(|(key, file)| {
                 let r = tag_file(&tagger, &file, &config);
@@ -252,17 +246,26 @@ impl TagsArgs {
             };
             let codes: Vec<String> = r.countries.iter().map(|s| s.tag.to_string()).collect();
             let slugs: Vec<&str> = r.topics.iter().map(|s| s.tag.as_str()).collect();
+            let min = tagger.min_relevance();
             if self.json {
-                let mut v = serde_json::json!({"countries": codes, "topics": slugs});
+                let mut v = serde_json::json!({
+                    "countries": codes,
+                    "topics": slugs,
+                    "relevance": r.relevance.score,
+                });
                 if self.explain {
                     v["explain"] = serde_json::json!({
                         "countries": r.countries,
                         "topics": r.topics,
+                        "relevance": r.relevance,
+                        "off_topic": r.relevance.is_off_topic(min),
                     });
                 }
                 json.insert(key, v);
             } else if self.explain {
                 println!("{key}");
+                println!("  {}", r.relevance.summary(min));
+                print_evidence(&r.relevance.discounted);
                 for s in &r.countries {
                     let name = tagger.gazetteer.name(s.tag);
                     println!("  country {} ({name}) score {}", s.tag, s.score);
@@ -335,7 +338,7 @@ fn markdown_files(p: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
 }
 
 /// Tags a file from its text alone: front matter is read only for the title.
-fn tag_file(tagger: &Tagger, path: &Path, config: &Config) -> anyhow::Result<TagResult> {
+fn tag_file(tagger: &Tagger, path: &Path, config: &Config) -> anyhow::Result<Analysis> {
     let text = std::fs::read_to_string(path)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let (fm, body) = load::split_front_matter(text).map_err(|m| anyhow::anyhow!(m))?;
@@ -356,10 +359,5 @@ fn tag_file(tagger: &Tagger, path: &Path, config: &Config) -> anyhow::Result<Tag
         body: &r.body_text,
         lead: r.lead.clone(),
     };
-    let (countries, dropped) = crate::tag::salience::ranked(&tagger.gazetteer, &text);
-    Ok(TagResult {
-        countries,
-        dropped,
-        topics: tagger.topics_for(&text),
-    })
+    Ok(tagger.analyse(&text))
 }
