@@ -156,7 +156,7 @@ impl Tagger {
             topics: TopicSet::with_kind(config.builtin_topics, &config.topics, work.kind())?,
             max_topics: config.max_topics,
             auto_tag: config.auto_tag,
-            min_relevance: relevance::DEFAULT_MIN_RELEVANCE,
+            min_relevance: config.min_relevance,
         })
     }
 
