@@ -55,7 +55,7 @@ pub const CACHE_DIR: &str = ".milbrief";
 const SUBDIR: &str = "cache";
 const MAGIC: &[u8; 8] = b"MBCACHE\x01";
 /// Bumped whenever the encoding below changes.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 /// Article shards: a rebuild rewrites only those holding a changed article.
 pub const SHARDS: usize = 32;
 /// Files modified less than this before the build that saved the cache
@@ -799,6 +799,8 @@ struct CachedArticle<'a> {
     topics: Cow<'a, [String]>,
     countries_explicit: bool,
     topics_explicit: bool,
+    relevance: f64,
+    off_topic: bool,
 }
 
 fn tags_out(v: &[RawTag]) -> Vec<CachedTag<'_>> {
@@ -937,6 +939,8 @@ impl<'a> CachedArticle<'a> {
             topics,
             countries_origin,
             topics_origin,
+            relevance,
+            off_topic,
         } = a;
         let lost = || anyhow::anyhow!("a part of a cached article cannot be read");
         let body_html = body_html.get().ok_or_else(lost)?.as_bytes();
@@ -980,6 +984,8 @@ impl<'a> CachedArticle<'a> {
             topics: Cow::Borrowed(topics),
             countries_explicit: *countries_origin == TagOrigin::Explicit,
             topics_explicit: *topics_origin == TagOrigin::Explicit,
+            relevance: *relevance,
+            off_topic: *off_topic,
         })
     }
 
@@ -1014,6 +1020,8 @@ impl<'a> CachedArticle<'a> {
             topics,
             countries_explicit,
             topics_explicit,
+            relevance,
+            off_topic,
         } = self;
         let origin = |explicit: bool| {
             if explicit {
@@ -1051,6 +1059,8 @@ impl<'a> CachedArticle<'a> {
             topics: topics.into_owned(),
             countries_origin: origin(countries_explicit),
             topics_origin: origin(topics_explicit),
+            relevance,
+            off_topic,
         }
     }
 }

@@ -152,11 +152,19 @@ pub struct Article {
     pub topics: Vec<String>,
     pub countries_origin: TagOrigin,
     pub topics_origin: TagOrigin,
+    /// How much the article is about defence and security, from 0 to 1
+    /// (set by the tag stage; templates show it as `article.relevance`).
+    pub relevance: f64,
+    /// Below the site's `min_relevance`, its topics left to the tagger:
+    /// `[tagging] off_topic = "hide"` keeps it out of editions and the
+    /// front page.
+    pub off_topic: bool,
 }
 
 impl Article {
     /// A hash of what places the article in the site's groupings: slug,
-    /// date, time, countries and topics (not its text).
+    /// date, time, countries, topics and whether it is off-topic (not its
+    /// text).
     pub fn placement_key(&self) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = std::hash::DefaultHasher::new();
@@ -166,6 +174,7 @@ impl Article {
             self.time,
             &self.countries,
             &self.topics,
+            self.off_topic,
         )
             .hash(&mut h);
         h.finish()
@@ -419,6 +428,8 @@ impl Article {
             topics: Vec::new(),
             countries_origin: TagOrigin::Auto,
             topics_origin: TagOrigin::Auto,
+            relevance: 0.0,
+            off_topic: false,
         }
     }
 }

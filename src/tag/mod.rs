@@ -213,6 +213,12 @@ impl Tagger {
             }
         }
 
+        // Relevance is measured on every article (for templates and
+        // ranking); only automatic topics make an article off-topic.
+        let read = assign::assign(&self.topics, &text, self.min_relevance, self.max_topics);
+        a.relevance = read.relevance.score;
+        a.off_topic =
+            auto && a.raw_topics.is_none() && read.relevance.is_off_topic(self.min_relevance);
         let not_topics = self.resolve_topics(a, &a.not_topics, &mut errs);
         match &a.raw_topics {
             Some(raw) => {
@@ -222,7 +228,7 @@ impl Tagger {
             None => {
                 a.topics.clear();
                 if auto {
-                    for s in self.topics_for(&text) {
+                    for s in read.topics {
                         if !not_topics.contains(&s.tag) {
                             a.explanations.push(Explanation {
                                 kind: "topic",

@@ -391,3 +391,40 @@ fn the_seed_article_keeps_its_tags() {
         assert!(a.topics.iter().any(|x| x == t), "{:?}", a.topics);
     }
 }
+
+#[test]
+fn off_topic_articles_are_marked_unless_the_editor_chose() {
+    let mut a = crate::model::Article::blank("a");
+    a.title = "Brewer raises dividend".into();
+    a.body_text = "LONDON, March 3 - The brewer raised its dividend.".into();
+    a.lead = 0..a.body_text.len();
+    let mut given = a.clone();
+    let mut manual = a.clone();
+    assert!(tagger().tag(&mut a).is_empty());
+    assert!(a.off_topic && a.relevance < 0.3, "{a:?}");
+    assert!(a.topics.is_empty());
+    // Topics in front matter: the editor decided.
+    given.raw_topics = Some(vec![crate::model::RawTag {
+        value: "trade-economy".into(),
+        line: 3,
+        col: 10,
+    }]);
+    assert!(tagger().tag(&mut given).is_empty());
+    assert!(!given.off_topic && given.relevance < 0.3);
+    // auto_tag = false: nothing is inferred, nothing hidden.
+    manual.auto_tag = Some(false);
+    assert!(tagger().tag(&mut manual).is_empty());
+    assert!(!manual.off_topic);
+
+    let mut b = crate::model::Article::blank("b");
+    b.title = "Warships escort tankers".into();
+    b.body_text = "BAHRAIN, June 3 - Navy warships escorted tankers.".into();
+    b.lead = 0..b.body_text.len();
+    assert!(tagger().tag(&mut b).is_empty());
+    assert!(!b.off_topic && b.relevance > 0.9);
+    assert_ne!(a.placement_key(), {
+        let mut c = a.clone();
+        c.off_topic = false;
+        c.placement_key()
+    });
+}
