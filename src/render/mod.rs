@@ -363,7 +363,9 @@ impl<'s> Renderer<'s> {
         let latest_editions = self.feed_editions();
         for &i in &changed {
             articles.extend([i.saturating_sub(1), i, (i + 1).min(last.len() - 1)]);
-            fronts.insert(page_of(i));
+            if let Ok(pos) = s.front.binary_search(&i) {
+                fronts.insert(page_of(pos));
+            }
             shards.insert(i / feeds::SEARCH_SHARD);
             let a = &s.articles[i];
             site_feed |= i < feed_n;
@@ -451,7 +453,7 @@ impl<'s> Renderer<'s> {
         let per = s.config.per_page;
         let pages = |n: usize| n.div_ceil(per).max(1);
         let mut jobs = Vec::new();
-        jobs.extend((1..=pages(s.articles.len())).map(Job::Front));
+        jobs.extend((1..=pages(s.front.len())).map(Job::Front));
         jobs.extend((0..s.articles.len()).map(Job::Article));
         jobs.push(Job::Countries);
         for (c, list) in s.by_country.iter() {
@@ -587,7 +589,9 @@ impl<'s> Renderer<'s> {
         };
         match *job {
             Job::Front(p) => {
-                (0, p, s.articles.len(), s.by_country.len(), s.by_topic.len()).hash(&mut h);
+                let front = &s.front;
+                (0, p, front.len(), s.articles.len(), s.by_country.len()).hash(&mut h);
+                s.by_topic.len().hash(&mut h);
                 if p == 1 && s.config.sections.editions {
                     d.edition_keys
                         .last()
@@ -595,8 +599,9 @@ impl<'s> Renderer<'s> {
                         .map(|e| e.aggr.hash)
                         .hash(&mut h);
                 }
-                self.page_range(s.articles.len(), p)
-                    .for_each(|i| cfp(i).hash(&mut h));
+                self.page_slice(front, p)
+                    .iter()
+                    .for_each(|&i| cfp(i).hash(&mut h));
             }
             Job::Article(i) => {
                 (1, i == 0, i + 1 == s.articles.len(), fp(i)).hash(&mut h);
@@ -896,9 +901,9 @@ impl<'s> Renderer<'s> {
         let mut og_type = "website";
         let (dir, template, title, description): (String, &str, String, String) = match *job {
             Job::Front(page) => {
-                let on_page: Vec<usize> = self.page_range(s.articles.len(), page).collect();
-                ctx.insert_value("days", self.days(&on_page));
-                ctx.insert("pagination", &self.pagination("", page, s.articles.len()));
+                let on_page = self.page_slice(&s.front, page);
+                ctx.insert_value("days", self.days(on_page));
+                ctx.insert("pagination", &self.pagination("", page, s.front.len()));
                 ctx.insert("article_count", &s.articles.len());
                 ctx.insert("country_count", &s.by_country.len());
                 ctx.insert("topic_count", &s.by_topic.len());
@@ -930,8 +935,12 @@ impl<'s> Renderer<'s> {
                     ctx.insert_value("older", self.card_value(i + 1));
                 }
                 ctx.insert_value("related", self.cards_of(&s.related[i]));
-                if let Some(e) = a.date.filter(|_| s.config.sections.editions) {
-                    let start = crate::index::edition_start(e, &s.config);
+                // An article the site keeps out of editions links to none.
+                let start = a
+                    .date
+                    .filter(|_| s.config.sections.editions && !crate::index::hidden(a, &s.config))
+                    .map(|d| crate::index::edition_start(d, &s.config));
+                if let Some(start) = start {
                     ctx.insert_value(
                         "edition",
                         obj([
