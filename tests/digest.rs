@@ -505,7 +505,7 @@ fn off_topic_articles_stay_out_of_editions_and_the_front_page_unless_shown() {
     assert!(bank_article.off_topic && bank_article.relevance < 0.3);
     let bank_page = &format!("articles/{}/index.html", bank_article.slug);
     // Hidden from the front page and the edition, but it keeps its page
-    // and its country page.
+    // and its country page, and says why on it.
     let front = listed(&out, "index.html");
     let edition = listed(&out, "editions/2023-w42/index.html");
     for list in [&front, &edition] {
@@ -513,6 +513,7 @@ fn off_topic_articles_stay_out_of_editions_and_the_front_page_unless_shown() {
         assert!(!list.contains(bank_page), "{list:?}");
     }
     let page = text(&out[bank_page]);
+    assert!(page.contains("below this digest's threshold"), "{page}");
     assert!(
         !page.contains("editions/2023-w42/"),
         "no link to an edition that omits it"

@@ -776,6 +776,7 @@ impl<'s> Renderer<'s> {
             summary_text,
             countries,
             topics,
+            relevance,
         } = CardInputs::of(a);
         Card {
             title,
@@ -787,6 +788,7 @@ impl<'s> Renderer<'s> {
             summary_text,
             countries: countries.iter().map(|c| self.country_ref(*c)).collect(),
             topics: topics.iter().map(|t| self.topic_ref(t)).collect(),
+            relevance: f64::from_bits(relevance),
         }
     }
 
@@ -1306,6 +1308,8 @@ impl<'s> Renderer<'s> {
             topics: a.topics.iter().map(|t| self.topic_ref(t)).collect(),
             countries_auto: a.countries_origin == crate::model::TagOrigin::Auto,
             topics_auto: a.topics_origin == crate::model::TagOrigin::Auto,
+            relevance: a.relevance,
+            off_topic: a.off_topic,
             why: a
                 .explanations
                 .iter()

@@ -40,6 +40,8 @@ pub(super) struct CardInputs<'a> {
     pub(super) summary_text: &'a str,
     pub(super) countries: &'a [crate::model::CountryCode],
     pub(super) topics: &'a [String],
+    /// The article's relevance, as the bits of its `f64`.
+    pub(super) relevance: u64,
 }
 
 impl<'a> CardInputs<'a> {
@@ -53,6 +55,7 @@ impl<'a> CardInputs<'a> {
             summary_text: &a.summary_text,
             countries: &a.countries,
             topics: &a.topics,
+            relevance: a.relevance.to_bits(),
         }
     }
 }
@@ -68,6 +71,8 @@ pub(super) struct Card<'a> {
     pub(super) summary_text: &'a str,
     pub(super) countries: Vec<CountryRef>,
     pub(super) topics: Vec<TopicRef>,
+    /// How much the article is about defence and security, 0 to 1.
+    pub(super) relevance: f64,
 }
 
 #[derive(Serialize)]
@@ -88,6 +93,10 @@ pub(super) struct ArticleView<'a> {
     pub(super) topics: Vec<TopicRef>,
     pub(super) countries_auto: bool,
     pub(super) topics_auto: bool,
+    /// How much the article is about defence and security, 0 to 1.
+    pub(super) relevance: f64,
+    /// Below the site's `min_relevance` (its topics left to the tagger).
+    pub(super) off_topic: bool,
     /// Why each automatic tag was given.
     pub(super) why: Vec<WhyView>,
 }
