@@ -40,8 +40,8 @@ pub fn assign(set: &TopicSet, t: &TagText<'_>, min_relevance: f64, max_topics: u
     let lead = clamp(t.lead.clone(), t.body.len());
     let title_hits = set.scan(&title);
     let body_hits = set.scan(t.body);
-    let head = Reading::new(&title, &title_hits, true);
-    let body = Reading::new(t.body, &body_hits, false);
+    let head = Reading::new(&title, &title_hits, &set.senses, true);
+    let body = Reading::new(t.body, &body_hits, &set.senses, false);
     let part_of = |pos: usize| {
         if lead.contains(&pos) {
             Part::Lead
@@ -81,9 +81,9 @@ pub fn assign(set: &TopicSet, t: &TagText<'_>, min_relevance: f64, max_topics: u
             }
         }
     }
-    let first = relevance::score(found.clone());
+    let first = relevance::score_only(&found);
     let story = Story {
-        clearly_security: first.score >= relevance::CLEAR,
+        clearly_security: first >= relevance::CLEAR,
         defense_company: is_defense_company(&head, &body, &lead),
     };
 
@@ -94,9 +94,8 @@ pub fn assign(set: &TopicSet, t: &TagText<'_>, min_relevance: f64, max_topics: u
         (&body, &body_hits[..], t.body, false),
     ];
     let mut read = read_rules(set, &sides, &lead, story);
-    let mut all = found.clone();
-    all.append(&mut read.contributions);
-    let mut relevance = relevance::score(all);
+    found.append(&mut read.contributions);
+    let mut relevance = relevance::score(found);
     if !story.clearly_security && relevance.score >= relevance::CLEAR {
         let story = Story {
             clearly_security: true,
@@ -213,34 +212,53 @@ fn contribution<'t>(
 /// and a rule inside a longer rule's phrase is part of it ("battle" in
 /// "carrier battle group", "exercise" in "exercise the option").
 fn best_per_place<'h, 'r>(hits: &'h [Hit<'r>]) -> Vec<&'h Hit<'r>> {
-    let rules: Vec<&Hit<'r>> = hits
+    // By start, the longest first: a hit is inside a longer one when an
+    // earlier hit of another span reaches as far.
+    let mut rules: Vec<&Hit<'r>> = hits
         .iter()
         .filter(|h| matches!(h.cue, Cue::Rule { .. }))
         .collect();
-    let inside_longer = |h: &Hit<'r>| {
-        rules
-            .iter()
-            .any(|o| o.start <= h.start && h.end <= o.end && (o.end - o.start) > (h.end - h.start))
-    };
-    let mut best: BTreeMap<(usize, usize), &'h Hit<'r>> = BTreeMap::new();
-    for h in hits {
-        if inside_longer(h) {
-            continue;
+    rules.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    let mut out: Vec<&Hit<'r>> = Vec::with_capacity(rules.len());
+    let mut reach = 0;
+    let mut i = 0;
+    while i < rules.len() {
+        // One span: every rule matched exactly there.
+        let (s, e) = (rules[i].start, rules[i].end);
+        let mut j = i;
+        while j < rules.len() && rules[j].start == s && rules[j].end == e {
+            j += 1;
         }
-        if let Cue::Rule { topic, weight, .. } = h.cue {
-            let key = (topic, h.start);
-            let stronger = best.get(&key).is_none_or(|b| match b.cue {
-                Cue::Rule { weight: bw, .. } => weight > bw,
-                _ => true,
-            });
-            if stronger {
-                best.insert(key, h);
+        if reach < e {
+            for h in &rules[i..j] {
+                push_strongest(&mut out, h);
             }
         }
+        reach = reach.max(e);
+        i = j;
     }
-    let mut out: Vec<&Hit<'r>> = best.into_values().collect();
-    out.sort_by_key(|h| h.start);
     out
+}
+
+/// Adds a rule hit, or keeps the stronger of it and an earlier hit of the
+/// same topic at the same start.
+fn push_strongest<'h, 'r>(out: &mut Vec<&'h Hit<'r>>, h: &'h Hit<'r>) {
+    let (Cue::Rule { topic, weight, .. }, start) = (h.cue, h.start) else {
+        return;
+    };
+    let same = out
+        .iter_mut()
+        .rev()
+        .take_while(|o| o.start == start)
+        .find(|o| matches!(o.cue, Cue::Rule { topic: t, .. } if t == topic));
+    match same {
+        Some(o) => {
+            if matches!(o.cue, Cue::Rule { weight: w, .. } if weight > w) {
+                *o = h;
+            }
+        }
+        None => out.push(h),
+    }
 }
 
 /// A defence company is the story's subject: a defence firm or a phrase

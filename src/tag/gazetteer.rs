@@ -235,6 +235,7 @@ impl Gazetteer {
         }
         let stops_any_case = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Anchored)
             .ascii_case_insensitive(true)
             .kind(Some(kind))
             .build(&raw.stop.phrases)?;
@@ -353,6 +354,17 @@ impl Gazetteer {
     /// Whole-word mentions in `text`, stop-phrases and weapon-origin
     /// adjectives ("Chinese-made") left out.
     pub fn mentions<'g>(&'g self, text: &str) -> Vec<Mention<'g>> {
+        self.mentions_in(text, false)
+    }
+
+    /// [`mentions`](Self::mentions) in a headline, where stop-phrases may
+    /// be written in capitals or title case ("SEA OF JAPAN", "Iran Arms
+    /// Affair"); running text writes them as listed.
+    pub fn headline_mentions<'g>(&'g self, text: &str) -> Vec<Mention<'g>> {
+        self.mentions_in(text, true)
+    }
+
+    fn mentions_in<'g>(&'g self, text: &str, headline: bool) -> Vec<Mention<'g>> {
         // Every form starts a word, and nearly all start with a capital: an
         // anchored search at each word start that could begin one visits a
         // small part of the text instead of scanning all of it.
@@ -400,22 +412,43 @@ impl Gazetteer {
                 target,
             });
         }
-        if !out.is_empty() {
-            let stops = self.stops_in_any_case(text);
-            if !stops.is_empty() {
-                out.retain(|m| !stops.iter().any(|r| r.start <= m.start && m.start < r.end));
-            }
+        if headline {
+            out.retain(|m| !self.in_stop_any_case(text, m.start));
         }
         out
     }
 
-    /// Stop-phrases in `text` in any case, as whole words.
-    fn stops_in_any_case(&self, text: &str) -> Vec<std::ops::Range<usize>> {
-        self.stops_any_case
-            .find_iter(text)
-            .filter(|m| is_boundary(text, m.start(), m.end()))
-            .map(|m| m.start()..m.end())
-            .collect()
+    /// Whether a stop-phrase in any case ("SEA OF JAPAN", "Iran Arms
+    /// Affair") covers `pos`: one starting there or up to three words
+    /// before it.
+    fn in_stop_any_case(&self, text: &str, pos: usize) -> bool {
+        let b = text.as_bytes();
+        let mut start = pos;
+        for _ in 0..4 {
+            let input = Input::new(text).range(start..).anchored(Anchored::Yes);
+            if let Some(m) = self.stops_any_case.find(input)
+                && m.end() > pos
+                && is_boundary(text, m.start(), m.end())
+            {
+                return true;
+            }
+            // The start of the word before.
+            let mut s = start;
+            while s > 0 && !b[s - 1].is_ascii_alphanumeric() {
+                s -= 1;
+                if start - s > 3 {
+                    return false;
+                }
+            }
+            while s > 0 && (b[s - 1].is_ascii_alphanumeric() || b[s - 1] == b'.') {
+                s -= 1;
+            }
+            if s == start || !text.is_char_boundary(s) {
+                return false;
+            }
+            start = s;
+        }
+        false
     }
 }
 

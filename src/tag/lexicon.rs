@@ -64,8 +64,127 @@ impl Anchor {
 pub struct Lexicon {
     /// (phrase as written, weight, kind).
     pub anchors: Vec<(String, i32, Anchor)>,
-    /// (phrase as written, domain).
-    pub senses: Vec<(String, Domain)>,
+    /// The words of everyday senses.
+    pub senses: SenseWords,
+}
+
+/// The words of everyday senses, looked up one word (or two) at a time
+/// next to an ambiguous cue, in any case; a trailing `*` in the data makes
+/// a prefix ("shareholder*").
+pub struct SenseWords {
+    /// Whole words and prefixes, lower-case.
+    words: std::collections::HashMap<Box<[u8]>, Domain, Fnv>,
+    prefixes: std::collections::HashMap<Box<[u8]>, Domain, Fnv>,
+    /// By first byte: the word lengths some whole word has (bit n), and the
+    /// prefix lengths (bit n): most words are turned away without a lookup.
+    word_lengths: [u64; 256],
+    prefix_lengths: [u64; 256],
+    /// Whole words by first and last letter (a–z each; 26 × 26 bits of
+    /// "some word"): most words are turned away here.
+    ends: [u32; 26],
+}
+
+/// FNV-1a: the words are short and not chosen by an adversary.
+#[derive(Clone, Copy, Default)]
+pub struct Fnv;
+
+impl std::hash::BuildHasher for Fnv {
+    type Hasher = FnvHasher;
+    fn build_hasher(&self) -> FnvHasher {
+        FnvHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+pub struct FnvHasher(u64);
+
+impl std::hash::Hasher for FnvHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// The first and last bytes of a word as letters 0–25, when both are
+/// letters.
+fn letters(w: &[u8]) -> Option<(usize, usize)> {
+    let idx = |c: &u8| {
+        let c = c.to_ascii_lowercase();
+        c.is_ascii_lowercase().then(|| usize::from(c - b'a'))
+    };
+    Some((idx(w.first()?)?, idx(w.last()?)?))
+}
+
+/// The longest word or phrase looked up.
+const MAX_WORD: usize = 40;
+
+impl Default for SenseWords {
+    fn default() -> Self {
+        SenseWords {
+            words: std::collections::HashMap::with_hasher(Fnv),
+            prefixes: std::collections::HashMap::with_hasher(Fnv),
+            word_lengths: [0; 256],
+            prefix_lengths: [0; 256],
+            ends: [0; 26],
+        }
+    }
+}
+
+impl SenseWords {
+    fn add(&mut self, phrase: &str, d: Domain) {
+        let p = phrase.trim().to_lowercase();
+        let (p, prefix) = match p.strip_suffix('*') {
+            Some(p) => (p, true),
+            None => (p.as_str(), false),
+        };
+        let (Some(&first), true) = (p.as_bytes().first(), p.len() < MAX_WORD) else {
+            return;
+        };
+        let bit = 1u64 << p.len();
+        if prefix {
+            self.prefix_lengths[usize::from(first)] |= bit;
+            self.prefixes.insert(p.as_bytes().into(), d);
+        } else {
+            self.word_lengths[usize::from(first)] |= bit;
+            if let Some((a, z)) = letters(p.as_bytes()) {
+                self.ends[a] |= 1 << z;
+            }
+            self.words.insert(p.as_bytes().into(), d);
+        }
+    }
+
+    /// The domain of a word or a two-word phrase ("price", "interest
+    /// rates", "seamen's"), if it has one.
+    pub fn of(&self, words: &str) -> Option<Domain> {
+        let w = words
+            .strip_suffix("'s")
+            .or_else(|| words.strip_suffix("’s"))
+            .unwrap_or(words)
+            .trim_end_matches(['\'', '’']);
+        let first = usize::from(w.as_bytes().first()?.to_ascii_lowercase());
+        let n = w.len();
+        let has_word = n < MAX_WORD
+            && self.word_lengths[first] & (1 << n) != 0
+            && letters(w.as_bytes()).is_none_or(|(a, z)| self.ends[a] & (1 << z) != 0);
+        let prefixes = self.prefix_lengths[first]
+            & ((1u64 << n.min(MAX_WORD)) | ((1u64 << n.min(MAX_WORD)) - 1));
+        if !has_word && prefixes == 0 {
+            return None;
+        }
+        let mut buf = [0u8; MAX_WORD];
+        let lower = &mut buf[..n.min(MAX_WORD)];
+        lower.copy_from_slice(&w.as_bytes()[..lower.len()]);
+        lower.make_ascii_lowercase();
+        if has_word && let Some(d) = self.words.get(&*lower) {
+            return Some(*d);
+        }
+        (1..=lower.len())
+            .filter(|k| prefixes & (1 << k) != 0)
+            .find_map(|k| self.prefixes.get(&lower[..k]).copied())
+    }
 }
 
 /// A domain of everyday senses ("business": "price war", "takeover bid").
@@ -122,14 +241,13 @@ impl Lexicon {
         for firm in a.defense_firms {
             anchors.push((firm, 2, Anchor::Firm));
         }
-        let senses = raw
-            .senses
-            .iter()
-            .flat_map(|(name, words)| {
-                let d = domain(name);
-                words.iter().map(move |w| (w.clone(), d))
-            })
-            .collect();
+        let mut senses = SenseWords::default();
+        for (name, words) in &raw.senses {
+            let d = domain(name);
+            for w in words {
+                senses.add(w, d);
+            }
+        }
         Ok(Lexicon { anchors, senses })
     }
 }
@@ -151,11 +269,23 @@ mod tests {
         ] {
             assert!(l.anchors.iter().any(|a| a.2 == kind), "{kind:?}");
         }
-        assert!(
-            l.senses
-                .iter()
-                .any(|(w, d)| w == "price" && d.note() == "business sense")
+        assert_eq!(
+            l.senses.of("Price").map(Domain::note),
+            Some("business sense")
         );
+        assert_eq!(
+            l.senses.of("shareholders").map(Domain::note),
+            Some("business sense")
+        );
+        assert_eq!(
+            l.senses.of("seamen's").map(Domain::note),
+            Some("labour sense")
+        );
+        assert_eq!(
+            l.senses.of("interest rates").map(Domain::note),
+            Some("business sense")
+        );
+        assert_eq!(l.senses.of("troops"), None);
     }
 
     #[test]

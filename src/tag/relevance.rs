@@ -92,52 +92,14 @@ pub fn part_weight(p: Part) -> f64 {
     }
 }
 
-/// Relevance from the contributions of one article: overlapping phrases
-/// count once (the strongest), each phrase less each time it repeats, and
-/// the sum saturates towards 1.
-pub fn score(mut found: Vec<Contribution<'_>>) -> Relevance {
-    // Title positions and body positions are apart: order by part first.
-    let part_key = |p: Part| match p {
-        Part::Title => 0,
-        _ => 1,
-    };
-    found.sort_by(|a, b| {
-        (part_key(a.part), a.start, std::cmp::Reverse(a.end)).cmp(&(
-            part_key(b.part),
-            b.start,
-            std::cmp::Reverse(b.end),
-        ))
-    });
-    let mut kept: Vec<Contribution<'_>> = Vec::with_capacity(found.len());
-    for c in found {
-        match kept.last_mut() {
-            Some(last) if part_key(last.part) == part_key(c.part) && c.start < last.end => {
-                if c.weight > last.weight {
-                    *last = c;
-                }
-            }
-            _ => kept.push(c),
-        }
-    }
-    // Strongest places first, so repeats decay in the body, not the title.
-    kept.sort_by(|a, b| part_weight(b.part).total_cmp(&part_weight(a.part)));
-    let mut seen: std::collections::HashMap<String, f64> = std::collections::HashMap::new();
+/// Relevance from the contributions of one article, with its evidence:
+/// overlapping phrases count once (the strongest), each phrase less each
+/// time it repeats, and the sum saturates towards 1.
+pub fn score(found: Vec<Contribution<'_>>) -> Relevance {
+    let weighed = weigh(&found);
+    let sum: f64 = weighed.iter().map(|(_, w)| w).sum();
     let mut evidence: Vec<Evidence> = Vec::new();
-    let mut sum = 0.0;
-    let mut weak = 0.0;
-    for c in kept {
-        let key = c.text.to_lowercase();
-        let factor = seen.entry(key).or_insert(1.0);
-        let w = f64::from(c.weight) * part_weight(c.part) * *factor;
-        *factor *= REPEAT_DECAY;
-        let w = if c.weak {
-            let add = w.min(WEAK_CAP - weak).max(0.0);
-            weak += add;
-            add
-        } else {
-            w
-        };
-        sum += w;
+    for (c, w) in weighed {
         match evidence
             .iter_mut()
             .find(|e| e.text == c.text && e.part == c.part)
@@ -164,6 +126,55 @@ pub fn score(mut found: Vec<Contribution<'_>>) -> Relevance {
         evidence,
         discounted: Vec::new(),
     }
+}
+
+/// The relevance alone of `found`, as [`score`] gives it.
+pub fn score_only(found: &[Contribution<'_>]) -> f64 {
+    round(of_sum(weigh(found).iter().map(|(_, w)| w).sum()))
+}
+
+/// What each contribution adds: of overlapping ones only the strongest,
+/// repeats of a phrase less each time (the headline's first), weak phrases
+/// together at most [`WEAK_CAP`].
+fn weigh<'a, 'p>(found: &'a [Contribution<'p>]) -> Vec<(&'a Contribution<'p>, f64)> {
+    // Title positions and body positions are apart: order by part first.
+    let part_key = |p: Part| u8::from(p != Part::Title);
+    let mut list: Vec<&Contribution<'p>> = found.iter().collect();
+    list.sort_by(|a, b| {
+        (part_key(a.part), a.start, std::cmp::Reverse(a.end)).cmp(&(
+            part_key(b.part),
+            b.start,
+            std::cmp::Reverse(b.end),
+        ))
+    });
+    let mut kept: Vec<&Contribution<'p>> = Vec::with_capacity(list.len());
+    for c in list {
+        match kept.last_mut() {
+            Some(last) if part_key(last.part) == part_key(c.part) && c.start < last.end => {
+                if c.weight > last.weight {
+                    *last = c;
+                }
+            }
+            _ => kept.push(c),
+        }
+    }
+    // Strongest places first, so repeats decay in the body, not the title.
+    kept.sort_by(|a, b| part_weight(b.part).total_cmp(&part_weight(a.part)));
+    let mut seen: std::collections::HashMap<&str, f64, super::lexicon::Fnv> =
+        std::collections::HashMap::with_hasher(super::lexicon::Fnv);
+    let mut weak = 0.0;
+    kept.into_iter()
+        .map(|c| {
+            let factor = seen.entry(c.text).or_insert(1.0);
+            let mut w = f64::from(c.weight) * part_weight(c.part) * *factor;
+            *factor *= REPEAT_DECAY;
+            if c.weak {
+                w = w.min(WEAK_CAP - weak).max(0.0);
+                weak += w;
+            }
+            (c, w)
+        })
+        .collect()
 }
 
 /// The relevance of a summed weight.

@@ -252,14 +252,16 @@ fn collect<'g, 't>(
         return;
     }
     let slice = &text[range.clone()];
-    let mentions: Vec<Mention<'g>> = g.mentions(slice);
-    let names = if mentions.is_empty() {
+    let mentions: Vec<Mention<'g>> = if part == Part::Title {
+        g.headline_mentions(slice)
+    } else {
+        g.mentions(slice)
+    };
+    let headline = part == Part::Title && super::text::is_title_case(slice);
+    let brackets = if mentions.is_empty() {
         Vec::new()
     } else {
-        super::text::name_spans(
-            slice,
-            part == Part::Title && super::text::is_title_case(slice),
-        )
+        super::text::bracket_spans(slice)
     };
     // Enumerations ("Japan, South Korea, Australia and India") are lists:
     // each item is incidental unless the story names it elsewhere too.
@@ -301,7 +303,7 @@ fn collect<'g, 't>(
         // Companies listed as metonyms ("Northrop", "Rostec") stand for
         // their country on purpose.
         let organisation = kind != MentionKind::Metonym
-            && (super::text::inside(&names, m.start)
+            && (super::text::in_name_at(slice, &brackets, m.start, m.end, headline)
                 || (kind == MentionKind::Demonym && part_of_a_name(slice, m.start)));
         if organisation {
             // "Gibraltar Financial Corp", "<Royal Dutch Petroleum>", "Hong
@@ -472,26 +474,19 @@ const ARMED_NOUNS: [&str; 16] = [
 
 /// "Russia's unprovoked invasion", "Iraq attacked", "Iran's navy".
 fn is_armed_actor(after: &str) -> bool {
-    let words = |rest: &str, n: usize| -> Vec<String> {
+    fn words(rest: &str) -> impl Iterator<Item = &str> {
         rest.split(|c: char| !c.is_alphabetic())
             .filter(|w| !w.is_empty())
-            .take(n)
-            .map(str::to_string)
-            .collect()
-    };
+    }
     if let Some(rest) = after
         .strip_prefix("'s ")
         .or_else(|| after.strip_prefix("’s "))
     {
-        return words(rest, 2)
-            .iter()
-            .any(|w| ARMED_NOUNS.contains(&w.as_str()));
+        return words(rest).take(2).any(|w| ARMED_NOUNS.contains(&w));
     }
-    after.strip_prefix(' ').is_some_and(|rest| {
-        words(rest, 1)
-            .first()
-            .is_some_and(|w| ARMED_VERBS.contains(&w.as_str()))
-    })
+    after
+        .strip_prefix(' ')
+        .is_some_and(|rest| words(rest).next().is_some_and(|w| ARMED_VERBS.contains(&w)))
 }
 
 fn is_actor(after: &str) -> bool {

@@ -22,7 +22,7 @@ fn tagger() -> &'static Tagger {
 /// in a story that is (`clear`) or is not clearly about security.
 fn judge(text: &str, word: &str, clear: bool) -> Result<Basis, &'static str> {
     let hits = set().scan(text);
-    let reading = Reading::new(text, &hits, false);
+    let reading = Reading::new(text, &hits, &set().senses, false);
     let hit = hits
         .iter()
         .find(|h| {

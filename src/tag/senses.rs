@@ -8,7 +8,7 @@
 
 use std::ops::Range;
 
-use super::lexicon::{Anchor, Domain};
+use super::lexicon::{Anchor, Domain, SenseWords};
 use super::text::{self, Sentences};
 use super::topics::{Cue, Hit, Need};
 
@@ -16,15 +16,18 @@ use super::topics::{Cue, Hit, Need};
 pub struct Reading<'t> {
     text: &'t str,
     sentences: Sentences,
-    names: Vec<Range<usize>>,
+    /// Spans in angle brackets (tickers, wire names of companies).
+    brackets: Vec<Range<usize>>,
     /// Capitals say nothing here (a title-case headline).
     title_case: bool,
     /// Accepted anchors, by start: (range, kind, weight, phrase).
     pub anchors: Vec<Accepted<'t>>,
-    /// Words of everyday senses: (range, domain), by start.
-    senses: Vec<(Range<usize>, Domain)>,
+    /// The words of everyday senses.
+    senses: &'t SenseWords,
     /// Anchors turned down, with why (for explanations).
     pub refused: Vec<(Range<usize>, &'t str, &'static str)>,
+    /// Words of everyday senses per sentence, counted when first asked.
+    everyday: Vec<std::cell::Cell<Option<u16>>>,
 }
 
 /// An anchor that counts.
@@ -57,6 +60,21 @@ pub enum Basis {
     Story,
 }
 
+/// The items of `list` (ordered by the start of `range_of`) that overlap
+/// `span`; phrases are short, so only those starting shortly before it are
+/// looked at.
+fn near<'a, T>(
+    list: &'a [T],
+    range_of: impl Fn(&T) -> &Range<usize> + Copy + 'a,
+    span: Range<usize>,
+) -> impl Iterator<Item = &'a T> + 'a {
+    let from = list.partition_point(|x| range_of(x).start + 80 < span.start);
+    list[from..]
+        .iter()
+        .take_while(move |x| range_of(x).start < span.end)
+        .filter(move |x| range_of(x).end > span.start)
+}
+
 /// "NATO", "U.S.": an acronym after a word is not the rest of its name.
 fn is_all_caps(w: &str) -> bool {
     w.len() > 1 && w.bytes().all(|b| !b.is_ascii_lowercase())
@@ -75,7 +93,12 @@ enum Pull {
 
 impl<'t> Reading<'t> {
     /// Reads `text` (whose phrases are `hits`); `headline` for a title.
-    pub fn new(text: &'t str, hits: &[Hit<'t>], headline: bool) -> Reading<'t> {
+    pub fn new(
+        text: &'t str,
+        hits: &[Hit<'t>],
+        senses: &'t SenseWords,
+        headline: bool,
+    ) -> Reading<'t> {
         let title_case = headline && text::is_title_case(text);
         let mut r = Reading {
             text,
@@ -84,17 +107,14 @@ impl<'t> Reading<'t> {
             } else {
                 Sentences::of(text)
             },
-            names: text::name_spans(text, title_case),
+            brackets: text::bracket_spans(text),
             title_case,
             anchors: Vec::new(),
-            senses: Vec::new(),
+            senses,
             refused: Vec::new(),
+            everyday: Vec::new(),
         };
-        for h in hits {
-            if let Cue::Sense(d) = h.cue {
-                r.senses.push((h.start..h.end, d));
-            }
-        }
+        r.everyday = vec![std::cell::Cell::new(None); r.sentences.count()];
         r.accept_anchors(hits);
         r
     }
@@ -109,7 +129,7 @@ impl<'t> Reading<'t> {
                 continue;
             };
             let range = h.start..h.end;
-            if kind != Anchor::Firm && text::in_brackets(self.text, &self.names, h.start) {
+            if kind != Anchor::Firm && text::in_brackets(self.text, &self.brackets, h.start) {
                 self.refused
                     .push((range, h.phrase, "inside a name or ticker"));
                 continue;
@@ -185,7 +205,7 @@ impl<'t> Reading<'t> {
     /// Whether a plain rule at `start` counts: anywhere but inside a ticker
     /// or a bracketed name (`<NPT>`).
     pub fn judge_plain(&self, start: usize) -> bool {
-        !text::in_brackets(self.text, &self.names, start)
+        !text::in_brackets(self.text, &self.brackets, start)
     }
 
     /// Whether a cue at `start..end` counts in its security sense, needing
@@ -204,23 +224,24 @@ impl<'t> Reading<'t> {
         need: Need,
         story: Story,
     ) -> Result<Basis, &'static str> {
-        if text::in_brackets(self.text, &self.names, start) {
+        if text::in_brackets(self.text, &self.brackets, start) {
             return Err("inside a name or ticker");
         }
-        let firm = self
-            .anchors
-            .iter()
-            .any(|a| a.kind == Anchor::Firm && a.range.start < end && start < a.range.end);
-        if firm || text::inside(&self.names, start) {
+        let firm = near(&self.anchors, |a| &a.range, start..end).any(|a| a.kind == Anchor::Firm);
+        if firm || text::in_name_at(self.text, &self.brackets, start, end, self.title_case) {
             return Err("part of a name");
         }
         let sentence = self.sentence_of(start);
+        let from = self
+            .anchors
+            .partition_point(|a| a.range.start < sentence.start);
+        let in_sentence = self.anchors[from..]
+            .iter()
+            .take_while(|a| a.range.start < sentence.end);
         let others = |kinds: &[Anchor]| {
-            self.anchors.iter().any(|a| {
-                kinds.contains(&a.kind)
-                    && sentence.contains(&a.range.start)
-                    && (a.range.end <= start || a.range.start >= end)
-            })
+            in_sentence
+                .clone()
+                .any(|a| kinds.contains(&a.kind) && (a.range.end <= start || a.range.start >= end))
         };
         // Plain anchors only: an ambiguous anchor does not vouch for another
         // ambiguous word.
@@ -284,31 +305,70 @@ impl<'t> Reading<'t> {
     }
 
     /// How many words of an everyday sense the sentence holds, besides
-    /// the cue itself.
+    /// the cue at `start..end` itself.
     fn everyday_in(&self, sentence: &Range<usize>, start: usize, end: usize) -> usize {
-        let i = self
-            .senses
-            .partition_point(|(r, _)| r.start < sentence.start);
-        self.senses[i..]
-            .iter()
-            .take_while(|(r, _)| r.start < sentence.end)
-            .filter(|(r, _)| r.end <= start || r.start >= end)
-            .count()
+        let i = if self.sentences.count() <= 1 {
+            0
+        } else {
+            self.sentences.index(sentence.start)
+        };
+        let all = match self.everyday.get(i).and_then(std::cell::Cell::get) {
+            Some(n) => usize::from(n),
+            None => {
+                let n = self.count_everyday(sentence);
+                if let Some(c) = self.everyday.get(i) {
+                    c.set(Some(u16::try_from(n).unwrap_or(u16::MAX)));
+                }
+                n
+            }
+        };
+        let own = self
+            .text
+            .get(start..end)
+            .is_some_and(|w| self.senses.of(w).is_some());
+        all - usize::from(own && all > 0)
+    }
+
+    /// The words of everyday senses in `range`.
+    fn count_everyday(&self, range: &Range<usize>) -> usize {
+        let b = self.text.as_bytes();
+        let mut n = 0;
+        let mut i = range.start;
+        let end = range.end.min(b.len());
+        while i < end {
+            if !text::is_word_byte(b[i]) {
+                i += 1;
+                continue;
+            }
+            let s = i;
+            while i < b.len() && (text::is_word_byte(b[i]) || b[i] == b'\'') {
+                i += 1;
+            }
+            if self.text.is_char_boundary(s) && self.text.is_char_boundary(i) {
+                n += usize::from(self.senses.of(&self.text[s..i]).is_some());
+            }
+        }
+        n
     }
 
     /// What the words right before and after `start..end` make of it: a
     /// security anchor there (if `anchors`) reads it in the security sense,
     /// failing that a word of an everyday sense in that one.
     fn pull(&self, start: usize, end: usize, anchors: bool) -> Option<Pull> {
-        let before = text::word_before(self.text, start).map(|(s, w)| s..s + w.len());
-        let after = text::word_after(self.text, end).map(|(s, w)| s..s + w.len());
+        let word_before = text::word_before(self.text, start);
+        let word_after = text::word_after(self.text, end);
+        let before = word_before.map(|(s, w)| s..s + w.len());
+        let after = word_after.map(|(s, w)| s..s + w.len());
         let touches = |r: &Range<usize>, w: &Option<Range<usize>>| {
             w.as_ref().is_some_and(|w| {
                 r.start < w.end && w.start < r.end && !(r.start < end && start < r.end)
             })
         };
+        // Only phrases near the cue can touch its neighbours.
+        let around =
+            before.as_ref().map_or(start, |r| r.start)..after.as_ref().map_or(end, |r| r.end);
         if anchors
-            && self.anchors.iter().any(|a| {
+            && near(&self.anchors, |a| &a.range, around).any(|a| {
                 a.kind.is_security() && (touches(&a.range, &before) || touches(&a.range, &after))
             })
         {
@@ -318,17 +378,27 @@ impl<'t> Reading<'t> {
         // ("the option procured missiles").
         let cue = &self.text[start..end];
         let verb = cue.ends_with("ed") || cue.ends_with("ing");
-        if let Some((_, d)) = self.senses.iter().find(|(r, _)| touches(r, &before)) {
+        // The word before, or the two ("real estate", "interest rate").
+        let two_before = word_before.and_then(|(s, w)| {
+            text::word_before(self.text, s).map(|(s2, _)| &self.text[s2..s + w.len()])
+        });
+        let before_domain = word_before
+            .and_then(|(_, w)| self.senses.of(w))
+            .or_else(|| two_before.and_then(|w| self.senses.of(w)));
+        if let Some(domain) = before_domain {
             return Some(Pull::Other {
-                domain: *d,
+                domain,
                 modifier: !verb,
             });
         }
-        self.senses
-            .iter()
-            .find(|(r, _)| touches(r, &after))
-            .map(|(_, d)| Pull::Other {
-                domain: *d,
+        let two_after = word_after.and_then(|(s, w)| {
+            text::word_after(self.text, s + w.len()).map(|(s2, w2)| &self.text[s..s2 + w2.len()])
+        });
+        word_after
+            .and_then(|(_, w)| self.senses.of(w))
+            .or_else(|| two_after.and_then(|w| self.senses.of(w)))
+            .map(|domain| Pull::Other {
+                domain,
                 modifier: false,
             })
     }
@@ -354,7 +424,7 @@ impl<'t> Reading<'t> {
     /// Security Council" is read by its own anchor); so is anything inside
     /// a company name or ticker.
     fn in_name(&self, start: usize, end: usize) -> bool {
-        if text::inside(&self.names, start) {
+        if text::in_name_at(self.text, &self.brackets, start, end, self.title_case) {
             return true;
         }
         let b = self.text.as_bytes();

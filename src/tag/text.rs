@@ -24,9 +24,15 @@ const ABBREVIATIONS: [&str; 40] = [
 impl Sentences {
     pub fn of(text: &str) -> Sentences {
         let b = text.as_bytes();
-        let mut starts = vec![0];
+        let mut starts = Vec::with_capacity(b.len() / 100 + 1);
+        starts.push(0);
         let mut i = 0;
         while i < b.len() {
+            // Letters and most bytes end nothing: one comparison for them.
+            if b[i] > b'?' {
+                i += 1;
+                continue;
+            }
             match b[i] {
                 b'\n' => {
                     let mut j = i + 1;
@@ -84,11 +90,16 @@ fn push(starts: &mut Vec<usize>, at: usize) {
 /// Whether the text ends with an abbreviation whose stop was just cut off:
 /// a single letter ("U.S", "J"), a dotted form, or a listed word.
 fn is_abbreviation(before: &str) -> bool {
-    let word = before
-        .rsplit(|c: char| c.is_whitespace() || c == '(' || c == '"')
-        .next()
-        .unwrap_or("");
-    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    let b = before.as_bytes();
+    let mut start = b.len();
+    while start > 0 && !matches!(b[start - 1], b' ' | b'\n' | b'\t' | b'(' | b'"') {
+        start -= 1;
+        if b.len() - start > 12 {
+            return false;
+        }
+    }
+    let word = &before[start..];
+    let letters = word.bytes().filter(u8::is_ascii_alphabetic).count();
     letters == 1 || word.contains('.') || ABBREVIATIONS.contains(&word)
 }
 
@@ -234,23 +245,39 @@ const CORPORATE_NOUNS: &[&str] = &[
 /// never ordinary words (for headlines, where every word is capitalised).
 pub fn is_corporate(word: &str, strict: bool) -> bool {
     let w = word.trim_end_matches('.');
-    CORPORATE.contains(&w) || (!strict && CORPORATE_WORDS.contains(&w))
+    (2..=14).contains(&w.len())
+        && w.as_bytes()[0].is_ascii_uppercase()
+        && (CORPORATE.contains(&w) || (!strict && CORPORATE_WORDS.contains(&w)))
 }
 
-/// Spans of `text` that are names of organisations: angle-bracketed wire
-/// names and tickers, and runs of capitalised words that end in a corporate
-/// word. `headline` keeps to the strict corporate words.
-pub fn name_spans(text: &str, headline: bool) -> Vec<Range<usize>> {
+/// Whether a lower-case word is a corporate noun ("railway", "bank").
+fn is_corporate_noun(word: &str) -> bool {
+    word.as_bytes()
+        .first()
+        .is_some_and(|&c| matches!(c, b'a' | b'b' | b'c' | b'g' | b'i' | b'r' | b'u'))
+        && CORPORATE_NOUNS.contains(&word)
+}
+
+/// Spans of `text` in angle brackets on one line, at most 80 bytes long:
+/// wire tickers and company names (`<NPT>`, `<Gibraltar Financial Corp>`).
+pub fn bracket_spans(text: &str) -> Vec<Range<usize>> {
+    let b = text.as_bytes();
     let mut out = Vec::new();
-    angle_brackets(text, &mut out);
-    let tickers = out.len();
-    for i in 0..tickers {
-        if let Some(run) = run_before(text, out[i].start) {
-            out.push(run);
+    let mut i = 0;
+    while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
+        let s = i + off;
+        let limit = (s + 80).min(b.len());
+        match b[s + 1..limit]
+            .iter()
+            .position(|&c| c == b'>' || c == b'<' || c == b'\n')
+        {
+            Some(k) if b[s + 1 + k] == b'>' && k > 0 => {
+                out.push(s..s + k + 2);
+                i = s + k + 2;
+            }
+            _ => i = s + 1,
         }
     }
-    corporate_runs(text, headline, &mut out);
-    out.sort_by_key(|r| r.start);
     out
 }
 
@@ -314,104 +341,79 @@ pub const FUNCTION_WORDS: &[&str] = &[
     "Also",
 ];
 
-/// The capitalised words right before a ticker (`Security Pacific <SPC>`):
-/// the company's name, at most four words.
-fn run_before(text: &str, at: usize) -> Option<Range<usize>> {
-    let mut first = None;
-    let mut pos = at;
+/// Whether the separator `c` joins two words of one name.
+fn in_run_gap(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'-' | b'/')
+}
+
+/// The word right after `at` in the same run (at most three spacing bytes
+/// between, no punctuation): its start and text.
+fn next_in_run(text: &str, at: usize) -> Option<(usize, &str)> {
+    let b = text.as_bytes();
+    let mut start = at;
+    while start < b.len() && in_run_gap(b[start]) {
+        start += 1;
+    }
+    if start == at || start - at > 3 {
+        return None;
+    }
+    let mut end = start;
+    while end < b.len() && (is_word_byte(b[end]) || b[end] == b'.' || b[end] == b'&') {
+        end += 1;
+    }
+    let word = text.get(start..end)?;
+    let word = word
+        .strip_suffix('.')
+        .filter(|w| !w.contains('.'))
+        .unwrap_or(word);
+    (!word.is_empty()).then_some((start, word))
+}
+
+/// Whether the word at `start..end` is part of an organisation's name, read
+/// around it: inside angle brackets (`brackets`, from [`bracket_spans`]),
+/// or in a run of capitalised words that ends in a corporate word, is
+/// followed by a ticker, or (two words or more) by a corporate noun.
+pub fn in_name_at(
+    text: &str,
+    brackets: &[Range<usize>],
+    start: usize,
+    end: usize,
+    headline: bool,
+) -> bool {
+    let b = text.as_bytes();
+    if inside(brackets, start) {
+        return true;
+    }
+    let capital = |w: &str| w.as_bytes().first().is_some_and(u8::is_ascii_uppercase);
+    let mut capitals = 1;
+    let mut pos = end;
     for _ in 0..4 {
-        let (s, w) = word_before(text, pos)?;
-        if !w.as_bytes()[0].is_ascii_uppercase() || FUNCTION_WORDS.contains(&w) {
+        let Some((s, w)) = next_in_run(text, pos) else {
             break;
-        }
-        if text[s + w.len()..pos].contains('\n') {
-            break;
-        }
-        first = Some(s);
-        pos = s;
-    }
-    first.map(|s| s..at)
-}
-
-/// `<...>` on one line, at most 80 bytes long.
-fn angle_brackets(text: &str, out: &mut Vec<Range<usize>>) {
-    let b = text.as_bytes();
-    let mut i = 0;
-    while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
-        let s = i + off;
-        let limit = (s + 80).min(b.len());
-        match b[s + 1..limit]
-            .iter()
-            .position(|&c| c == b'>' || c == b'<' || c == b'\n')
-        {
-            Some(k) if b[s + 1 + k] == b'>' && k > 0 => {
-                out.push(s..s + k + 2);
-                i = s + k + 2;
-            }
-            _ => i = s + 1,
-        }
-    }
-}
-
-/// Runs of capitalised words (joined by spaces, "of", "de", "and", "&")
-/// that end in a corporate word or are followed by a corporate noun.
-fn corporate_runs(text: &str, headline: bool, out: &mut Vec<Range<usize>>) {
-    let mut words: Vec<(usize, usize)> = Vec::new();
-    let b = text.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if is_word_byte(b[i]) {
-            let s = i;
-            while i < b.len() && (is_word_byte(b[i]) || b[i] == b'.' || b[i] == b'&') {
-                i += 1;
-            }
-            words.push((s, i));
-        } else {
-            i += 1;
-        }
-    }
-    let capital = |w: &(usize, usize)| b[w.0].is_ascii_uppercase();
-    let joiner = |w: &(usize, usize)| matches!(&text[w.0..w.1], "of" | "de" | "and" | "&");
-    for k in 0..words.len() {
-        let (ws, we) = words[k];
-        let word = &text[ws..we];
-        // A corporate word ends the name unless a capitalised word that is
-        // not one follows ("Finance Ministry").
-        let next_ends = words.get(k + 1).is_none_or(|n| {
-            !capital(n) || text[we..n.0].len() > 1 || is_corporate(&text[n.0..n.1], headline)
-        });
-        let corporate_end = capital(&words[k]) && is_corporate(word, headline) && next_ends;
-        let noun_after = !headline && CORPORATE_NOUNS.contains(&word) && k > 0;
-        if !corporate_end && !noun_after {
-            continue;
-        }
-        // Walk back over the name's capitalised words on the same line.
-        let mut first = if noun_after { k } else { k + 1 };
-        let mut j = k;
-        while j > 0 {
-            let prev = words[j - 1];
-            let gap = &text[prev.1..words[j].0];
-            if gap.len() > 3 || gap.contains(['\n', ',', ';', ':', '(', ')', '"']) {
-                break;
-            }
-            if capital(&prev) {
-                first = j - 1;
-            } else if !joiner(&prev) {
-                break;
-            }
-            j -= 1;
-        }
-        // A lower-case noun needs a name of two words before it ("the
-        // Canadian Pacific railway", not "the Dutch brewer").
-        let enough = if noun_after {
-            first + 2 <= k
-        } else {
-            first < k
         };
-        if enough {
-            out.push(words[first].0..if noun_after { words[k].1 } else { we });
+        if capital(w) {
+            if is_corporate(w, headline) {
+                // It ends the name unless a capitalised non-corporate word follows.
+                let e = s + w.len();
+                let ends = next_in_run(text, e).is_none_or(|(ns, nw)| {
+                    ns != e + 1 || !capital(nw) || is_corporate(nw, headline)
+                });
+                if ends {
+                    return true;
+                }
+            }
+            capitals += 1;
+        } else if is_corporate_noun(w) {
+            return !headline && capitals >= 2;
+        } else if !matches!(w, "of" | "de" | "and" | "&") {
+            return false;
+        }
+        pos = s + w.len();
+        if b.get(pos) == Some(&b' ') && b.get(pos + 1) == Some(&b'<') {
+            return true;
         }
     }
+    b.get(end) == Some(&b' ') && b.get(end + 1) == Some(&b'<')
 }
 
 /// Whether byte `pos` is inside one of `spans` (sorted by start).
@@ -486,21 +488,28 @@ mod tests {
     }
 
     #[test]
-    fn names_of_organisations() {
-        let t = "Shares of <NPT> rose. Later Security Pacific Corp said the Canadian Pacific railway and Hong Kong Land gained; the Army said.";
-        let spans: Vec<&str> = name_spans(t, false).iter().map(|r| &t[r.clone()]).collect();
-        assert_eq!(
-            spans,
-            [
-                "<NPT>",
-                "Later Security Pacific Corp",
-                "Canadian Pacific railway",
-                "Hong Kong Land"
-            ]
-        );
-        // In a headline only the strict corporate words count.
-        let spans = name_spans("Rebel Group Seizes Town", true);
-        assert!(spans.is_empty(), "{spans:?}");
+    fn tickers_and_bracketed_names() {
+        let t = "Shares of <NPT> rose; <Royal Dutch Petroleum Co> fell; 3 < 4 > 2.";
+        let spans: Vec<&str> = bracket_spans(t).iter().map(|r| &t[r.clone()]).collect();
+        assert_eq!(spans, ["<NPT>", "<Royal Dutch Petroleum Co>", "< 4 >"]);
+        assert!(in_brackets(t, &bracket_spans(t), t.find("NPT").unwrap()));
+    }
+
+    #[test]
+    fn names_read_around_a_word() {
+        let t = "Later Gibraltar Financial Corp. said <Royal Dutch Petroleum> and the Canadian Pacific railway and Hong Kong Land and Kenya Ports gained; Security Pacific <SPC> and Japan said.";
+        let brackets = bracket_spans(t);
+        let at = |w: &str| {
+            let s = t.find(w).unwrap();
+            in_name_at(t, &brackets, s, s + w.len(), false)
+        };
+        assert!(at("Gibraltar"));
+        assert!(at("Dutch"));
+        assert!(at("Canadian"));
+        assert!(at("Hong Kong"));
+        assert!(at("Security"));
+        assert!(!at("Kenya"));
+        assert!(!at("Japan"));
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Topics: the built-in 20-topic taxonomy (`data/topics.toml`) merged with a
 //! site's `[[topic]]` tables, and their weighted phrase rules, matched in
 //! one aho-corasick pass (case-insensitive, whole words, `*` = prefix)
-//! together with the security vocabulary of [`super::lexicon`]: anchors and
-//! the words of everyday senses.
+//! together with the anchors of the security vocabulary
+//! ([`super::lexicon`]).
 
 use std::collections::HashMap;
 
@@ -10,7 +10,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use anyhow::Context as _;
 use serde::Deserialize;
 
-use super::lexicon::{Anchor, Domain, Lexicon};
+use super::lexicon::{Anchor, Lexicon, SenseWords};
 use crate::config::TopicConfig;
 
 const BUILTIN: &str = include_str!("../../data/topics.toml");
@@ -93,14 +93,14 @@ pub enum Cue {
     },
     /// A phrase of the security vocabulary.
     Anchor { kind: Anchor, weight: i32 },
-    /// A word of an everyday sense.
-    Sense(Domain),
 }
 
+/// One needle of the automaton, and every rule or anchor written as it
+/// (the same phrase may be a rule of several topics and an anchor).
 struct Pattern {
-    cue: Cue,
     prefix: bool,
-    phrase: String,
+    /// (what it is, the phrase as written).
+    cues: Vec<(Cue, String)>,
 }
 
 /// One phrase found in a text.
@@ -130,6 +130,8 @@ pub struct TopicSet {
     by_slug: HashMap<String, usize>,
     automaton: AhoCorasick,
     patterns: Vec<Pattern>,
+    /// The words of everyday senses, for reading ambiguous cues.
+    pub senses: SenseWords,
 }
 
 impl TopicSet {
@@ -163,11 +165,9 @@ impl TopicSet {
             let (kind, weight) = (*kind, *weight);
             patterns.push((phrase.as_str(), Cue::Anchor { kind, weight }));
         }
-        for (phrase, domain) in &lexicon.senses {
-            patterns.push((phrase.as_str(), Cue::Sense(*domain)));
-        }
         let mut needles = Vec::new();
-        let mut kept = Vec::new();
+        let mut kept: Vec<Pattern> = Vec::new();
+        let mut seen: HashMap<(String, bool), usize> = HashMap::new();
         for (phrase, cue) in patterns {
             let p = phrase.trim();
             let (p, prefix) = match p.strip_suffix('*') {
@@ -178,12 +178,18 @@ impl TopicSet {
             if p.is_empty() {
                 continue;
             }
-            needles.push(p);
-            kept.push(Pattern {
-                cue,
-                prefix,
-                phrase: phrase.trim().to_string(),
-            });
+            let written = phrase.trim().to_string();
+            match seen.get(&(p.clone(), prefix)) {
+                Some(&i) => kept[i].cues.push((cue, written)),
+                None => {
+                    seen.insert((p.clone(), prefix), kept.len());
+                    needles.push(p);
+                    kept.push(Pattern {
+                        prefix,
+                        cues: vec![(cue, written)],
+                    });
+                }
+            }
         }
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
@@ -201,6 +207,7 @@ impl TopicSet {
             by_slug,
             automaton,
             patterns: kept,
+            senses: lexicon.senses,
         })
     }
 
@@ -241,14 +248,13 @@ impl TopicSet {
             .collect()
     }
 
-    /// Every phrase (topic rule, anchor, word of an everyday sense) in
+    /// Every phrase (topic rule or anchor) in
     /// `text`, with byte ranges in `text`, ordered by start. Matching is
     /// ASCII case-insensitive on the text as it is (a phrase does not run
     /// across a paragraph break); text with capitals beyond ASCII is
     /// lower-cased first.
     pub fn scan(&self, text: &str) -> Vec<Hit<'_>> {
-        let needs_normalising =
-            !text.is_ascii() && text.chars().any(|c| !c.is_ascii() && c.is_uppercase());
+        let needs_normalising = !text.is_ascii() && has_non_ascii_capital(text);
         let mut out = if needs_normalising {
             let (hay, map) = normalise_mapped(text);
             self.scan_in(&hay, |i| map[i.min(map.len() - 1)])
@@ -262,7 +268,7 @@ impl TopicSet {
     fn scan_in(&self, hay: &str, offset: impl Fn(usize) -> usize) -> Vec<Hit<'_>> {
         let bytes = hay.as_bytes();
         let word = super::text::is_word_byte;
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(hay.len() / 32);
         for m in self.automaton.find_overlapping_iter(hay) {
             let p = &self.patterns[m.pattern().as_usize()];
             let start_ok = m.start() == 0 || !word(bytes[m.start() - 1]);
@@ -278,12 +284,13 @@ impl TopicSet {
             } else if end < bytes.len() && word(bytes[end]) {
                 continue;
             }
-            out.push(Hit {
-                cue: p.cue,
-                phrase: &p.phrase,
-                start: offset(m.start()),
-                end: offset(end),
-            });
+            let (start, end) = (offset(m.start()), offset(end));
+            out.extend(p.cues.iter().map(|(cue, phrase)| Hit {
+                cue: *cue,
+                phrase,
+                start,
+                end,
+            }));
         }
         out
     }
@@ -353,6 +360,24 @@ fn merged(builtin: bool, site: &[TopicConfig]) -> anyhow::Result<Vec<(Topic, Rul
         }
     }
     Ok(topics)
+}
+
+/// Whether `text` has a capital beyond ASCII ("É"): looks only at its
+/// non-ASCII characters.
+fn has_non_ascii_capital(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while let Some(k) = b[i..].iter().position(|&x| x >= 0x80) {
+        let at = i + k;
+        let Some(c) = text.get(at..).and_then(|t| t.chars().next()) else {
+            return false;
+        };
+        if c.is_uppercase() {
+            return true;
+        }
+        i = at + c.len_utf8();
+    }
+    false
 }
 
 /// Lower case with runs of whitespace as one space.
