@@ -5,8 +5,6 @@
 //! topics; trade and energy topics may apply to any article where their
 //! rules find their context.
 
-use std::collections::BTreeMap;
-
 use super::lexicon::Anchor;
 use super::relevance::{self, Contribution, Relevance};
 use super::senses::{Basis, Reading, Story};
@@ -302,50 +300,39 @@ fn note_discounted(list: &mut Vec<Evidence>, phrase: &str, part: Part, why: &'st
 /// using one word does not outweigh what its headline and lead say.
 fn choose(
     set: &TopicSet,
-    counted: Vec<Counted<'_>>,
+    mut counted: Vec<Counted<'_>>,
     off_topic: bool,
     max: usize,
 ) -> Vec<Scored<String>> {
     let n = set.all().len();
-    let mut hits: BTreeMap<(usize, &str), Vec<(Part, i32)>> = BTreeMap::new();
-    for c in counted {
-        if off_topic && !set.all()[c.topic].off_topic {
-            continue;
-        }
-        hits.entry((c.topic, c.phrase))
-            .or_default()
-            .push((c.part, c.weight));
-    }
+    counted.retain(|c| !off_topic || set.all()[c.topic].off_topic);
+    // Each rule's occurrences together, strongest places first (by phrase
+    // text, not address, so the sums are added in the same order every run).
+    counted.sort_by(|a, b| {
+        (a.topic, a.phrase)
+            .cmp(&(b.topic, b.phrase))
+            .then(relevance::part_weight(b.part).total_cmp(&relevance::part_weight(a.part)))
+    });
     let mut scores = vec![0.0; n];
     let mut strong = vec![false; n];
-    let mut evidence: Vec<Vec<Evidence>> = vec![Vec::new(); n];
-    for ((topic, phrase), mut occ) in hits {
-        occ.sort_by(|a, b| relevance::part_weight(b.0).total_cmp(&relevance::part_weight(a.0)));
-        let mut factor = 1.0;
-        for (part, weight) in occ {
-            let w = f64::from(weight) * relevance::part_weight(part) * factor;
-            factor *= REPEAT_DECAY;
-            scores[topic] += w;
-            if weight >= 2 || (weight > 0 && matches!(part, Part::Title | Part::Lead)) {
-                strong[topic] = true;
-            }
-            match evidence[topic]
-                .iter_mut()
-                .find(|e| e.text == phrase && e.part == part)
-            {
-                Some(e) => {
-                    e.count += 1;
-                    e.weight += w;
-                }
-                None => evidence[topic].push(Evidence {
-                    text: phrase.to_string(),
-                    part,
-                    count: 1,
-                    weight: w,
-                    note: None,
-                }),
-            }
+    // What each occurrence added, for the evidence of the topics kept.
+    let mut added = Vec::with_capacity(counted.len());
+    let mut factor = 1.0;
+    for (i, c) in counted.iter().enumerate() {
+        let first = i == 0 || {
+            let p = &counted[i - 1];
+            (p.topic, p.phrase) != (c.topic, c.phrase)
+        };
+        if first {
+            factor = 1.0;
         }
+        let w = f64::from(c.weight) * relevance::part_weight(c.part) * factor;
+        factor *= REPEAT_DECAY;
+        scores[c.topic] += w;
+        if c.weight >= 2 || (c.weight > 0 && matches!(c.part, Part::Title | Part::Lead)) {
+            strong[c.topic] = true;
+        }
+        added.push(w);
     }
     let mut ranked: Vec<(usize, f64)> = scores
         .iter()
@@ -359,23 +346,45 @@ fn choose(
         .into_iter()
         .filter(|(_, s)| *s >= TOPIC_MIN_SCORE && *s >= top * TOPIC_MIN_SHARE)
         .take(max)
-        .map(|(i, s)| {
-            let mut ev = std::mem::take(&mut evidence[i]);
-            for e in &mut ev {
-                e.weight = (e.weight * 100.0).round() / 100.0;
-            }
-            ev.sort_by(|a, b| {
-                b.weight
-                    .total_cmp(&a.weight)
-                    .then_with(|| a.text.cmp(&b.text))
-            });
-            Scored {
-                tag: set.slug(i).to_string(),
-                score: (s * 100.0).round() / 100.0,
-                evidence: ev,
-            }
+        .map(|(topic, s)| Scored {
+            tag: set.slug(topic).to_string(),
+            score: (s * 100.0).round() / 100.0,
+            evidence: evidence_of(topic, &counted, &added),
         })
         .collect()
+}
+
+/// The evidence of one topic: each phrase and part with its count and the
+/// weight it added.
+fn evidence_of(topic: usize, counted: &[Counted<'_>], added: &[f64]) -> Vec<Evidence> {
+    let mut ev: Vec<Evidence> = Vec::new();
+    for (c, w) in counted.iter().zip(added).filter(|(c, _)| c.topic == topic) {
+        match ev
+            .iter_mut()
+            .find(|e| e.text == c.phrase && e.part == c.part)
+        {
+            Some(e) => {
+                e.count += 1;
+                e.weight += w;
+            }
+            None => ev.push(Evidence {
+                text: c.phrase.to_string(),
+                part: c.part,
+                count: 1,
+                weight: *w,
+                note: None,
+            }),
+        }
+    }
+    for e in &mut ev {
+        e.weight = (e.weight * 100.0).round() / 100.0;
+    }
+    ev.sort_by(|a, b| {
+        b.weight
+            .total_cmp(&a.weight)
+            .then_with(|| a.text.cmp(&b.text))
+    });
+    ev
 }
 
 fn clamp(r: std::ops::Range<usize>, len: usize) -> std::ops::Range<usize> {

@@ -82,6 +82,8 @@ pub struct SenseWords {
     /// Whole words by first and last letter (a–z each; 26 × 26 bits of
     /// "some word"): most words are turned away here.
     ends: [u32; 26],
+    /// The first words of two-word entries ("interest", "power").
+    heads: Vec<String>,
 }
 
 /// FNV-1a: the words are short and not chosen by an adversary.
@@ -129,6 +131,7 @@ impl Default for SenseWords {
             word_lengths: [0; 256],
             prefix_lengths: [0; 256],
             ends: [0; 26],
+            heads: Vec::new(),
         }
     }
 }
@@ -143,6 +146,11 @@ impl SenseWords {
         let (Some(&first), true) = (p.as_bytes().first(), p.len() < MAX_WORD) else {
             return;
         };
+        if let Some((head, _)) = p.split_once(' ')
+            && !self.heads.iter().any(|h| h == head)
+        {
+            self.heads.push(head.to_string());
+        }
         let bit = 1u64 << p.len();
         if prefix {
             self.prefix_lengths[usize::from(first)] |= bit;
@@ -154,6 +162,12 @@ impl SenseWords {
             }
             self.words.insert(p.as_bytes().into(), d);
         }
+    }
+
+    /// Whether some two-word entry starts with `word` ("interest" for
+    /// "interest rate*").
+    pub fn heads(&self, word: &str) -> bool {
+        self.heads.iter().any(|h| h.eq_ignore_ascii_case(word))
     }
 
     /// The domain of a word or a two-word phrase ("price", "interest

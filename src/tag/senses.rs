@@ -380,7 +380,9 @@ impl<'t> Reading<'t> {
         let verb = cue.ends_with("ed") || cue.ends_with("ing");
         // The word before, or the two ("real estate", "interest rate").
         let two_before = word_before.and_then(|(s, w)| {
-            text::word_before(self.text, s).map(|(s2, _)| &self.text[s2..s + w.len()])
+            text::word_before(self.text, s)
+                .filter(|(_, w2)| self.senses.heads(w2))
+                .map(|(s2, _)| &self.text[s2..s + w.len()])
         });
         let before_domain = word_before
             .and_then(|(_, w)| self.senses.of(w))
@@ -391,9 +393,12 @@ impl<'t> Reading<'t> {
                 modifier: !verb,
             });
         }
-        let two_after = word_after.and_then(|(s, w)| {
-            text::word_after(self.text, s + w.len()).map(|(s2, w2)| &self.text[s..s2 + w2.len()])
-        });
+        let two_after = word_after
+            .filter(|(_, w)| self.senses.heads(w))
+            .and_then(|(s, w)| {
+                text::word_after(self.text, s + w.len())
+                    .map(|(s2, w2)| &self.text[s..s2 + w2.len()])
+            });
         word_after
             .and_then(|(_, w)| self.senses.of(w))
             .or_else(|| two_after.and_then(|w| self.senses.of(w)))
