@@ -21,6 +21,9 @@ pub struct Site {
     pub tagger: Arc<Tagger>,
     /// Newest first; undated articles last.
     pub articles: Vec<Arc<Article>>,
+    /// Positions of the articles the front page lists: all of them, or all
+    /// but the off-topic ones when the site hides those.
+    pub front: Arc<Vec<usize>>,
     pub by_country: Arc<BTreeMap<CountryCode, Vec<usize>>>,
     pub by_topic: Arc<BTreeMap<String, Vec<usize>>>,
     /// (year, month) → articles, keys ascending.
@@ -100,11 +103,17 @@ pub fn index_reusing(
 ) -> Site {
     sort_articles(&mut articles);
     let structure = structure_of(&articles, config.related);
+    let front = Arc::new(
+        (0..articles.len())
+            .filter(|&i| !hidden(&articles[i], &config))
+            .collect::<Vec<usize>>(),
+    );
     if let Some(p) = previous.filter(|p| p.structure == structure && p.fits(articles.len())) {
         return Site {
             config,
             tagger,
             articles,
+            front,
             by_country: p.by_country.clone(),
             by_topic: p.by_topic.clone(),
             by_month: p.by_month.clone(),
@@ -136,10 +145,12 @@ pub fn index_reusing(
         }
         if let Some(d) = a.date {
             by_month.entry((d.year(), d.month())).or_default().push(i);
-            by_edition
-                .entry(edition_start(d, &config))
-                .or_default()
-                .push(i);
+            if !hidden(a, &config) {
+                by_edition
+                    .entry(edition_start(d, &config))
+                    .or_default()
+                    .push(i);
+            }
         }
     }
     by_pair.retain(|_, list| {
@@ -151,6 +162,7 @@ pub fn index_reusing(
         config,
         tagger,
         articles,
+        front,
         by_country: Arc::new(by_country),
         by_topic: Arc::new(by_topic),
         by_month: Arc::new(by_month),
@@ -159,6 +171,13 @@ pub fn index_reusing(
         related: Arc::new(related),
         structure,
     }
+}
+
+/// Whether the site keeps `a` out of editions and the front page: it is
+/// off-topic and the site hides such articles (`[tagging] off_topic`).
+pub fn hidden(a: &Article, config: &Config) -> bool {
+    config.off_topic == crate::config::OffTopic::Hide
+        && a.is_off_topic(config.min_relevance, config.auto_tag)
 }
 
 /// The first day of the edition holding `d`. Editions are runs of

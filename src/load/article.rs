@@ -89,6 +89,7 @@ pub fn parse_article(rel: &Path, text: &str, config: &Config) -> Result<Article,
         topics: Vec::new(),
         countries_origin: TagOrigin::Auto,
         topics_origin: TagOrigin::Auto,
+        relevance: 0.0,
     })
 }
 

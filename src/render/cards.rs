@@ -26,6 +26,8 @@ pub(super) struct CardInputs<'a> {
     pub(super) summary_text: &'a str,
     pub(super) countries: &'a [CountryCode],
     pub(super) topics: &'a [String],
+    /// The article's relevance, as the bits of its `f64`.
+    pub(super) relevance: u64,
 }
 
 impl<'a> CardInputs<'a> {
@@ -39,6 +41,7 @@ impl<'a> CardInputs<'a> {
             summary_text: &a.summary_text,
             countries: &a.countries,
             topics: &a.topics,
+            relevance: a.relevance.to_bits(),
         }
     }
 }

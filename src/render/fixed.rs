@@ -161,6 +161,7 @@ impl<'s> Fixed<'s> {
             summary_text,
             countries,
             topics,
+            relevance,
         } = CardInputs::of(a);
         Card {
             title,
@@ -172,6 +173,7 @@ impl<'s> Fixed<'s> {
             summary_text,
             countries: countries.iter().map(|c| self.country_ref(*c)).collect(),
             topics: topics.iter().map(|t| self.topic_ref(t)).collect(),
+            relevance: f64::from_bits(relevance),
         }
     }
 
@@ -257,6 +259,8 @@ impl<'s> Fixed<'s> {
             topics: a.topics.iter().map(|t| self.topic_ref(t)).collect(),
             countries_auto: a.countries_origin == TagOrigin::Auto,
             topics_auto: a.topics_origin == TagOrigin::Auto,
+            relevance: a.relevance,
+            off_topic: a.is_off_topic(self.config.min_relevance, self.config.auto_tag),
             why,
         })
     }
