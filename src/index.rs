@@ -335,6 +335,8 @@ mod tests {
             .map(|c| CountryCode::new(c).unwrap())
             .collect();
         a.topics = topics.iter().map(|t| t.to_string()).collect();
+        // About defence: not off-topic, listed in editions.
+        a.relevance = 1.0;
         a
     }
 
