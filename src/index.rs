@@ -384,4 +384,45 @@ mod tests {
         // "old" shares PK+RU with "new" (4) and PK+arms-trade with "other" (3).
         assert_eq!(site.related[3], vec![0, 1]);
     }
+
+    #[test]
+    fn off_topic_articles_stay_out_of_editions_and_the_front_page_when_hidden() {
+        let articles = || {
+            let mut wire = art("wire", 12, &["US"], &[]);
+            wire.relevance = 0.1;
+            let mut chosen = art("chosen", 13, &["US"], &["trade-economy"]);
+            chosen.relevance = 0.1;
+            chosen.topics_origin = crate::model::TagOrigin::Explicit;
+            vec![
+                art("navy", 11, &["US"], &["maritime-security"]),
+                wire,
+                chosen,
+            ]
+            .into_iter()
+            .map(Arc::new)
+            .collect()
+        };
+        let config = Config::default();
+        let tagger = Arc::new(Tagger::new(&config).unwrap());
+        let site = index(config.clone(), tagger.clone(), articles());
+        let slugs: Vec<_> = site.articles.iter().map(|a| a.slug.as_str()).collect();
+        assert_eq!(slugs, ["chosen", "wire", "navy"]);
+        // The wire story is hidden; the editor's own topics keep "chosen" in.
+        assert_eq!(*site.front, vec![0, 2]);
+        let listed: Vec<usize> = site.by_edition.values().flatten().copied().collect();
+        assert_eq!(listed, [0, 2]);
+        // Its country page and the archive still list it.
+        assert_eq!(
+            site.by_country[&CountryCode::new("US").unwrap()],
+            vec![0, 1, 2]
+        );
+        assert_eq!(site.by_month[&(2023, 10)].len(), 3);
+
+        let shown = Config {
+            off_topic: crate::config::OffTopic::Show,
+            ..config
+        };
+        let site = index(shown, tagger, articles());
+        assert_eq!(*site.front, vec![0, 1, 2]);
+    }
 }

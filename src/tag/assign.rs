@@ -49,7 +49,10 @@ pub fn assign(set: &TopicSet, t: &TagText<'_>, min_relevance: f64, max_topics: u
     };
 
     // Relevance from what needs no reading: anchors and the rules of the
-    // security topics.
+    // security topics. Diplomatic actors, harm done to people and a defence
+    // firm that is not the story's subject (a supplier named in passing)
+    // are weak evidence.
+    let defense_company = is_defense_company(&head, &body, &lead);
     let mut found: Vec<Contribution<'_>> = Vec::new();
     for (reading, hits, in_title) in [(&head, &title_hits, true), (&body, &body_hits, false)] {
         let part = |pos| if in_title { Part::Title } else { part_of(pos) };
@@ -61,7 +64,8 @@ pub fn assign(set: &TopicSet, t: &TagText<'_>, min_relevance: f64, max_topics: u
                 part: part(a.range.start),
                 text: &src[a.range.clone()],
                 weight: a.weight,
-                weak: a.kind == Anchor::Diplomatic,
+                weak: matches!(a.kind, Anchor::Diplomatic | Anchor::Harm)
+                    || (a.kind == Anchor::Firm && !defense_company),
             });
         }
         for h in hits.iter() {
@@ -82,7 +86,7 @@ pub fn assign(set: &TopicSet, t: &TagText<'_>, min_relevance: f64, max_topics: u
     let first = relevance::score_only(&found);
     let story = Story {
         clearly_security: first >= relevance::CLEAR,
-        defense_company: is_defense_company(&head, &body, &lead),
+        defense_company,
     };
 
     // Every rule hit, read in its sense; a story that turns out clearly
@@ -260,20 +264,31 @@ fn push_strongest<'h, 'r>(out: &mut Vec<&'h Hit<'r>>, h: &'h Hit<'r>) {
 }
 
 /// A defence company is the story's subject: a defence firm or a phrase
-/// that makes one in the headline or lead, or two in the body.
+/// that makes one ("defense contractor", "shipyard") in the headline; or
+/// such a phrase in the lead; or a defence firm named in the lead and again
+/// in the body. A firm named once, or only further down, is a party to
+/// another company's story (a supplier, the seller of a unit), not its
+/// subject.
 fn is_defense_company(
     head: &Reading<'_>,
     body: &Reading<'_>,
     lead: &std::ops::Range<usize>,
 ) -> bool {
     let company = |k: Anchor| matches!(k, Anchor::Firm | Anchor::DefenseCompany);
-    let in_head = head.anchors.iter().any(|a| company(a.kind));
-    let in_lead = body
+    if head.anchors.iter().any(|a| company(a.kind)) {
+        return true;
+    }
+    let in_lead = |k: Anchor| {
+        body.anchors
+            .iter()
+            .any(|a| a.kind == k && lead.contains(&a.range.start))
+    };
+    let firms = body
         .anchors
         .iter()
-        .any(|a| company(a.kind) && lead.contains(&a.range.start));
-    let in_body = body.anchors.iter().filter(|a| company(a.kind)).count();
-    in_head || in_lead || in_body >= 2
+        .filter(|a| a.kind == Anchor::Firm)
+        .count();
+    in_lead(Anchor::DefenseCompany) || (in_lead(Anchor::Firm) && firms >= 2)
 }
 
 fn note_discounted(list: &mut Vec<Evidence>, phrase: &str, part: Part, why: &'static str) {

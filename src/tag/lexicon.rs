@@ -21,6 +21,7 @@ struct RawAnchors {
     security: Vec<(String, i32)>,
     security_checked: Vec<(String, i32)>,
     diplomatic: Vec<(String, i32)>,
+    harm: Vec<(String, i32)>,
     government: Vec<(String, i32)>,
     defense_company: Vec<(String, i32)>,
     defense_firms: Vec<String>,
@@ -37,6 +38,10 @@ pub enum Anchor {
     /// A diplomatic actor: relevant, and a government actor, but not
     /// security context for an ambiguous word.
     Diplomatic,
+    /// Harm done to people ("killed", "wounded", "refugees"): war does it,
+    /// and so do earthquakes and accidents. Relevant, a little, but not
+    /// security context for an ambiguous word.
+    Harm,
     /// A government actor (for trade and money words).
     Government,
     /// A phrase that makes a company a defence company.
@@ -56,7 +61,7 @@ impl Anchor {
 
     /// Whether it adds to a story's relevance.
     pub fn is_relevant(self) -> bool {
-        self.is_security() || self == Anchor::Diplomatic
+        self.is_security() || matches!(self, Anchor::Diplomatic | Anchor::Harm)
     }
 }
 
@@ -240,6 +245,7 @@ impl Lexicon {
             (a.security, Anchor::Security),
             (a.security_checked, Anchor::SecurityChecked),
             (a.diplomatic, Anchor::Diplomatic),
+            (a.harm, Anchor::Harm),
             (a.government, Anchor::Government),
             (a.defense_company, Anchor::DefenseCompany),
         ];
@@ -277,6 +283,7 @@ mod tests {
             Anchor::Security,
             Anchor::SecurityChecked,
             Anchor::Diplomatic,
+            Anchor::Harm,
             Anchor::Government,
             Anchor::DefenseCompany,
             Anchor::Firm,

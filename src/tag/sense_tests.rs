@@ -377,6 +377,48 @@ fn defence_business_needs_a_defence_company() {
 }
 
 #[test]
+fn a_defence_firm_named_in_passing_is_not_the_story() {
+    let min = tagger().min_relevance();
+    // The mining company is the subject; the defence firm's unit wrote a
+    // study for it.
+    let t = text(
+        "Miner to build gold mine",
+        "RENO, Nev., May 2 - Silverpeak Mining Ltd said that after a feasibility study by a Raytheon Co unit it would build its gold mine this year.\n\nThe company said the mine would produce 40,000 ounces of gold a year and lift its profit from 1989.",
+    );
+    assert!(tagger().relevance_for(&t).is_off_topic(min));
+    assert!(tagger().topics_for(&t).is_empty());
+    // The surname is not the firm.
+    let t = text(
+        "Trade surplus widens",
+        "SEOUL, May 2 - The trade surplus widened in April, Finance Minister Bae Jin-ho said.",
+    );
+    let r = tagger().relevance_for(&t);
+    assert!(r.evidence.iter().all(|e| e.text != "Bae"), "{r:?}");
+    // Named in the headline, the firm is the story.
+    let got = topics(
+        "Raytheon quarterly profit rises",
+        "LEXINGTON, Mass., May 2 - Raytheon Co said quarterly profit rose 9 pct and it raised its dividend.",
+    );
+    assert!(got.contains(&"defense-industry".to_string()), "{got:?}");
+}
+
+#[test]
+fn harm_alone_is_not_security() {
+    let min = tagger().min_relevance();
+    let quake = text(
+        "Earthquake kills two in mountain towns",
+        "LIMA, May 2 - An earthquake killed two people and wounded 30 in mountain towns, and the Red Cross sent tents.",
+    );
+    assert!(tagger().relevance_for(&quake).is_off_topic(min));
+    assert!(tagger().topics_for(&quake).is_empty());
+    let raid = text(
+        "Rebels attack army post",
+        "LIMA, May 2 - Rebels attacked an army post, and two soldiers were killed and 30 wounded, the army said.",
+    );
+    assert!(!tagger().relevance_for(&raid).is_off_topic(min));
+}
+
+#[test]
 fn the_seed_article_keeps_its_tags() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("content/2023-10-17-pakistan-russia-druzhba-vii.md");

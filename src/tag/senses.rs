@@ -20,6 +20,8 @@ pub struct Reading<'t> {
     brackets: Vec<Range<usize>>,
     /// Capitals say nothing here (a title-case headline).
     title_case: bool,
+    /// Whether the text is a headline (whose case says little).
+    headline: bool,
     /// Accepted anchors, by start: (range, kind, weight, phrase).
     pub anchors: Vec<Accepted<'t>>,
     /// The words of everyday senses.
@@ -101,6 +103,7 @@ impl<'t> Reading<'t> {
     ) -> Reading<'t> {
         let title_case = headline && text::is_title_case(text);
         let mut r = Reading {
+            headline,
             text,
             sentences: if headline {
                 Sentences::of("")
@@ -132,6 +135,19 @@ impl<'t> Reading<'t> {
             if kind != Anchor::Firm && text::in_brackets(self.text, &self.brackets, h.start) {
                 self.refused
                     .push((range, h.phrase, "inside a name or ticker"));
+                continue;
+            }
+            // A firm's name is a proper name: in running text it is written
+            // as the firm writes it, or in capitals ("BAe", "BAE"; not the
+            // surname "Bae").
+            if kind == Anchor::Firm
+                && !self.headline
+                && !self.text.get(range.clone()).is_some_and(|t| {
+                    t == h.phrase || (t.bytes().all(|b| !b.is_ascii_lowercase()) && t.len() > 1)
+                })
+            {
+                self.refused
+                    .push((range, h.phrase, "not written as a name"));
                 continue;
             }
             if kind == Anchor::SecurityChecked {
