@@ -265,10 +265,10 @@ fn push_strongest<'h, 'r>(out: &mut Vec<&'h Hit<'r>>, h: &'h Hit<'r>) {
 
 /// A defence company is the story's subject: a defence firm or a phrase
 /// that makes one ("defense contractor", "shipyard") in the headline; or
-/// such a phrase in the lead; or a defence firm named in the lead and again
-/// in the body. A firm named once, or only further down, is a party to
-/// another company's story (a supplier, the seller of a unit), not its
-/// subject.
+/// such a phrase in the lead; or a defence firm named in the lead before its
+/// reporting verb ("said"), or in the lead and again in the body. A firm
+/// named once after "said", or only further down, is a party to another
+/// company's story (a supplier, the seller of a unit), not its subject.
 fn is_defense_company(
     head: &Reading<'_>,
     body: &Reading<'_>,
@@ -278,17 +278,21 @@ fn is_defense_company(
     if head.anchors.iter().any(|a| company(a.kind)) {
         return true;
     }
-    let in_lead = |k: Anchor| {
-        body.anchors
-            .iter()
-            .any(|a| a.kind == k && lead.contains(&a.range.start))
+    let in_lead = |k: Anchor, subject: bool| {
+        body.anchors.iter().any(|a| {
+            a.kind == k
+                && lead.contains(&a.range.start)
+                && (!subject || body.before_reporting_verb(a.range.start))
+        })
     };
     let firms = body
         .anchors
         .iter()
         .filter(|a| a.kind == Anchor::Firm)
         .count();
-    in_lead(Anchor::DefenseCompany) || (in_lead(Anchor::Firm) && firms >= 2)
+    in_lead(Anchor::DefenseCompany, false)
+        || in_lead(Anchor::Firm, true)
+        || (in_lead(Anchor::Firm, false) && firms >= 2)
 }
 
 fn note_discounted(list: &mut Vec<Evidence>, phrase: &str, part: Part, why: &'static str) {

@@ -394,6 +394,12 @@ fn a_defence_firm_named_in_passing_is_not_the_story() {
     );
     let r = tagger().relevance_for(&t);
     assert!(r.evidence.iter().all(|e| e.text != "Bae"), "{r:?}");
+    // The subject of the lead, it is the story.
+    let got = topics(
+        "Engine makers agree to co-develop helicopter engine",
+        "PARIS, May 2 - Safran and Hindustan Aeronautics have agreed to develop a helicopter engine together, the companies said.\n\nA joint venture will run the programme; the company expects export sales.",
+    );
+    assert!(got.contains(&"defense-industry".to_string()), "{got:?}");
     // Named in the headline, the firm is the story.
     let got = topics(
         "Raytheon quarterly profit rises",

@@ -306,6 +306,18 @@ impl<'t> Reading<'t> {
         }
     }
 
+    /// Whether `pos` stands before its sentence's reporting verb ("said",
+    /// "says"), where a wire lead names its subject: "Safran and HAL have
+    /// agreed…, the companies said", not "Geodome said… a study by a
+    /// Raytheon unit".
+    pub fn before_reporting_verb(&self, pos: usize) -> bool {
+        let sentence = self.sentence_of(pos);
+        let before = self.text.get(sentence.start..pos).unwrap_or("");
+        !before
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .any(|w| w == "said" || w == "says")
+    }
+
     /// The byte range of the sentence holding `pos`.
     fn sentence_of(&self, pos: usize) -> Range<usize> {
         if self.sentences.count() <= 1 {
