@@ -89,6 +89,8 @@ struct RawTagging {
     builtin_topics: bool,
     max_topics: i64,
     auto_tag: bool,
+    min_relevance: f64,
+    off_topic: String,
 }
 
 impl Default for RawTagging {
@@ -97,8 +99,21 @@ impl Default for RawTagging {
             builtin_topics: true,
             max_topics: 4,
             auto_tag: true,
+            min_relevance: crate::tag::relevance::DEFAULT_MIN_RELEVANCE,
+            off_topic: "hide".into(),
         }
     }
+}
+
+/// `[tagging] off_topic`: what a site does with articles below
+/// `min_relevance` (not about defence and security).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OffTopic {
+    /// They keep their own pages (and country and topic pages) but stay
+    /// out of editions and the front page.
+    Hide,
+    /// They are shown like any other article.
+    Show,
 }
 
 /// `[import]`: settings of `milbrief import`.
@@ -228,6 +243,12 @@ pub struct Config {
     pub max_topics: usize,
     /// Infer tags for articles that do not give them.
     pub auto_tag: bool,
+    /// Relevance below which an article is off-topic: it gets no security
+    /// topic.
+    pub min_relevance: f64,
+    /// Whether off-topic articles are kept out of editions and the front
+    /// page.
+    pub off_topic: OffTopic,
     pub topics: Vec<TopicConfig>,
     /// Extra debris line patterns for `milbrief import` (`*` matches anything).
     pub import_debris: Vec<String>,
@@ -312,6 +333,7 @@ fn validate(raw: RawConfig, shown: &Path, text: &str) -> Result<Config, Diagnost
     };
     check_ranges(&raw, &mut err_at);
     check_topics(&raw.topics, &mut err_at);
+    let off_topic = check_tagging(&raw.tagging, &mut err_at);
     for p in &raw.import.debris {
         if p.trim().trim_matches('*').trim().is_empty() {
             err_at(
@@ -357,6 +379,8 @@ fn validate(raw: RawConfig, shown: &Path, text: &str) -> Result<Config, Diagnost
         builtin_topics: raw.tagging.builtin_topics,
         max_topics: raw.tagging.max_topics as usize,
         auto_tag: raw.tagging.auto_tag,
+        min_relevance: raw.tagging.min_relevance,
+        off_topic,
         topics: raw.topics,
         import_debris: raw.import.debris,
         week_start,
@@ -482,6 +506,30 @@ fn check_ranges(raw: &RawConfig, err: &mut impl FnMut(&str, String)) {
                 key,
                 format!("{name} must be between {lo} and {hi}{note}, not {v}"),
             );
+        }
+    }
+}
+
+/// `[tagging] min_relevance` (0 to 1) and `off_topic` ("hide" or "show").
+fn check_tagging(raw: &RawTagging, err: &mut impl FnMut(&str, String)) -> OffTopic {
+    if !(0.0..=1.0).contains(&raw.min_relevance) {
+        err(
+            "min_relevance",
+            format!(
+                "[tagging] min_relevance must be between 0 and 1, not {}",
+                raw.min_relevance
+            ),
+        );
+    }
+    match raw.off_topic.trim().to_ascii_lowercase().as_str() {
+        "hide" => OffTopic::Hide,
+        "show" => OffTopic::Show,
+        other => {
+            err(
+                "off_topic",
+                format!("[tagging] off_topic must be \"hide\" or \"show\", not {other:?}"),
+            );
+            OffTopic::Hide
         }
     }
 }
@@ -663,6 +711,26 @@ mod tests {
         assert!(parse("[editions]\ndays = 0\n").is_err());
         assert!(parse("[feeds]\nentries = 0\n").is_err());
         assert!(parse("[sections]\nmaps = true\n").is_err());
+    }
+
+    #[test]
+    fn relevance_settings_parse_and_are_checked() {
+        let c = parse("").unwrap();
+        assert_eq!(c.min_relevance, 0.3);
+        assert_eq!(c.off_topic, OffTopic::Hide);
+        let c = parse("[tagging]\nmin_relevance = 0.5\noff_topic = \"show\"\n").unwrap();
+        assert_eq!((c.min_relevance, c.off_topic), (0.5, OffTopic::Show));
+        let e = parse("[tagging]\nmin_relevance = 1.5\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("config.toml:2:1: [tagging] min_relevance"),
+            "{e}"
+        );
+        let e = parse("[tagging]\noff_topic = \"drop\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("off_topic must be \"hide\" or \"show\""), "{e}");
     }
 
     #[test]

@@ -116,6 +116,7 @@ pub(super) fn parse_article_partial(
         topics: Vec::new(),
         countries_origin: TagOrigin::Auto,
         topics_origin: TagOrigin::Auto,
+        relevance: 0.0,
     };
     if errs.is_empty() {
         Ok(article)

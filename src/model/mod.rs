@@ -149,12 +149,18 @@ pub struct Article {
     pub topics: Vec<String>,
     pub countries_origin: TagOrigin,
     pub topics_origin: TagOrigin,
+    /// How much the article is about defence and security, from 0 to 1
+    /// (set by the tag stage; templates show it as `article.relevance`).
+    /// Below the site's `min_relevance` an article whose topics are left to
+    /// the tagger is off-topic ([`Article::is_off_topic`]).
+    pub relevance: f64,
 }
 
 impl Article {
     /// A hash of what places the article in the site's groupings: slug,
-    /// date, time, countries and topics, and what its outlet is resolved
-    /// from, `source` and `url` (not its text).
+    /// date, time, countries, topics and relevance, which decides whether
+    /// it is off-topic, and what its outlet is resolved from, `source` and
+    /// `url` (not its text).
     pub fn placement_key(&self) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = std::hash::DefaultHasher::new();
@@ -166,9 +172,20 @@ impl Article {
             &self.topics,
             &self.source,
             &self.url,
+            self.relevance.to_bits(),
         )
             .hash(&mut h);
         h.finish()
+    }
+
+    /// Whether the article is off-topic: its topics are left to the tagger
+    /// (no front-matter `topics`, automatic tagging on for it, `auto_tag`
+    /// being the site's setting) and its relevance is below `min_relevance`.
+    /// Such an article gets no security topic.
+    pub fn is_off_topic(&self, min_relevance: f64, auto_tag: bool) -> bool {
+        self.topics_origin == TagOrigin::Auto
+            && self.auto_tag.unwrap_or(auto_tag)
+            && self.relevance < min_relevance
     }
 
     /// Sort key: newest first, undated last, then by title and slug.
@@ -231,6 +248,7 @@ impl Article {
             topics: Vec::new(),
             countries_origin: TagOrigin::Auto,
             topics_origin: TagOrigin::Auto,
+            relevance: 0.0,
         }
     }
 }

@@ -33,6 +33,8 @@ pub(super) struct CardInputs<'a> {
     pub(super) topics: &'a [String],
     /// The original's address, which printed briefs show.
     pub(super) url: Option<&'a str>,
+    /// The article's relevance, as the bits of its `f64`.
+    pub(super) relevance: u64,
 }
 
 impl<'a> CardInputs<'a> {
@@ -50,6 +52,7 @@ impl<'a> CardInputs<'a> {
             countries: &a.countries,
             topics: &a.topics,
             url: a.url.as_deref(),
+            relevance: a.relevance.to_bits(),
         }
     }
 }

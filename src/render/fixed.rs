@@ -167,6 +167,7 @@ impl<'s> Fixed<'s> {
             countries,
             topics,
             url,
+            relevance,
         } = inputs;
         Card {
             title,
@@ -181,6 +182,7 @@ impl<'s> Fixed<'s> {
             summary_text,
             countries: countries.iter().map(|c| self.country_ref(*c)).collect(),
             topics: topics.iter().map(|t| self.topic_ref(t)).collect(),
+            relevance: f64::from_bits(relevance),
         }
     }
 
@@ -292,6 +294,8 @@ impl<'s> Fixed<'s> {
             topics: a.topics.iter().map(|t| self.topic_ref(t)).collect(),
             countries_auto: a.countries_origin == TagOrigin::Auto,
             topics_auto: a.topics_origin == TagOrigin::Auto,
+            relevance: a.relevance,
+            off_topic: a.is_off_topic(self.config.min_relevance, self.config.auto_tag),
             why,
         })
     }

@@ -36,6 +36,7 @@ fn site(n: usize, text: impl Fn(usize) -> String) -> Site {
                 CountryCode::new(codes[(i + 1) % 4]).unwrap(),
             ];
             a.topics = vec![topics[i % 3].to_string()];
+            a.relevance = 1.0;
             // Known outlets, one by its URL alone, an unknown one.
             match i % 4 {
                 0 => a.source = Some("Reuters".into()),

@@ -90,6 +90,8 @@ pub(super) struct Card<'a> {
     pub(super) summary_text: &'a str,
     pub(super) countries: Vec<CountryRef>,
     pub(super) topics: Vec<TopicRef>,
+    /// How much the article is about defence and security, 0 to 1.
+    pub(super) relevance: f64,
 }
 
 #[derive(Serialize)]
@@ -112,6 +114,10 @@ pub(super) struct ArticleView<'a> {
     pub(super) topics: Vec<TopicRef>,
     pub(super) countries_auto: bool,
     pub(super) topics_auto: bool,
+    /// How much the article is about defence and security, 0 to 1.
+    pub(super) relevance: f64,
+    /// Below the site's `min_relevance` (its topics left to the tagger).
+    pub(super) off_topic: bool,
     /// Why each automatic tag was given.
     pub(super) why: Vec<WhyView>,
 }
