@@ -238,8 +238,9 @@ pub fn parse(text: &str, debris: &Debris) -> anyhow::Result<Draft> {
     draft.title = title.trim_start_matches('#').trim().to_string();
 
     // Between the headline and the story: a repeated headline, a byline,
-    // a caption.
-    let mut caption = None;
+    // a photo's caption (left out: the photo is not imported, and a
+    // caption under no photo reads as a stray line).
+    let mut caption = false;
     let mut at = first + 1;
     while let Some(slot) = lines.get(at) {
         match slot {
@@ -248,8 +249,8 @@ pub fn parse(text: &str, debris: &Debris) -> anyhow::Result<Draft> {
             Some(line) if draft.author.is_none() && byline(line).is_some() => {
                 draft.author = byline(line).map(str::to_string);
             }
-            Some(line) if caption.is_none() && is_caption(line) && dateline(line).is_none() => {
-                caption = Some(*line);
+            Some(line) if !caption && is_caption(line) && dateline(line).is_none() => {
+                caption = true;
             }
             Some(_) => break,
         }
@@ -299,9 +300,6 @@ pub fn parse(text: &str, debris: &Debris) -> anyhow::Result<Draft> {
         draft.summary = Some(summary_from_items(items));
     }
     let mut md: Vec<String> = Vec::new();
-    if let Some(c) = caption {
-        md.push(format!("*{}*", escape(c)));
-    }
     for b in blocks {
         md.push(match b {
             Block::List(items) => items
@@ -387,7 +385,7 @@ mod tests {
         assert_eq!(d.removed, 1);
         assert_eq!(
             d.body,
-            "*A drone over the sea. (Navy)*\n\n- First point\n- Second point.\n\nKARACHI: The navy tested a \\*new\\* drone, the navy said.\n\nA second paragraph."
+            "- First point\n- Second point.\n\nKARACHI: The navy tested a \\*new\\* drone, the navy said.\n\nA second paragraph."
         );
         assert!(parse("\n\nShort Url\n", &debris()).is_err());
         assert!(parse("Only a headline\n", &debris()).is_err());
