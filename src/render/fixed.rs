@@ -245,6 +245,7 @@ impl<'s> Fixed<'s> {
             path: self.link(&urls::article(&a.slug)),
             date: a.date.map(|d| d.to_string()),
             date_human: a.date.map(long_date),
+            published: a.when().map(|w| w.w3c()),
             source: a.source.as_deref(),
             url: a.url.as_deref(),
             author: a.author.as_deref(),

@@ -7,6 +7,8 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
+mod dates;
+
 fn milbrief() -> Command {
     Command::cargo_bin("milbrief").unwrap()
 }
