@@ -48,9 +48,10 @@ use crate::model::{Article, Parts};
 use crate::output::OutputRec;
 use frame::Fnv;
 
-/// Files modified less than this before the build that saved the cache
-/// began (or after) are compared by content, not by their stamp: a file
-/// saved twice within the file system's clock resolution keeps its stamp.
+/// Files modified (or whose status changed) less than this before the
+/// build that saved the cache began, or after, are compared by content,
+/// not by their stamp: a file saved twice within the file system's clock
+/// resolution keeps its stamp (git's "racy timestamps").
 const RACY_NANOS: i128 = 2_000_000_000;
 
 /// What the last successful build left.
@@ -83,9 +84,11 @@ pub struct FileRec {
 
 impl State {
     /// Whether a file whose stamp equals its record may be trusted without
-    /// reading it.
+    /// reading it: both its times are older than the build that saved the
+    /// cache, by the racy margin.
     pub fn trusts(&self, stamp: &FileStamp) -> bool {
         stamp.mtime.is_some_and(|m| self.trusts_mtime(m))
+            && stamp.ctime.is_none_or(|c| self.trusts_mtime(c))
     }
 
     /// Whether a modification time is old enough, by the racy margin, that

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
+mod cache;
 mod dates;
 
 fn milbrief() -> Command {
