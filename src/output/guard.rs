@@ -78,7 +78,7 @@ fn resolve(p: &Path) -> anyhow::Result<PathBuf> {
 pub(super) fn checked(path: &str) -> anyhow::Result<&Path> {
     let p = Path::new(path);
     let ok = !path.is_empty()
-        && !path.contains('\\')
+        && !path.contains(['\\', '\n', '\r'])
         && p.components().all(|c| matches!(c, Component::Normal(_)));
     if !ok {
         bail!("refusing to write outside the output directory: {path:?}");

@@ -393,15 +393,12 @@ fn random_build(rng: &mut Rng, out: &Path, found: &Scan, fresh: &mut usize) -> O
         outputs.push(Output::new(rel, "new"));
     }
     let mut touched = Touched::default();
-    write_files(
-        out,
-        &outputs,
-        &crate::progress::Progress::hidden(),
-        &mut touched,
-    )
-    .unwrap();
+    // Cleaning: the random files are no build's.
+    let progress = crate::progress::Progress::hidden();
+    let mut w = Writer::begin(out, true, &progress).unwrap();
+    w.push(outputs.clone()).unwrap();
     let keep: HashSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
-    remove_stale(out, found, &keep, &mut touched).unwrap();
+    w.commit(found, &keep, &mut touched).unwrap();
     record(out, found, &touched)
 }
 
@@ -530,15 +527,12 @@ fn listing_after_a_write() {
         Output::new("b/index.html", "B"),
         Output::new("d/e/index.html", "e"),
     ];
-    write_files(
-        &out,
-        &v2,
-        &crate::progress::Progress::hidden(),
-        &mut touched,
-    )
-    .unwrap();
+    let progress = crate::progress::Progress::hidden();
+    let mut w = Writer::begin(&out, false, &progress).unwrap();
+    w.push(v2.to_vec()).unwrap();
     let keep: HashSet<&str> = v2.iter().map(|o| o.path.as_str()).collect();
-    assert_eq!(remove_stale(&out, &found, &keep, &mut touched).unwrap(), 1);
+    let done = w.commit(&found, &keep, &mut touched).unwrap();
+    assert_eq!(done.stats.removed, 1);
     let dirs = listing(&out, &found, &touched);
     let seen: Vec<(&str, u32, bool, Vec<&str>)> = dirs
         .iter()

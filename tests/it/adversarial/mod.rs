@@ -9,6 +9,7 @@ use assert_cmd::Command;
 
 mod cache;
 mod dates;
+mod output;
 
 fn milbrief() -> Command {
     Command::cargo_bin("milbrief").unwrap()
