@@ -301,6 +301,10 @@ impl<'p> Writer<'p> {
     /// milbrief wrote that are not in `keep` (every output of the site)
     /// and, when cleaning, every other file; writes the marker listing
     /// `keep`. Adds the directories it changed to `touched`.
+    ///
+    /// Until the stale files are removed, the marker lists the old files
+    /// and the new: a build killed in between leaves none of them
+    /// unowned.
     pub fn commit(
         mut self,
         found: &super::Scan,
@@ -308,29 +312,18 @@ impl<'p> Writer<'p> {
         touched: &mut Touched,
     ) -> anyhow::Result<Committed> {
         let marker = marker_bytes(keep.iter().copied());
-        if std::fs::read(self.out.join(MARKER)).ok().as_deref() != Some(&marker[..]) {
-            self.staging_dir()?;
-            let n = self.next.fetch_add(1, Ordering::Relaxed);
-            let tmp = self.staged_path(n);
-            std::fs::write(&tmp, &marker)
-                .with_context(|| format!("cannot write {}", tmp.display()))?;
-            let replace_dir = match std::fs::symlink_metadata(self.out.join(MARKER)) {
-                Ok(m) if m.is_dir() => {
-                    self.in_the_way(MARKER, &m, "its marker file")?;
-                    true
+        let now = std::fs::read(self.out.join(MARKER)).ok();
+        let new_marker = now.as_deref() != Some(&marker[..]);
+        if new_marker {
+            let both = match &self.owned {
+                Owned::Listed(old) => {
+                    marker_bytes(keep.iter().copied().chain(old.iter().map(String::as_str)))
                 }
-                _ => false,
+                _ => marker.clone(),
             };
-            self.entries.push(Entry {
-                rel: MARKER.to_string(),
-                staged: Some(n),
-                replace_dir,
-                stamp: FileStamp::of(&tmp).unwrap_or(FileStamp {
-                    len: 0,
-                    mtime: None,
-                    ctime: None,
-                }),
-            });
+            if now.as_deref() != Some(&both[..]) {
+                self.put_marker(&both)?;
+            }
         }
         if self.out_created {
             touched.created.insert(self.out.clone());
@@ -340,7 +333,6 @@ impl<'p> Writer<'p> {
         }
         self.make_dirs(touched)?;
         self.rename_all(touched)?;
-        let stats_written = self.entries.iter().filter(|e| e.staged.is_some()).count();
         let removed = super::write::remove_stale(
             &self.out,
             found,
@@ -351,16 +343,16 @@ impl<'p> Writer<'p> {
             },
             touched,
         )?;
+        if new_marker {
+            self.put_marker(&marker)?;
+            touched.changed.insert(self.out.clone());
+        }
         if let Some(s) = self.staging.take() {
             std::fs::remove_dir_all(&s)
                 .with_context(|| format!("cannot remove {}", s.display()))?;
         }
         self.committed = true;
-        let marker_written = self.entries.last().is_some_and(|e| e.rel == MARKER);
-        if marker_written {
-            self.entries.pop();
-        }
-        let written = stats_written - usize::from(marker_written);
+        let written = self.entries.iter().filter(|e| e.staged.is_some()).count();
         let stats = WriteStats {
             written,
             unchanged: self.entries.len() - written,
@@ -375,6 +367,23 @@ impl<'p> Writer<'p> {
             stamps,
             foreign: removed.foreign,
         })
+    }
+
+    /// Replaces the marker file with `bytes`, through the staging
+    /// directory.
+    fn put_marker(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
+        let path = self.out.join(MARKER);
+        if let Ok(m) = std::fs::symlink_metadata(&path)
+            && m.is_dir()
+        {
+            self.in_the_way(MARKER, &m, "its marker file")?;
+            std::fs::remove_dir_all(&path)
+                .with_context(|| format!("cannot replace {}", path.display()))?;
+        }
+        self.staging_dir()?;
+        let tmp = self.staged_path(self.next.fetch_add(1, Ordering::Relaxed));
+        std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+        std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))
     }
 
     /// Creates the directories the staged files need, shallowest first,
