@@ -83,5 +83,9 @@ pub(super) fn checked(path: &str) -> anyhow::Result<&Path> {
     if !ok {
         bail!("refusing to write outside the output directory: {path:?}");
     }
+    let first = path.split('/').next().unwrap_or(path);
+    if [MARKER, super::stage::STAGING].contains(&first) {
+        bail!("{path}: the name {first} is milbrief's own in the output directory");
+    }
     Ok(p)
 }

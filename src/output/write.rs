@@ -101,7 +101,8 @@ pub fn remove_stale(
         .par_iter()
         .map(|p| match std::fs::symlink_metadata(p) {
             Ok(m) if m.is_dir() => Ok(false),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            // Gone already (or a file above it is in its place now).
+            Err(_) => Ok(false),
             _ => std::fs::remove_file(p)
                 .map(|()| true)
                 .with_context(|| format!("cannot remove stale {}", p.display())),
