@@ -1,11 +1,13 @@
 //! One build at a time per site and per output directory. A build takes
-//! an exclusive lock (an operating-system file lock, `flock` on Unix) on
-//! `<site>/.milbrief/lock`, which guards the cache, and, where the system
-//! can lock a directory, on the output directory itself, which guards it
+//! exclusive operating-system file locks (`flock` on Unix): with the
+//! cache, on `<site>/.milbrief/lock`, which guards the cache; and, where
+//! the system can lock a directory, on the output directory itself (or,
+//! before it exists, the directory that will hold it), which guards it
 //! against a build of another site. A second build says that another
 //! milbrief build is writing there and waits for it. The system releases
 //! a lock when its process ends, however it ends: a killed build leaves
-//! no stale lock, and the lock file itself holds nothing.
+//! no stale lock, and the lock file itself holds nothing. A build without
+//! the cache creates no file for its lock.
 
 use std::fs::{File, TryLockError};
 use std::path::Path;
@@ -19,9 +21,27 @@ pub struct Lock {
     _held: Vec<File>,
 }
 
-/// Takes the site's lock and the output directory's (when it exists),
+/// Takes the site's lock (with the cache) and the output directory's,
 /// waiting for another build that holds one.
-pub fn acquire(root: &Path, out: &Path) -> anyhow::Result<Lock> {
+pub fn acquire(root: &Path, out: &Path, use_cache: bool) -> anyhow::Result<Lock> {
+    let mut held = Vec::new();
+    if use_cache {
+        held.push(site_lock(root)?);
+    }
+    // The output directory, or the one that will hold it.
+    let dir = if out.is_dir() {
+        Some(out)
+    } else {
+        out.parent().filter(|p| p.is_dir())
+    };
+    if let Some(d) = dir.and_then(|d| Some((d, open_dir(d)?))) {
+        held.push(wait_for(d.1, d.0)?);
+    }
+    Ok(Lock { _held: held })
+}
+
+/// The lock of the site's cache, `.milbrief/lock`.
+fn site_lock(root: &Path) -> anyhow::Result<File> {
     let dir = root.join(layout::STATE_DIR);
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let ignore = dir.join(".gitignore");
@@ -36,18 +56,14 @@ pub fn acquire(root: &Path, out: &Path) -> anyhow::Result<Lock> {
         .write(true)
         .open(&path)
         .with_context(|| format!("cannot open {}", path.display()))?;
-    let mut held = vec![wait_for(site, &path)?];
-    if let Some(d) = open_dir(out) {
-        held.push(wait_for(d, out)?);
-    }
-    Ok(Lock { _held: held })
+    wait_for(site, &path)
 }
 
-/// The output directory, opened to be locked (Unix only: elsewhere a
-/// directory cannot be opened as a file).
-fn open_dir(out: &Path) -> Option<File> {
-    if cfg!(unix) && out.is_dir() {
-        File::open(out).ok()
+/// A directory, opened to be locked (Unix only: elsewhere a directory
+/// cannot be opened as a file).
+fn open_dir(dir: &Path) -> Option<File> {
+    if cfg!(unix) {
+        File::open(dir).ok()
     } else {
         None
     }

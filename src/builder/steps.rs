@@ -73,7 +73,7 @@ impl<'o> Build<'o> {
         let root = &opts.root;
         let out = opts.output_dir();
         output::check_output_dir(root, &out)?;
-        let lock = super::lock::acquire(root, &out)?;
+        let lock = super::lock::acquire(root, &out, use_cache)?;
         // What a killed build left in the output.
         output::recover(&out)?;
         let out_abs = std::path::absolute(&out).unwrap_or_else(|_| out.clone());
