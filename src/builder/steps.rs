@@ -156,11 +156,12 @@ impl<'o> Build<'o> {
         let pages: HashSet<&str> = plan.previous.keys().map(String::as_str).collect();
         pipeline::static_clashes(&statics, |s| pages.contains(s)).into_result()?;
         let mut touched = Touched::default();
+        let static_paths: Vec<String> = statics.iter().map(|s| s.path.clone()).collect();
         let mut keep = pages;
-        keep.extend(statics.iter().map(|s| s.path.as_str()));
+        keep.extend(static_paths.iter().map(String::as_str));
         progress.phase("Writing", Some(statics.len()));
         let mut w = output::Writer::begin(&self.out, self.opts.clean, progress)?;
-        w.push(statics.clone())?;
+        w.push(statics)?;
         let done = w.commit(found, &keep, &mut touched)?;
         self.kept(&done.foreign);
         let mut stats = done.stats;
@@ -172,7 +173,7 @@ impl<'o> Build<'o> {
             self.save_listing(plan, found, &touched);
             self.phases.mark("cache save");
         }
-        Ok((stats, plan.previous.len() + statics.len()))
+        Ok((stats, plan.previous.len() + static_paths.len()))
     }
 
     /// Saves the state as it was, with the content files' stamps and the
