@@ -7,7 +7,8 @@
 //!
 //! - `guard`: what the output directory may be, and what may be written;
 //! - `owned`: what milbrief wrote there (the marker's list);
-//! - `stage`: the writer, which stages, then commits;
+//! - `stage`: the writer, which stages, then commits (`stage/way`: what
+//!   is in its way);
 //! - `scan`: what the output holds now, found by walking it;
 //! - `record`: the cache's record of the output, which spares the next
 //!   build the walk;
