@@ -37,9 +37,15 @@ pub fn check_output_dir(root: &Path, out: &Path) -> anyhow::Result<()> {
         );
     }
     if out_abs.is_dir() && !out_abs.join(MARKER).exists() {
-        let mut entries = std::fs::read_dir(&out_abs)
+        let entries = std::fs::read_dir(&out_abs)
             .with_context(|| format!("cannot read {}", out.display()))?;
-        if entries.next().is_some() {
+        // The staging directory of a first build that was killed is
+        // milbrief's: the next build removes it.
+        let mut others = entries.filter(|e| {
+            e.as_ref()
+                .map_or(true, |e| e.file_name() != super::stage::STAGING)
+        });
+        if others.next().is_some() {
             bail!(
                 "{}: directory is not empty and was not written by milbrief; refusing to overwrite it (remove it or choose another --output)",
                 out.display()

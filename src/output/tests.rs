@@ -61,6 +61,12 @@ fn refuses_dangerous_output_dirs() {
     std::fs::write(root.join("docs/notes.txt"), "mine").unwrap();
     let e = check_output_dir(root, &root.join("docs")).unwrap_err();
     assert!(e.to_string().contains("not written by milbrief"), "{e}");
+    // A first build killed before its marker left only its staging.
+    std::fs::create_dir_all(root.join("public/.milbrief-staging")).unwrap();
+    std::fs::write(root.join("public/.milbrief-staging/0"), "page").unwrap();
+    assert!(check_output_dir(root, &root.join("public")).is_ok());
+    recover(&root.join("public")).unwrap();
+    assert_eq!(std::fs::read_dir(root.join("public")).unwrap().count(), 0);
 }
 
 /// A directory of a scan: its parent's path, whether it holds
