@@ -195,6 +195,13 @@ pub fn probe(path: &Path, shard: bool) -> Result<usize, Error> {
     Ok(articles.len() + parts)
 }
 
+/// A framed cache file of `sections` (valid header and checksums), for
+/// the fuzz targets to reach the decoding behind the framing.
+#[doc(hidden)]
+pub fn frame_for_probe(tag: u64, sections: &[&[u8]]) -> Vec<u8> {
+    frame::framed(tag, sections)
+}
+
 /// Reads every article shard the state names, in parallel: the articles,
 /// and the store their bodies and explanations are read from when first
 /// asked for.
