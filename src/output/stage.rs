@@ -325,18 +325,33 @@ impl<'p> Writer<'p> {
             .map(|(r, _)| r.as_str())
             .collect();
         missing.sort_by_key(|r| (r.matches('/').count(), *r));
+        let mut made: Vec<PathBuf> = Vec::with_capacity(missing.len());
         for rel in missing {
             let path = self.out.join(rel);
-            if blockers.contains(rel) {
+            let r = if blockers.contains(rel) {
                 std::fs::remove_file(&path)
-                    .with_context(|| format!("cannot replace {}", path.display()))?;
+                    .with_context(|| format!("cannot replace {}", path.display()))
+            } else {
+                Ok(())
             }
-            std::fs::create_dir(&path)
-                .with_context(|| format!("cannot create {}", path.display()))?;
-            touched.created.insert(path.clone());
+            .and_then(|()| {
+                std::fs::create_dir(&path)
+                    .with_context(|| format!("cannot create {}", path.display()))
+            });
+            if let Err(e) = r {
+                // Nothing is moved yet: the directories made go too.
+                for d in made.iter().rev() {
+                    let _ = std::fs::remove_dir(d);
+                }
+                return Err(e);
+            }
+            made.push(path);
+        }
+        for path in made {
             touched
                 .changed
                 .insert(path.parent().unwrap_or(&self.out).to_path_buf());
+            touched.created.insert(path);
         }
         Ok(())
     }
