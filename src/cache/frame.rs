@@ -10,7 +10,7 @@ use super::error::{Damage, Error};
 
 const MAGIC: &[u8; 8] = b"MBCACHE\x01";
 /// Bumped whenever the encoding of any cache file changes.
-pub const FORMAT: u32 = 8;
+pub const FORMAT: u32 = 9;
 
 /// The length of the header of a file of `sections` sections.
 pub fn header_len(sections: usize) -> usize {

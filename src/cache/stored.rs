@@ -78,6 +78,7 @@ pub(super) struct CachedArticle<'a> {
     topics: Cow<'a, [String]>,
     countries_explicit: bool,
     topics_explicit: bool,
+    relevance: f64,
 }
 
 fn tags_out(v: &[RawTag]) -> Vec<CachedTag<'_>> {
@@ -207,6 +208,7 @@ impl<'a> CachedArticle<'a> {
             topics,
             countries_origin,
             topics_origin,
+            relevance,
         } = a;
         let body_html = body_html.read(parts)?.as_bytes();
         let start = bodies.len() as u64;
@@ -253,6 +255,7 @@ impl<'a> CachedArticle<'a> {
             topics: Cow::Borrowed(topics),
             countries_explicit: *countries_origin == TagOrigin::Explicit,
             topics_explicit: *topics_origin == TagOrigin::Explicit,
+            relevance: *relevance,
         })
     }
 
@@ -287,6 +290,7 @@ impl<'a> CachedArticle<'a> {
             topics,
             countries_explicit,
             topics_explicit,
+            relevance,
         } = self;
         let origin = |explicit: bool| {
             if explicit {
@@ -325,6 +329,7 @@ impl<'a> CachedArticle<'a> {
             topics: topics.into_owned(),
             countries_origin: origin(countries_explicit),
             topics_origin: origin(topics_explicit),
+            relevance,
         }
     }
 }

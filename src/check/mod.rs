@@ -16,6 +16,7 @@ pub mod links;
 mod markup;
 mod run;
 pub mod sources;
+mod unfinished;
 
 use std::path::{Path, PathBuf};
 
@@ -89,6 +90,21 @@ pub const CODES: &[(&str, Severity, &str)] = &[
         "a slug is empty, too long or a reserved name",
     ),
     ("no-title", Severity::Error, "an article has no title"),
+    (
+        "placeholder",
+        Severity::Error,
+        "a published article still has the placeholder lead of `milbrief new`",
+    ),
+    (
+        "placeholder-draft",
+        Severity::Warning,
+        "a draft still has the placeholder lead of `milbrief new`",
+    ),
+    (
+        "empty-source",
+        Severity::Warning,
+        "an article's `source` is empty",
+    ),
     ("unknown-country", Severity::Error, "a country is not known"),
     ("unknown-topic", Severity::Error, "a topic is not known"),
     (

@@ -6,7 +6,9 @@ mod check;
 mod init;
 mod new;
 mod serve;
+mod tag_names;
 mod tags;
+mod templates;
 
 use clap::{Parser, Subcommand};
 
@@ -18,6 +20,7 @@ pub use init::InitArgs;
 pub use new::NewArgs;
 pub use serve::ServeArgs;
 pub use tags::TagsArgs;
+pub use templates::TemplatesArgs;
 
 /// milbrief — a static site generator for defense-news digests.
 #[derive(Debug, Parser)]
@@ -45,6 +48,9 @@ pub enum Command {
     Serve(ServeArgs),
     /// Print the countries and topics the tagger finds in Markdown files.
     Tags(TagsArgs),
+    /// List the built-in templates and static files, or copy one into the
+    /// site to change it.
+    Templates(TemplatesArgs),
 }
 
 impl Cli {
@@ -60,6 +66,7 @@ impl Cli {
             Command::New(a) => Ok(a.run()?),
             Command::Serve(a) => Ok(a.run()?),
             Command::Tags(a) => a.run(),
+            Command::Templates(a) => Ok(a.run()?),
         }
     }
 }

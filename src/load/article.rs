@@ -9,6 +9,7 @@ use jiff::civil::{Date, Time};
 use jiff::tz::Offset;
 use toml::Spanned;
 
+use super::Unloaded;
 use super::front_matter::{FrontMatter, parse_front_matter, split_front_matter};
 use crate::config::Config;
 use crate::diag::{Diagnostic, line_col};
@@ -22,15 +23,31 @@ pub const SLUG_MAX: usize = 100;
 type Pos<'a> = &'a dyn Fn(Range<usize>) -> (usize, usize);
 
 /// Parses one article. `rel` names the file in errors.
+#[cfg(test)]
 pub fn parse_article(rel: &Path, text: &str, config: &Config) -> Result<Article, Vec<Diagnostic>> {
-    let (fm_part, body) = split_front_matter(text)
-        .map_err(|m| vec![Diagnostic::new(rel, m).at(1, 1).code("front-matter-syntax")])?;
-    let (fm, fm_off) = match fm_part {
-        Some((fm_text, off)) => (parse_front_matter(rel, text, fm_text, off)?, off),
-        None => (FrontMatter::default(), 0),
+    parse_article_partial(rel, text, config).map_err(|u| u.problems)
+}
+
+/// Parses one article; when it has problems, the article as far as it
+/// could be read comes with them (see [`Unloaded`]).
+pub(super) fn parse_article_partial(
+    rel: &Path,
+    text: &str,
+    config: &Config,
+) -> Result<Article, Unloaded> {
+    let (fm_part, body) = split_front_matter(text).map_err(|m| {
+        Unloaded::from(vec![
+            Diagnostic::new(rel, m).at(1, 1).code("front-matter-syntax"),
+        ])
+    })?;
+    let (fm, fm_off, mut errs) = match fm_part {
+        Some((fm_text, off)) => {
+            let (fm, errs) = parse_front_matter(rel, text, fm_text, off)?;
+            (fm, off, errs)
+        }
+        None => (FrontMatter::default(), 0, Vec::new()),
     };
     let pos = |span: Range<usize>| line_col(text, fm_off + span.start);
-    let mut errs = Vec::new();
     let fm_title = fm.title.as_deref().map(str::trim).filter(|t| !t.is_empty());
     let (title, rendered) = title_and_body(fm_title, body, &config.markdown);
     if title.is_empty() {
@@ -40,6 +57,19 @@ pub fn parse_article(rel: &Path, text: &str, config: &Config) -> Result<Article,
                 "article has no title: add `title` to the front matter or start with a `# Heading`",
             )
             .code("no-title"),
+        );
+    }
+    if !fm.draft
+        && let Some(at) = text.find(crate::scaffold::NEW_LEAD)
+    {
+        let (l, c) = line_col(text, at);
+        errs.push(
+            Diagnostic::new(
+                rel,
+                "the placeholder lead `milbrief new` wrote is still here: write the lead, or set `draft = true` to keep the article out of the site",
+            )
+            .at(l, c)
+            .code("placeholder"),
         );
     }
     let stem = rel
@@ -56,12 +86,9 @@ pub fn parse_article(rel: &Path, text: &str, config: &Config) -> Result<Article,
         }
         _ => (rendered.summary_html, rendered.summary_text),
     };
-    if !errs.is_empty() {
-        return Err(errs);
-    }
     let raw_tags = |v: &Option<Vec<Spanned<String>>>| raw_tags(v.as_deref(), &pos);
     let clean = |s: Option<String>| s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
-    Ok(Article {
+    let article = Article {
         source_path: PathBuf::from(rel.to_string_lossy().replace('\\', "/")),
         fingerprint: 0,
         slug,
@@ -91,7 +118,16 @@ pub fn parse_article(rel: &Path, text: &str, config: &Config) -> Result<Article,
         topics: Vec::new(),
         countries_origin: TagOrigin::Auto,
         topics_origin: TagOrigin::Auto,
-    })
+        relevance: 0.0,
+    };
+    if errs.is_empty() {
+        Ok(article)
+    } else {
+        Err(Unloaded {
+            problems: errs,
+            partial: Some(Box::new(article)),
+        })
+    }
 }
 
 /// The title and the rendered body of an article whose front matter gives

@@ -154,3 +154,28 @@ fn date_prefixes() {
     assert_eq!(date_prefix("2023-10-17abc"), None);
     assert_eq!(date_prefix("abc"), None);
 }
+
+/// A file with problems still yields what could be read of it, so that its
+/// tags are checked in the same run; a syntax error leaves nothing.
+#[test]
+fn problems_come_with_the_article_as_far_as_it_was_read() {
+    let rel = Path::new("content/2023-10-17-x.md");
+    let text = "+++\ntitle = \"T\"\ncountrys = [\"PL\"]\ndraft = \"no\"\ncountries = [\"Narnia\"]\n+++\nBody.\n";
+    let u = load_bytes_partial(rel, text.as_bytes().to_vec(), &Config::default()).unwrap_err();
+    let codes: Vec<_> = u.problems.iter().map(|d| d.code).collect();
+    assert_eq!(codes, [Some("unknown-key"), Some("front-matter-type")]);
+    let partial = u.partial.expect("the rest was read");
+    assert_eq!(partial.title, "T");
+    let raw: Vec<&str> = partial
+        .raw_countries
+        .iter()
+        .flatten()
+        .map(|t| t.value.as_str())
+        .collect();
+    assert_eq!(raw, ["Narnia"]);
+
+    let broken = "+++\ntitle = \n+++\nBody.\n";
+    let u = load_bytes_partial(rel, broken.as_bytes().to_vec(), &Config::default()).unwrap_err();
+    assert!(u.partial.is_none());
+    assert!(!u.problems.is_empty());
+}

@@ -40,14 +40,6 @@ impl CountryCode {
     pub fn lower(&self) -> String {
         self.as_str().to_ascii_lowercase()
     }
-
-    /// The flag emoji: two regional indicator symbols.
-    pub fn flag(&self) -> String {
-        self.0
-            .iter()
-            .filter_map(|b| char::from_u32(0x1F1E6 + u32::from(b - b'A')))
-            .collect()
-    }
 }
 
 impl fmt::Display for CountryCode {
@@ -155,7 +147,8 @@ pub struct Article {
     pub auto_tag: Option<bool>,
     /// Why each automatic tag was given, or where that is kept apart.
     pub explanations: Explanations,
-    /// Hash of what places the article in the site (slug, date, tags); see
+    /// Hash of what places the article in the site (slug, date, tags,
+    /// source); see
     /// [`Article::placement_key`]. Set by the tag stage.
     pub placement: u64,
     /// Final tags (after the tag stage), in order of salience.
@@ -163,11 +156,18 @@ pub struct Article {
     pub topics: Vec<String>,
     pub countries_origin: TagOrigin,
     pub topics_origin: TagOrigin,
+    /// How much the article is about defence and security, from 0 to 1
+    /// (set by the tag stage; templates show it as `article.relevance`).
+    /// Below the site's `min_relevance` an article whose topics are left to
+    /// the tagger is off-topic ([`Article::is_off_topic`]).
+    pub relevance: f64,
 }
 
 impl Article {
     /// A hash of what places the article in the site's groupings: slug,
-    /// date, time, countries and topics (not its text).
+    /// date, time, countries, topics and relevance, which decides whether
+    /// it is off-topic, and what its outlet is resolved from, `source` and
+    /// `url` (not its text).
     pub fn placement_key(&self) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = std::hash::DefaultHasher::new();
@@ -177,6 +177,9 @@ impl Article {
             self.time,
             &self.countries,
             &self.topics,
+            &self.source,
+            &self.url,
+            self.relevance.to_bits(),
         )
             .hash(&mut h);
         h.finish()
@@ -189,6 +192,16 @@ impl Article {
             time: self.time,
             offset: self.offset,
         })
+    }
+
+    /// Whether the article is off-topic: its topics are left to the tagger
+    /// (no front-matter `topics`, automatic tagging on for it, `auto_tag`
+    /// being the site's setting) and its relevance is below `min_relevance`.
+    /// Such an article gets no security topic.
+    pub fn is_off_topic(&self, min_relevance: f64, auto_tag: bool) -> bool {
+        self.topics_origin == TagOrigin::Auto
+            && self.auto_tag.unwrap_or(auto_tag)
+            && self.relevance < min_relevance
     }
 
     /// Sort key: newest first, undated last, then by title and slug.
@@ -290,6 +303,7 @@ impl Article {
             topics: Vec::new(),
             countries_origin: TagOrigin::Auto,
             topics_origin: TagOrigin::Auto,
+            relevance: 0.0,
         }
     }
 }
@@ -339,12 +353,6 @@ mod tests {
             offset: Some(Offset::from_seconds(14 * 3600).unwrap()),
         };
         assert_eq!(first.rfc3339_utc(), "0000-12-31T10:30:00Z");
-    }
-
-    #[test]
-    fn flags_are_regional_indicators() {
-        assert_eq!(CountryCode::new("PK").unwrap().flag(), "🇵🇰");
-        assert_eq!(CountryCode::new("ru").unwrap().flag(), "🇷🇺");
     }
 
     /// Parts in memory, by index; those of article 3 cannot be read.

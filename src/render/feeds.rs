@@ -11,6 +11,7 @@ use super::cards::{Cards, Times};
 use super::fixed::Fixed;
 use crate::index::edition_end;
 use crate::model::{Article, CountryCode, When};
+use crate::sources::Outlet;
 use crate::urls;
 
 /// Articles per summary shard of the search index.
@@ -218,14 +219,15 @@ pub(super) fn edition_entry(
     (when, e)
 }
 
-/// The search index: titles, dates, tags and links of every article
-/// (`all`); summaries go in shards loaded after it. `countries` and
-/// `topics` are the site's, ascending.
+/// The search index: titles, dates, tags, sources and links of every
+/// article (`all`); summaries go in shards loaded after it. `countries`,
+/// `topics` and `outlets` are the site's, ascending.
 pub(super) fn search_index(
     f: &Fixed<'_>,
     all: &Cards<'_>,
     countries: &[CountryCode],
     topics: &[&str],
+    outlets: &[Outlet],
 ) -> String {
     let mut by_name: Vec<(String, usize)> = countries
         .iter()
@@ -248,9 +250,25 @@ pub(super) fn search_index(
     for (pos, (_, k)) in t_sorted.iter().enumerate() {
         t_pos[*k] = pos;
     }
+    // Sources by name, as the facet lists them.
+    let mut o_sorted: Vec<(String, usize)> = outlets
+        .iter()
+        .enumerate()
+        .map(|(k, o)| (o.name.to_lowercase(), k))
+        .collect();
+    o_sorted.sort();
+    let mut o_pos = vec![0usize; outlets.len()];
+    for (pos, (_, k)) in o_sorted.iter().enumerate() {
+        o_pos[*k] = pos;
+    }
     let articles: Vec<serde_json::Value> = all
         .inputs()
         .map(|a| {
+            let name = a.outlet.map(|o| o.name.as_str()).or(a.source);
+            let facet = a
+                .outlet
+                .and_then(|o| outlets.binary_search_by(|x| x.slug.cmp(&o.slug)).ok())
+                .map(|k| o_pos[k]);
             let cs: Vec<usize> = a
                 .countries
                 .iter()
@@ -267,7 +285,8 @@ pub(super) fn search_index(
                 cs,
                 ts,
                 f.link(&urls::article(a.slug)),
-                a.source.unwrap_or(""),
+                name.unwrap_or(""),
+                facet,
             ])
         })
         .collect();
@@ -278,6 +297,7 @@ pub(super) fn search_index(
         "v": 1,
         "countries": by_name.iter().map(|(n, k)| json!([countries[*k].to_string(), n])).collect::<Vec<_>>(),
         "topics": t_sorted.iter().map(|(n, k)| json!([topics[*k], n])).collect::<Vec<_>>(),
+        "sources": o_sorted.iter().map(|(_, k)| json!([outlets[*k].slug, outlets[*k].name])).collect::<Vec<_>>(),
         "articles": articles,
         "summaries": {"size": SEARCH_SHARD, "shards": shards},
     });

@@ -69,7 +69,7 @@ pub struct Renderer<'s> {
     topics: Vec<&'s str>,
     /// Each article's card as a template value, made when first shown.
     cards: Vec<OnceLock<Value>>,
-    /// Cards a former pass made, by article fingerprint.
+    /// Cards a former pass made, by card fingerprint.
     prev_cards: HashMap<u64, Value>,
     /// A hash of what each article's card shows, made when first needed:
     /// listings fingerprint their articles by it, so an edit of an
@@ -93,7 +93,7 @@ pub struct Renderer<'s> {
 }
 
 /// What one pass can hand to the next under the same configuration: the
-/// article cards (by article fingerprint) and the per-list counts (by site
+/// article cards (by card fingerprint) and the per-list counts (by site
 /// structure).
 #[derive(Default, Clone)]
 pub struct RenderCache {
@@ -213,11 +213,9 @@ impl<'s> Renderer<'s> {
             fps: self.fps.clone(),
         });
         let mut cards = self.prev_cards.clone();
-        for (a, c) in self.site.articles.iter().zip(&self.cards) {
-            if let Some(v) = c.get()
-                && a.fingerprint != 0
-            {
-                cards.entry(a.fingerprint).or_insert_with(|| v.clone());
+        for (c, fp) in self.cards.iter().zip(&self.card_fps) {
+            if let (Some(v), Some(fp)) = (c.get(), fp.get()) {
+                cards.entry(*fp).or_insert_with(|| v.clone());
             }
         }
         cache.cards = cards;
@@ -314,12 +312,9 @@ impl<'s> Renderer<'s> {
     /// The card of the article at `i`, as a template value.
     fn card_value(&self, i: usize) -> Value {
         self.cards[i]
-            .get_or_init(|| {
-                let a = &self.site.articles[i];
-                match self.prev_cards.get(&a.fingerprint) {
-                    Some(v) if a.fingerprint != 0 => v.clone(),
-                    _ => Value::from_serializable(&self.fixed.card(a)),
-                }
+            .get_or_init(|| match self.prev_cards.get(&self.card_fp(i)) {
+                Some(v) => v.clone(),
+                None => Value::from_serializable(&self.fixed.card(CardInputs::of(self.site, i))),
             })
             .clone()
     }
@@ -328,7 +323,7 @@ impl<'s> Renderer<'s> {
     fn card_fp(&self, i: usize) -> u64 {
         *self.card_fps[i].get_or_init(|| {
             let mut h = std::hash::DefaultHasher::new();
-            CardInputs::of(&self.site.articles[i]).hash(&mut h);
+            CardInputs::of(self.site, i).hash(&mut h);
             h.finish()
         })
     }

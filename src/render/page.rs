@@ -200,6 +200,8 @@ page_kinds![
     Relations,
     Pair,
     Region,
+    Sources,
+    Source,
     Search,
     SearchIndex,
     SearchShard,
@@ -207,7 +209,9 @@ page_kinds![
     CountryFeed,
     TopicFeed,
     PairFeed,
+    SourceFeed,
     NotFound,
+    Flag,
     Robots,
     Sitemap,
 ];

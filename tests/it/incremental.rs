@@ -254,6 +254,29 @@ fn incremental_builds_equal_clean_builds_at_every_step() {
         "+++\ntitle = \"Finland joins exercise\"\ncountries = [\"FI\"]\n+++\n\nHELSINKI: Finnish troops joined the drills.\n",
     );
     s.check("added article");
+
+    // An article from a source the site had none from: its page, and the
+    // sources index lists it; then its source changes, and it moves.
+    let index_before = std::fs::read_to_string(s.out.join("sources/index.html")).unwrap();
+    assert!(!index_before.contains("Xinhua News Agency"));
+    s.edit(
+        "content/2023-12-02-xinhua.md",
+        "+++\ntitle = \"China holds naval drills\"\nsource = \"Xinhua\"\ncountries = [\"CN\"]\n+++\n\nBEIJING: The navy held drills.\n",
+    );
+    s.check("article from a new source");
+    let page =
+        std::fs::read_to_string(s.out.join("sources/xinhua-news-agency/index.html")).unwrap();
+    assert!(page.contains("China holds naval drills"), "{page}");
+    assert!(page.contains("badge-state-affiliated"));
+    let index = std::fs::read_to_string(s.out.join("sources/index.html")).unwrap();
+    assert!(index.contains("Xinhua News Agency"), "{index}");
+    assert!(s.out.join("sources/xinhua-news-agency/atom.xml").is_file());
+    s.edit(
+        "content/2023-12-02-xinhua.md",
+        "+++\ntitle = \"China holds naval drills\"\nsource = \"Wire\"\ncountries = [\"CN\"]\n+++\n\nBEIJING: The navy held drills.\n",
+    );
+    s.check("source changed");
+    assert!(!s.out.join("sources/xinhua-news-agency").exists());
     std::fs::create_dir_all(s.path("content/moved")).unwrap();
     std::fs::rename(
         s.path("content/2023-09-04-estonia-cyber.md"),

@@ -8,10 +8,9 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 use tera::Value;
 
-use super::{Aggregate, Edition, REGIONS, RegionGroup, Weeks, date_range};
+use super::{Aggregate, Edition, RegionGroup, Weeks, date_range};
 use crate::index::edition_end;
 use crate::model::CountryCode;
-use crate::regions;
 use crate::render::Renderer;
 use crate::render::views::obj;
 use crate::urls::{self, edition_name, edition_slug};
@@ -35,7 +34,8 @@ impl Renderer<'_> {
                     n - was,
                     r.name.clone(),
                     obj([
-                        ("name", Value::from(format!("{} {}", r.flag, r.name))),
+                        ("name", Value::from(r.name.as_str())),
+                        ("flag", Value::from(r.flag.as_str())),
                         ("path", Value::from(r.path)),
                         ("count", Value::from(*n)),
                         ("was", Value::from(was)),
@@ -52,6 +52,7 @@ impl Renderer<'_> {
                     r.name.clone(),
                     obj([
                         ("name", Value::from(r.name)),
+                        ("flag", Value::from("")),
                         ("path", Value::from(r.path)),
                         ("count", Value::from(*n)),
                         ("was", Value::from(was)),
@@ -70,6 +71,7 @@ impl Renderer<'_> {
             ("range", Value::from(date_range(start, end))),
             ("count", Value::from(list.len())),
             ("country_count", Value::from(countries.len())),
+            ("source_count", Value::from(self.source_count(list))),
             ("top_countries", self.country_chips(&countries, 6)),
             ("top_topics", self.topic_chips(&topics, 5)),
             (
@@ -88,11 +90,10 @@ impl Renderer<'_> {
         let mut other = Vec::new();
         for &i in list {
             let a = &s.articles[i];
-            let placed = a.countries.first().and_then(|code| {
-                let r = regions::region_of(&code.to_string())?;
-                let k = REGIONS.iter().position(|x| *x == r.region)?;
-                Some((k, *code))
-            });
+            let placed = a
+                .countries
+                .first()
+                .and_then(|code| Some((s.config.regions.place(*code)?.index, *code)));
             match placed {
                 Some((k, code)) => by_region
                     .entry(k)
@@ -112,7 +113,8 @@ impl Renderer<'_> {
                         .cmp(&a.1.len())
                         .then_with(|| self.name(a.0).cmp(&self.name(b.0)))
                 });
-                (REGIONS[k], cs)
+                let name = s.config.regions.names().nth(k).unwrap_or_default();
+                (name.to_string(), cs)
             })
             .collect();
         let mut aggr = Aggregate::new(vec![("glance", glance.clone())]);

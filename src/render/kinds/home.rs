@@ -1,7 +1,7 @@
 //! The front page, articles' pages, the search page and the 404 page.
 
-use super::{Changed, page_range, pages};
-use crate::index::edition_start;
+use super::{Changed, page_slice, pages, position};
+use crate::index::{edition_start, hidden};
 use crate::model::Unreadable;
 use crate::render::Renderer;
 use crate::render::cards::{Card, Cards, Ids, Whole};
@@ -12,12 +12,15 @@ use crate::render::views::obj;
 use crate::urls;
 use tera::Value;
 
-/// The front page and its further pages: every article, newest first.
+/// The front page and its further pages: every article, newest first, but
+/// the off-topic ones when the site hides them (`Site::front`).
 pub(in crate::render) struct Front;
 
 #[derive(Hash)]
 pub(in crate::render) struct FrontInputs<'r> {
     page: usize,
+    /// How many articles the front pages list, and the site has.
+    listed: usize,
     articles: usize,
     countries: usize,
     topics: usize,
@@ -32,11 +35,18 @@ impl Kind for Front {
     const IN_SITEMAP: bool = true;
 
     fn each(r: &Renderer<'_>, out: &mut Vec<usize>) {
-        out.extend(1..=pages(r, r.site.articles.len()));
+        out.extend(1..=pages(r, r.site.front.len()));
     }
 
-    fn showing(_: &Renderer<'_>, changed: &Changed, out: &mut Vec<usize>) -> Option<()> {
-        out.extend(changed.ids().map(|i| changed.page_of(i)));
+    fn showing(r: &Renderer<'_>, changed: &Changed, out: &mut Vec<usize>) -> Option<()> {
+        // A hidden article is on no front page (were it newly hidden, the
+        // site's structure would have changed and every page be made).
+        out.extend(
+            changed
+                .ids()
+                .filter_map(|i| position(&r.site.front, i))
+                .map(|pos| changed.page_of(pos)),
+        );
         Some(())
     }
 
@@ -46,14 +56,14 @@ impl Kind for Front {
 
     fn inputs<'r>(r: &'r Renderer<'_>, page: usize) -> FrontInputs<'r> {
         let s = r.site;
-        let range = page_range(r, s.articles.len(), page);
         FrontInputs {
             page,
+            listed: s.front.len(),
             articles: s.articles.len(),
             countries: s.by_country.len(),
             topics: s.by_topic.len(),
             glance: if page == 1 { r.latest_edition() } else { None },
-            cards: Cards::new(r, Ids::Range(range.start, range.end)),
+            cards: Cards::new(r, Ids::List(page_slice(r, &s.front, page))),
         }
     }
 
@@ -67,7 +77,7 @@ impl Kind for Front {
         let mut doc = Document::new("index.html", title, c.description.clone());
         let ctx = &mut doc.ctx;
         ctx.insert_value("days", i.cards.days());
-        ctx.insert("pagination", &f.pagination("", i.page, i.articles));
+        ctx.insert("pagination", &f.pagination("", i.page, i.listed));
         ctx.insert("article_count", &i.articles);
         ctx.insert("country_count", &i.countries);
         ctx.insert("topic_count", &i.topics);
@@ -142,7 +152,7 @@ impl Kind for Article {
         let mut doc = Document::new("article.html", a.title.clone(), a.summary_text.clone());
         doc.og_type = "article";
         let ctx = &mut doc.ctx;
-        ctx.insert("article", &f.article_view(a)?);
+        ctx.insert("article", &f.article_view(a, i.article.outlet())?);
         if let Some(c) = i.newer {
             ctx.insert_value("newer", c.value());
         }
@@ -150,7 +160,11 @@ impl Kind for Article {
             ctx.insert_value("older", c.value());
         }
         ctx.insert_value("related", i.related.values());
-        if let Some(d) = a.date.filter(|_| f.config.sections.editions) {
+        // An article the site keeps out of editions links to none.
+        if let Some(d) = a
+            .date
+            .filter(|_| f.config.sections.editions && !hidden(a, f.config))
+        {
             let start = edition_start(d, f.config);
             ctx.insert_value(
                 "edition",
@@ -220,7 +234,8 @@ impl Kind for NotFound {
     fn inputs(_: &Renderer<'_>, _: ()) {}
 
     fn make(_: &Fixed<'_>, _: ()) -> Result<Made, Unreadable> {
-        let mut doc = Document::new("404.html", "Page not found".into(), String::new());
+        let about = "There is nothing at this address: the front page, the countries and the topics lead to every article.";
+        let mut doc = Document::new("404.html", "Page not found".into(), about.into());
         doc.anywhere = true;
         Ok(Made::Page(doc))
     }
