@@ -45,6 +45,8 @@ mod weburl;
 mod workspace;
 
 pub use builder::{BuildReport, CacheUse, build, build_with};
+#[doc(hidden)]
+pub use cache::{frame_for_probe, probe as probe_cache};
 pub use check::dups::near_duplicates;
 pub use check::links::scan as scan_links;
 pub use check::{CheckOptions, Problem, Report, Severity, check};

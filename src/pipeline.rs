@@ -52,6 +52,9 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Include articles marked `draft = true`.
     pub drafts: bool,
+    /// Remove from the output directory what milbrief did not write (kept
+    /// and reported otherwise). Not part of the cache key.
+    pub clean: bool,
 }
 
 impl BuildOptions {

@@ -13,6 +13,7 @@
 
 pub mod dups;
 pub mod links;
+mod markup;
 mod run;
 pub mod sources;
 mod unfinished;
@@ -146,6 +147,21 @@ pub const CODES: &[(&str, Severity, &str)] = &[
         "unknown-source",
         Severity::Warning,
         "an article's `source` is not a known outlet",
+    ),
+    (
+        "unclosed-html",
+        Severity::Warning,
+        "an article opens a raw-text element or comment and never closes it",
+    ),
+    (
+        "special-file-skipped",
+        Severity::Warning,
+        "a FIFO or other special file named *.md under content/ was skipped",
+    ),
+    (
+        "not-written",
+        Severity::Warning,
+        "the output directory holds files milbrief did not write (kept)",
     ),
 ];
 

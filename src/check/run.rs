@@ -51,6 +51,9 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
         Err(e) => return Err(e.into()),
     };
     skipped_symlinks(root, &mut p)?;
+    super::markup::special_files(root, &mut p);
+    super::markup::unclosed_html(root, &files, &config.markdown, &mut p);
+    super::markup::foreign_output(root, &mut p);
 
     // Every article: read, parse, tag, as a build does. Pages that would
     // exist but for an error already reported: links to them are not

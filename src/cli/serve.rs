@@ -53,6 +53,7 @@ impl ServeArgs {
             output: None,
             base_url: Some(url.clone()),
             drafts: self.drafts,
+            clean: false,
         };
         let server = Server::start(opts, listener)?;
         // The site's own directory, not `.`: which site is this terminal serving?

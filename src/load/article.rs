@@ -6,6 +6,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use jiff::civil::{Date, Time};
+use jiff::tz::Offset;
 use toml::Spanned;
 
 use super::Unloaded;
@@ -75,7 +76,7 @@ pub(super) fn parse_article_partial(
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let (date, time) = date_of(rel, &fm, &stem, &pos, &mut errs);
+    let (date, time, offset) = date_of(rel, &fm, &stem, &pos, &mut errs);
     let slug = slug_of(rel, &fm, &stem, &title, &pos, &mut errs);
     let url = url_of(rel, &fm, &pos, &mut errs);
     let (summary_html, summary_text) = match fm.summary.as_deref().map(str::trim) {
@@ -94,6 +95,7 @@ pub(super) fn parse_article_partial(
         title,
         date,
         time,
+        offset,
         source: clean(fm.source),
         url,
         author: clean(fm.author),
@@ -157,6 +159,9 @@ pub fn title_and_body(
     (title, rendered)
 }
 
+/// When an article is dated: its civil date, time and offset.
+type Dated = (Option<Date>, Option<Time>, Option<Offset>);
+
 /// Date: front matter, else a YYYY-MM-DD file name prefix.
 fn date_of(
     rel: &Path,
@@ -164,25 +169,25 @@ fn date_of(
     stem: &str,
     pos: Pos<'_>,
     errs: &mut Vec<Diagnostic>,
-) -> (Option<Date>, Option<Time>) {
+) -> Dated {
     let Some(d) = &fm.date else {
         let Some((d, _)) = date_prefix(stem) else {
-            return (None, None);
+            return (None, None, None);
         };
         return match in_range(d) {
-            Ok(d) => (Some(d), None),
+            Ok(d) => (Some(d), None, None),
             Err(m) => {
                 errs.push(Diagnostic::new(rel, m).code("invalid-date"));
-                (None, None)
+                (None, None, None)
             }
         };
     };
-    match parse_date(d.get_ref()).and_then(|(dd, tt)| Ok((in_range(dd)?, tt))) {
-        Ok((dd, tt)) => (Some(dd), tt),
+    match parse_date(d.get_ref()).and_then(|(dd, tt, oo)| Ok((in_range(dd)?, tt, oo))) {
+        Ok((dd, tt, oo)) => (Some(dd), tt, oo),
         Err(m) => {
             let (l, c) = pos(d.span());
             errs.push(Diagnostic::new(rel, m).at(l, c).code("invalid-date"));
-            (None, None)
+            (None, None, None)
         }
     }
 }
@@ -294,8 +299,11 @@ pub fn in_range(d: Date) -> Result<Date, String> {
     }
 }
 
-/// A TOML date or datetime, or a "YYYY-MM-DD" string (optionally with a time).
-fn parse_date(v: &toml::Value) -> Result<(Date, Option<Time>), String> {
+/// A TOML date or datetime, or a string of one (`"YYYY-MM-DD"`, or with
+/// a time and an offset): the civil date and time as written, and the
+/// offset. A time is never converted: the article is filed by the date it
+/// gives.
+fn parse_date(v: &toml::Value) -> Result<(Date, Option<Time>, Option<Offset>), String> {
     match v {
         toml::Value::Datetime(dt) => {
             let Some(d) = dt.date else {
@@ -315,27 +323,40 @@ fn parse_date(v: &toml::Value) -> Result<(Date, Option<Time>), String> {
                 ),
                 None => None,
             };
-            Ok((date, time))
+            let offset = match dt.offset {
+                None => None,
+                Some(toml::value::Offset::Z) => Some(Offset::UTC),
+                Some(toml::value::Offset::Custom { minutes }) => Some(
+                    Offset::from_seconds(i32::from(minutes) * 60)
+                        .map_err(|e| format!("invalid offset in {dt}: {e}"))?,
+                ),
+            };
+            Ok((date, time, offset))
         }
-        toml::Value::String(s) => {
-            let s = s.trim();
-            if let Ok(d) = s.parse::<Date>() {
-                return Ok((d, None));
-            }
-            if let Ok(dt) = s.parse::<jiff::civil::DateTime>() {
-                return Ok((dt.date(), Some(dt.time())));
-            }
-            if let Ok(ts) = s.parse::<jiff::Timestamp>() {
-                let dt = ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).datetime();
-                return Ok((dt.date(), Some(dt.time())));
-            }
-            Err(format!("date {s:?} is not a date: write YYYY-MM-DD"))
-        }
+        toml::Value::String(s) => parse_date_text(s.trim()),
         other => Err(format!(
             "date must be a date like 2023-10-17, not a {}",
             other.type_str()
         )),
     }
+}
+
+/// A date in a string: `2023-10-17`, `2023-10-17T09:30:00`, or with an
+/// offset (`…+02:00`, `…Z`).
+fn parse_date_text(s: &str) -> Result<(Date, Option<Time>, Option<Offset>), String> {
+    let not_a_date = || format!("date {s:?} is not a date: write YYYY-MM-DD");
+    let pieces = jiff::fmt::temporal::Pieces::parse(s).map_err(|_| not_a_date())?;
+    if pieces.time_zone_annotation().is_some() && pieces.offset().is_none() {
+        return Err(format!(
+            "date {s:?} names a time zone but no offset: write e.g. 2023-10-17T09:30:00+02:00"
+        ));
+    }
+    let offset = pieces.to_numeric_offset();
+    let time = pieces.time();
+    if offset.is_some() && time.is_none() {
+        return Err(not_a_date());
+    }
+    Ok((pieces.date(), time, offset))
 }
 
 /// The slug of an article without a `slug` key: its file name without the

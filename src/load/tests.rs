@@ -52,6 +52,30 @@ fn date_forms() {
     );
 }
 
+/// The offset is kept, in both forms, and the civil date and time are
+/// the article's own: a string once was converted to UTC (and so to
+/// another day), a TOML datetime lost its offset.
+#[test]
+fn offsets_are_kept_and_dates_are_civil() {
+    let half_past = Some(jiff::civil::time(0, 30, 0, 0));
+    let plus14 = Some(jiff::tz::Offset::from_seconds(14 * 3600).unwrap());
+    for d in ["2025-01-01T00:30:00+14:00", "\"2025-01-01T00:30:00+14:00\""] {
+        let a = parse(&format!("+++\ntitle = \"T\"\ndate = {d}\n+++\nx")).unwrap();
+        assert_eq!(a.date, Some(jiff::civil::date(2025, 1, 1)), "{d}");
+        assert_eq!(a.time, half_past, "{d}");
+        assert_eq!(a.offset, plus14, "{d}");
+        assert_eq!(a.when().unwrap().rfc3339_utc(), "2024-12-31T10:30:00Z");
+    }
+    for d in ["2025-01-01T00:30:00Z", "\"2025-01-01T00:30:00z\""] {
+        let a = parse(&format!("+++\ntitle = \"T\"\ndate = {d}\n+++\nx")).unwrap();
+        assert_eq!(a.offset, Some(jiff::tz::Offset::UTC), "{d}");
+    }
+    let a = parse("+++\ntitle = \"T\"\ndate = 2025-01-01T00:30:00\n+++\nx").unwrap();
+    assert_eq!((a.time, a.offset), (half_past, None));
+    let e = err("+++\ntitle = \"T\"\ndate = \"2025-01-01T00:30:00[Europe/Paris]\"\n+++\nx");
+    assert!(e.contains("no offset"), "{e}");
+}
+
 #[test]
 fn unknown_key_names_the_key_and_position() {
     let e = err("+++\ntitle = \"T\"\ncountrys = [\"PK\"]\n+++\nx");

@@ -9,6 +9,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use jiff::civil::{Date, Time};
+use jiff::tz::Offset;
 use serde::{Deserialize, Serialize};
 
 pub use explain::{Evidence, Explanation, Part, TagKind};
@@ -108,8 +109,14 @@ pub struct Article {
     /// URL slug, safe as a single path segment.
     pub slug: String,
     pub title: String,
+    /// The article's own civil date: it files the article by day, week
+    /// and month, whatever its offset.
     pub date: Option<Date>,
+    /// Its time of day, on that date, when it gives one.
     pub time: Option<Time>,
+    /// The UTC offset of that time, when it gives one (`+14:00`, `Z`); a
+    /// time without one is read as UTC.
+    pub offset: Option<Offset>,
     pub source: Option<String>,
     pub url: Option<String>,
     pub author: Option<String>,
@@ -178,6 +185,15 @@ impl Article {
         h.finish()
     }
 
+    /// When the article is dated, as it gives it.
+    pub fn when(&self) -> Option<When> {
+        Some(When {
+            date: self.date?,
+            time: self.time,
+            offset: self.offset,
+        })
+    }
+
     /// Whether the article is off-topic: its topics are left to the tagger
     /// (no front-matter `topics`, automatic tagging on for it, `auto_tag`
     /// being the site's setting) and its relevance is below `min_relevance`.
@@ -196,6 +212,44 @@ impl Article {
             self.title.as_str(),
             self.slug.as_str(),
         )
+    }
+}
+
+/// When an article is dated, as it gives it: its own civil date, and its
+/// time of day and UTC offset when it gives them. Listings file it by the
+/// civil date; what machines read (feeds, the sitemap, OpenGraph) is the
+/// instant, printed in UTC.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct When {
+    pub date: Date,
+    pub time: Option<Time>,
+    pub offset: Option<Offset>,
+}
+
+impl When {
+    /// The instant, when the article gives a time: its civil date and time
+    /// at its offset (UTC when it gives none).
+    pub fn instant(&self) -> Option<jiff::Timestamp> {
+        let dt = self.date.to_datetime(self.time?);
+        self.offset.unwrap_or(Offset::UTC).to_timestamp(dt).ok()
+    }
+
+    /// RFC 3339 in UTC, to the second, as Atom wants it: the instant, or
+    /// midnight UTC of the date when the article gives no time.
+    pub fn rfc3339_utc(&self) -> String {
+        match self.instant() {
+            Some(t) => t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            None => format!("{}T00:00:00Z", self.date),
+        }
+    }
+
+    /// A W3C datetime, for the sitemap and OpenGraph: the instant in UTC,
+    /// or the date alone when the article gives no time.
+    pub fn w3c(&self) -> String {
+        match self.instant() {
+            Some(_) => self.rfc3339_utc(),
+            None => self.date.to_string(),
+        }
     }
 }
 
@@ -226,6 +280,7 @@ impl Article {
             title: slug.to_string(),
             date: None,
             time: None,
+            offset: None,
             source: None,
             url: None,
             author: None,
@@ -267,6 +322,37 @@ mod tests {
         assert!(CountryCode::new("PAK").is_none());
         assert!(CountryCode::new("p1").is_none());
         assert_eq!(CountryCode::new("pk").unwrap().lower(), "pk");
+    }
+
+    #[test]
+    fn a_time_is_printed_in_utc_at_its_offset() {
+        let when = |time, offset: Option<i32>| When {
+            date: jiff::civil::date(2025, 1, 1),
+            time,
+            offset: offset.map(|h| Offset::from_seconds(h * 3600).unwrap()),
+        };
+        let half_past = Some(jiff::civil::time(0, 30, 0, 0));
+        // Fourteen hours ahead of UTC: the day before, in UTC.
+        let w = when(half_past, Some(14));
+        assert_eq!(w.rfc3339_utc(), "2024-12-31T10:30:00Z");
+        assert_eq!(w.w3c(), "2024-12-31T10:30:00Z");
+        assert_eq!(
+            when(half_past, Some(-5)).rfc3339_utc(),
+            "2025-01-01T05:30:00Z"
+        );
+        // No offset: UTC.
+        assert_eq!(when(half_past, None).rfc3339_utc(), "2025-01-01T00:30:00Z");
+        // No time: the date, at midnight UTC where a datetime is needed.
+        let d = when(None, Some(14));
+        assert_eq!(d.rfc3339_utc(), "2025-01-01T00:00:00Z");
+        assert_eq!(d.w3c(), "2025-01-01");
+        // The ends of the supported range convert.
+        let first = When {
+            date: jiff::civil::date(1, 1, 1),
+            time: half_past,
+            offset: Some(Offset::from_seconds(14 * 3600).unwrap()),
+        };
+        assert_eq!(first.rfc3339_utc(), "0000-12-31T10:30:00Z");
     }
 
     /// Parts in memory, by index; those of article 3 cannot be read.

@@ -247,7 +247,8 @@ pub(super) struct Times<'r> {
 impl Hash for Times<'_> {
     fn hash<H: Hasher>(&self, h: &mut H) {
         for i in self.ids.iter() {
-            self.r.site.articles[i].time.hash(h);
+            let a = &self.r.site.articles[i];
+            (a.time, a.offset).hash(h);
         }
     }
 }
@@ -257,13 +258,9 @@ impl<'r> Times<'r> {
         Times { r, ids }
     }
 
-    /// The date and time of each article.
-    pub(super) fn when(
-        &self,
-    ) -> impl Iterator<Item = (Option<jiff::civil::Date>, Option<jiff::civil::Time>)> + 'r {
+    /// When each article is dated.
+    pub(super) fn when(&self) -> impl Iterator<Item = Option<crate::model::When>> + 'r {
         let articles = &self.r.site.articles;
-        self.ids
-            .iter()
-            .map(move |i| (articles[i].date, articles[i].time))
+        self.ids.iter().map(move |i| articles[i].when())
     }
 }

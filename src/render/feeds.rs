@@ -10,7 +10,7 @@ use serde_json::json;
 use super::cards::{Cards, Times};
 use super::fixed::Fixed;
 use crate::index::edition_end;
-use crate::model::{Article, CountryCode};
+use crate::model::{Article, CountryCode, When};
 use crate::sources::Outlet;
 use crate::urls;
 
@@ -56,10 +56,19 @@ fn json_for_html(json: &str) -> String {
         .replace('&', "\\u0026")
 }
 
-/// RFC 3339 timestamp of an article (midnight UTC when it has no time).
-fn stamp(date: Date, time: Option<jiff::civil::Time>) -> String {
-    let t = time.unwrap_or(jiff::civil::Time::midnight());
-    format!("{date}T{}Z", t.strftime("%H:%M:%S"))
+/// RFC 3339 timestamp of an article, in UTC (midnight UTC when it has no
+/// time).
+fn stamp(when: When) -> String {
+    when.rfc3339_utc()
+}
+
+/// The stamp of a date alone.
+fn day_stamp(date: Date) -> String {
+    stamp(When {
+        date,
+        time: None,
+        offset: None,
+    })
 }
 
 /// Cuts `s` at a word boundary to at most `max` characters, adding "…".
@@ -118,7 +127,7 @@ pub(super) fn atom<'e>(
 /// (updated, entry XML) of an article whose body is `body`.
 pub(super) fn article_entry(f: &Fixed<'_>, a: &Article, body: &str) -> (String, String) {
     let url = f.urls.absolute(&urls::article(&a.slug));
-    let when = a.date.map_or_else(String::new, |d| stamp(d, a.time));
+    let when = a.when().map_or_else(String::new, stamp);
     let mut e = String::with_capacity(body.len() * 5 / 4 + 512);
     let _ = write!(
         e,
@@ -175,9 +184,10 @@ pub(super) fn edition_entry(
     let n = cards.len();
     let when = times
         .when()
-        .filter_map(|(d, t)| d.map(|d| stamp(d, t)))
+        .flatten()
+        .map(stamp)
         .max()
-        .unwrap_or_else(|| stamp(start, None));
+        .unwrap_or_else(|| day_stamp(start));
     let range = super::digest::date_range(start, edition_end(start, c));
     let mut html = format!(
         "<p>{} article{} · {}</p>\n<ul>\n",
@@ -317,7 +327,7 @@ pub(super) fn robots(f: &Fixed<'_>) -> String {
 pub(super) fn sitemap_xml(
     base: &str,
     part: usize,
-    urls: &[(String, Option<Date>)],
+    urls: &[(String, Option<When>)],
     limit: usize,
 ) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
@@ -341,10 +351,10 @@ pub(super) fn sitemap_xml(
         lo..(lo + limit).min(urls.len())
     };
     out.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for (dir, date) in &urls[range] {
+    for (dir, when) in &urls[range] {
         let _ = write!(out, "<url><loc>{}</loc>", xml(&format!("{base}{dir}")));
-        if let Some(d) = date {
-            let _ = write!(out, "<lastmod>{d}</lastmod>");
+        if let Some(w) = when {
+            let _ = write!(out, "<lastmod>{}</lastmod>", w.w3c());
         }
         out.push_str("</url>\n");
     }
@@ -356,18 +366,25 @@ pub(super) fn sitemap_xml(
 mod tests {
     #[test]
     fn sitemaps_split_into_an_index_past_the_limit() {
-        let urls: Vec<(String, Option<Date>)> = (0..5)
+        let urls: Vec<(String, Option<When>)> = (0..5)
             .map(|i| {
-                (
-                    format!("articles/a{i}/"),
-                    Some(jiff::civil::date(2023, 10, 1 + i as i8)),
-                )
+                let when = When {
+                    date: jiff::civil::date(2023, 10, 1 + i as i8),
+                    time: (i == 4).then(|| jiff::civil::time(0, 30, 0, 0)),
+                    offset: jiff::tz::Offset::from_seconds(14 * 3600).ok(),
+                };
+                (format!("articles/a{i}/"), Some(when))
             })
             .collect();
         let whole = sitemap_xml("https://x.org/", 0, &urls, 10);
         assert_eq!(whole.matches("<url>").count(), 5);
         assert!(
             whole.contains("<loc>https://x.org/articles/a0/</loc><lastmod>2023-10-01</lastmod>")
+        );
+        // A time is given in UTC: the day before, fourteen hours ahead.
+        assert!(
+            whole.contains("<lastmod>2023-10-04T10:30:00Z</lastmod>"),
+            "{whole}"
         );
         let index = sitemap_xml("https://x.org/", 0, &urls, 2);
         assert!(index.contains("<sitemapindex"));
@@ -413,12 +430,16 @@ mod tests {
     }
 
     #[test]
-    fn stamps_are_rfc3339() {
+    fn stamps_are_rfc3339_in_utc() {
         let d = jiff::civil::date(2023, 10, 17);
-        assert_eq!(stamp(d, None), "2023-10-17T00:00:00Z");
-        assert_eq!(
-            stamp(d, Some(jiff::civil::time(9, 5, 0, 0))),
-            "2023-10-17T09:05:00Z"
-        );
+        assert_eq!(day_stamp(d), "2023-10-17T00:00:00Z");
+        let at = |offset| When {
+            date: d,
+            time: Some(jiff::civil::time(9, 5, 0, 0)),
+            offset,
+        };
+        assert_eq!(stamp(at(None)), "2023-10-17T09:05:00Z");
+        let east = jiff::tz::Offset::from_seconds(10 * 3600).ok();
+        assert_eq!(stamp(at(east)), "2023-10-16T23:05:00Z");
     }
 }

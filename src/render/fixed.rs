@@ -280,6 +280,7 @@ impl<'s> Fixed<'s> {
             path: self.link(&urls::article(&a.slug)),
             date: a.date.map(|d| d.to_string()),
             date_human: a.date.map(long_date),
+            published: a.when().map(|w| w.w3c()),
             source: outlet.map(|o| o.name.as_str()).or(a.source.as_deref()),
             source_path: self.source_path(outlet),
             badge: outlet.and_then(Badge::of),

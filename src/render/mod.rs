@@ -89,7 +89,7 @@ pub struct Renderer<'s> {
     /// Each article's Atom entry, made when a feed first needs it.
     entries: Vec<OnceLock<(String, String)>>,
     /// The pages the sitemap lists, with the date of articles.
-    sitemap: OnceLock<Vec<(String, Option<jiff::civil::Date>)>>,
+    sitemap: OnceLock<Vec<(String, Option<crate::model::When>)>>,
 }
 
 /// What one pass can hand to the next under the same configuration: the
@@ -340,7 +340,7 @@ impl<'s> Renderer<'s> {
     }
 
     /// The pages the sitemap lists, with the date of articles.
-    fn sitemap_urls(&self) -> &[(String, Option<jiff::civil::Date>)] {
+    fn sitemap_urls(&self) -> &[(String, Option<crate::model::When>)] {
         self.sitemap.get_or_init(|| Page::sitemap(self))
     }
 

@@ -100,6 +100,9 @@ pub(super) struct ArticleView<'a> {
     pub(super) path: String,
     pub(super) date: Option<String>,
     pub(super) date_human: Option<String>,
+    /// When it was published, for machines: the date, or with a time the
+    /// instant in UTC (`article:published_time`).
+    pub(super) published: Option<String>,
     pub(super) source: Option<&'a str>,
     pub(super) source_path: Option<String>,
     pub(super) badge: Option<Badge<'a>>,

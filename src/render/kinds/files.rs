@@ -1,8 +1,6 @@
 //! Files for machines: the search index and its summary shards (each as
 //! JSON and as a script, see [`Form`]), the sitemap, and robots.txt.
 
-use jiff::civil::Date;
-
 use super::Changed;
 use crate::model::{CountryCode, Unreadable};
 use crate::render::Renderer;
@@ -181,7 +179,7 @@ pub(in crate::render) struct Sitemap;
 #[derive(Hash)]
 pub(in crate::render) struct SitemapInputs<'r> {
     part: usize,
-    urls: &'r [(String, Option<Date>)],
+    urls: &'r [(String, Option<crate::model::When>)],
 }
 
 impl Kind for Sitemap {

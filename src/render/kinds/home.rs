@@ -133,8 +133,8 @@ impl Kind for Article {
         urls::page_file(&urls::article(&r.site.articles[i].slug))
     }
 
-    fn lastmod(r: &Renderer<'_>, i: usize) -> Option<jiff::civil::Date> {
-        r.site.articles[i].date
+    fn lastmod(r: &Renderer<'_>, i: usize) -> Option<crate::model::When> {
+        r.site.articles[i].when()
     }
 
     fn inputs<'r>(r: &'r Renderer<'_>, i: usize) -> ArticleInputs<'r> {
