@@ -36,6 +36,7 @@ mod render;
 mod scaffold;
 mod serve;
 mod sources;
+mod stories;
 mod svg;
 mod tag;
 mod urls;

@@ -19,7 +19,7 @@ pub const HASHES: usize = BANDS * ROWS;
 pub const THRESHOLD: f64 = 0.8;
 
 /// 64-bit FNV-1a, then a finaliser: stable across runs and platforms.
-fn hash_bytes(bytes: &[u8]) -> u64 {
+pub fn hash_bytes(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in bytes {
         h ^= u64::from(*b);
