@@ -1,5 +1,7 @@
-//! The index stage: articles sorted newest first, grouped by country,
-//! topic, month, edition and pair of countries, with related articles.
+//! The index stage: articles sorted newest first, clustered into stories
+//! ([`crate::stories`]), and the stories grouped by country, topic, month,
+//! edition and pair of countries, with related stories. Every grouping
+//! lists a story once, by its lead article, so counts count stories.
 //! Pure: values in, values out.
 
 use std::collections::BTreeMap;
@@ -11,6 +13,7 @@ use jiff::civil::Date;
 
 use crate::config::Config;
 use crate::model::{Article, CountryCode};
+use crate::stories::Stories;
 use crate::tag::Tagger;
 
 /// How many neighbours in each tag list are considered for "related".
@@ -21,6 +24,10 @@ pub struct Site {
     pub tagger: Arc<Tagger>,
     /// Newest first; undated articles last.
     pub articles: Vec<Arc<Article>>,
+    /// The stories of the articles.
+    pub stories: Arc<Stories>,
+    /// The lead article of each story, newest first: what listings show.
+    pub leads: Arc<Vec<usize>>,
     pub by_country: Arc<BTreeMap<CountryCode, Vec<usize>>>,
     pub by_topic: Arc<BTreeMap<String, Vec<usize>>>,
     /// (year, month) → articles, keys ascending.
@@ -99,11 +106,19 @@ pub fn index_reusing(
     previous: Option<&Groupings>,
 ) -> Site {
     sort_articles(&mut articles);
-    let structure = structure_of(&articles, config.related);
+    // Clustered on every pass (it is linear, and a fraction of a build):
+    // the groupings follow from the stories, so they are part of the
+    // structure, and an edit that does not move an article between
+    // stories keeps every grouping.
+    let stories = Stories::cluster(&articles, config.story_days);
+    let leads = leads_of(&stories);
+    let structure = structure_of(&articles, &config, &stories);
     if let Some(p) = previous.filter(|p| p.structure == structure && p.fits(articles.len())) {
         return Site {
             config,
             tagger,
+            leads: Arc::new(leads),
+            stories: Arc::new(stories),
             articles,
             by_country: p.by_country.clone(),
             by_topic: p.by_topic.clone(),
@@ -119,7 +134,8 @@ pub fn index_reusing(
     let mut by_month: BTreeMap<(i16, i8), Vec<usize>> = BTreeMap::new();
     let mut by_edition: BTreeMap<Date, Vec<usize>> = BTreeMap::new();
     let mut by_pair: BTreeMap<(CountryCode, CountryCode), Vec<usize>> = BTreeMap::new();
-    for (i, a) in articles.iter().enumerate() {
+    for &i in &leads {
+        let a = &articles[i];
         for (k, x) in a.countries.iter().enumerate() {
             for y in &a.countries[k + 1..] {
                 let key = if x < y { (*x, *y) } else { (*y, *x) };
@@ -146,11 +162,13 @@ pub fn index_reusing(
         list.dedup();
         list.len() >= config.min_pair_articles
     });
-    let related = related_all(&articles, &by_country, &by_topic, config.related);
+    let related = related_all(&articles, &stories, &by_country, &by_topic, config.related);
     Site {
         config,
         tagger,
         articles,
+        stories: Arc::new(stories),
+        leads: Arc::new(leads),
         by_country: Arc::new(by_country),
         by_topic: Arc::new(by_topic),
         by_month: Arc::new(by_month),
@@ -197,17 +215,24 @@ fn sort_articles(articles: &mut Vec<Arc<Article>>) {
     articles.extend(order.into_iter().filter_map(|i| slots[i].take()));
 }
 
-fn structure_of(articles: &[Arc<Article>], related: usize) -> u64 {
+/// The lead of each story, in the site's order (newest first).
+fn leads_of(stories: &Stories) -> Vec<usize> {
+    (0..stories.len()).map(|s| stories.lead(s)).collect()
+}
+
+/// A hash of what the groupings follow from: each article's placement
+/// and story.
+fn structure_of(articles: &[Arc<Article>], config: &Config, stories: &Stories) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::hash::DefaultHasher::new();
-    related.hash(&mut h);
-    for a in articles {
+    config.related.hash(&mut h);
+    for (i, a) in articles.iter().enumerate() {
         let key = if a.placement != 0 {
             a.placement
         } else {
             a.placement_key()
         };
-        key.hash(&mut h);
+        (key, stories.of(i)).hash(&mut h);
     }
     h.finish()
 }
@@ -219,6 +244,7 @@ fn structure_of(articles: &[Arc<Article>], related: usize) -> u64 {
 /// worker, and only the best few are sorted.
 fn related_all(
     articles: &[Arc<Article>],
+    stories: &Stories,
     by_country: &BTreeMap<CountryCode, Vec<usize>>,
     by_topic: &BTreeMap<String, Vec<usize>>,
     n: usize,
@@ -237,7 +263,7 @@ fn related_all(
                     let lo = pos.saturating_sub(RELATED_WINDOW);
                     let hi = (pos + RELATED_WINDOW + 1).min(list.len());
                     for &j in &list[lo..hi] {
-                        if j != i {
+                        if j != i && stories.of(j) != stories.of(i) {
                             if score[j] == 0 {
                                 touched.push(j);
                             }

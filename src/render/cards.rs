@@ -48,6 +48,8 @@ impl<'a> CardInputs<'a> {
 pub(super) enum Ids<'r> {
     List(&'r [usize]),
     Range(usize, usize),
+    /// A story's articles.
+    Story(&'r [u32]),
 }
 
 impl<'r> Ids<'r> {
@@ -55,15 +57,20 @@ impl<'r> Ids<'r> {
         match self {
             Ids::List(l) => l.len(),
             Ids::Range(lo, hi) => hi - lo,
+            Ids::Story(l) => l.len(),
         }
     }
 
     pub(super) fn iter(&self) -> impl Iterator<Item = usize> + 'r {
-        let (list, range): (&'r [usize], std::ops::Range<usize>) = match *self {
-            Ids::List(l) => (l, 0..0),
-            Ids::Range(lo, hi) => (&[], lo..hi),
+        let (list, range, small): (&'r [usize], std::ops::Range<usize>, &'r [u32]) = match *self {
+            Ids::List(l) => (l, 0..0, &[]),
+            Ids::Range(lo, hi) => (&[], lo..hi, &[]),
+            Ids::Story(l) => (&[], 0..0, l),
         };
-        list.iter().copied().chain(range)
+        list.iter()
+            .copied()
+            .chain(range)
+            .chain(small.iter().map(|&i| i as usize))
     }
 }
 

@@ -10,8 +10,8 @@ use tera::{Context, Tera};
 
 use super::cards::CardInputs;
 use super::views::{
-    ArticleView, Card, CountryRef, PageLink, Pagination, TopicRef, WhyView, human_date, long_date,
-    page_window, why_phrases,
+    ArticleView, Card, Chip, CountryRef, LINE_CHIPS, PageLink, Pagination, TopicRef, WhyView,
+    human_date, long_date, page_window, why_phrases,
 };
 use super::{RenderError, Templates};
 use crate::config::Config;
@@ -162,6 +162,24 @@ impl<'s> Fixed<'s> {
             countries,
             topics,
         } = CardInputs::of(a);
+        let countries: Vec<_> = countries.iter().map(|c| self.country_ref(*c)).collect();
+        let topics: Vec<_> = topics.iter().map(|t| self.topic_ref(t)).collect();
+        let chips: Vec<Chip> = countries
+            .iter()
+            .map(|c| Chip {
+                kind: "country",
+                name: c.name.clone(),
+                flag: c.flag.clone(),
+                path: c.path.clone(),
+            })
+            .chain(topics.iter().map(|t| Chip {
+                kind: "topic",
+                name: t.name.clone(),
+                flag: String::new(),
+                path: t.path.clone(),
+            }))
+            .take(LINE_CHIPS)
+            .collect();
         Card {
             title,
             path: self.link(&urls::article(slug)),
@@ -170,8 +188,10 @@ impl<'s> Fixed<'s> {
             source,
             summary_html,
             summary_text,
-            countries: countries.iter().map(|c| self.country_ref(*c)).collect(),
-            topics: topics.iter().map(|t| self.topic_ref(t)).collect(),
+            more_tags: (countries.len() + topics.len()).saturating_sub(chips.len()),
+            chips,
+            countries,
+            topics,
         }
     }
 

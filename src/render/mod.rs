@@ -34,6 +34,7 @@ use tera::{Tera, Value};
 use crate::diag::Diagnostics;
 use crate::index::Site;
 use crate::model::{Output, Parts, Unreadable};
+use crate::urls;
 use cards::CardInputs;
 use digest::Derived;
 use fixed::Fixed;
@@ -213,9 +214,11 @@ impl<'s> Renderer<'s> {
             fps: self.fps.clone(),
         });
         let mut cards = self.prev_cards.clone();
-        for (a, c) in self.site.articles.iter().zip(&self.cards) {
+        for (i, (a, c)) in self.site.articles.iter().zip(&self.cards).enumerate() {
+            // A story's lead's card shows its story: not the article's alone.
             if let Some(v) = c.get()
                 && a.fingerprint != 0
+                && self.story_members(i).len() <= 1
             {
                 cards.entry(a.fingerprint).or_insert_with(|| v.clone());
             }
@@ -311,24 +314,73 @@ impl<'s> Renderer<'s> {
 
     // ---- cards ---------------------------------------------------------
 
-    /// The card of the article at `i`, as a template value.
+    /// The card of the article at `i`, as a template value. A story's
+    /// lead's card also shows how many reports the story has and each
+    /// other report's outlet and link (`reports`, `others`).
     fn card_value(&self, i: usize) -> Value {
         self.cards[i]
             .get_or_init(|| {
                 let a = &self.site.articles[i];
-                match self.prev_cards.get(&a.fingerprint) {
+                let v = match self.prev_cards.get(&a.fingerprint) {
                     Some(v) if a.fingerprint != 0 => v.clone(),
                     _ => Value::from_serializable(&self.fixed.card(a)),
+                };
+                let members = self.story_members(i);
+                if members.len() <= 1 {
+                    return v;
                 }
+                let Some(mut m) = v.clone().into_map() else {
+                    return v;
+                };
+                m.insert("reports".into(), Value::from(members.len()));
+                let others: Vec<Value> = members[1..]
+                    .iter()
+                    .map(|&j| self.report_value(j as usize))
+                    .collect();
+                m.insert("others".into(), Value::from(others));
+                Value::from(m)
             })
             .clone()
     }
 
-    /// A hash of what the card of the article at `i` shows.
+    /// The articles of the story the article at `i` leads (just `i` when
+    /// it leads none).
+    fn story_members(&self, i: usize) -> &'s [u32] {
+        let st = &self.site.stories;
+        let s = st.of(i);
+        if st.lead(s) == i { st.members(s) } else { &[] }
+    }
+
+    /// One report of a story, as its lead's card lists it.
+    fn report_value(&self, j: usize) -> Value {
+        let b = &self.site.articles[j];
+        views::obj([
+            ("title", Value::from(b.title.as_str())),
+            (
+                "source",
+                Value::from(b.source.as_deref().unwrap_or("Report")),
+            ),
+            (
+                "path",
+                Value::from(self.fixed.link(&urls::article(&b.slug))),
+            ),
+            (
+                "date",
+                Value::from(b.date.map(|d| d.to_string()).unwrap_or_default()),
+            ),
+        ])
+    }
+
+    /// A hash of what the card of the article at `i` shows: its own
+    /// fields, and those of its story's other reports.
     fn card_fp(&self, i: usize) -> u64 {
         *self.card_fps[i].get_or_init(|| {
             let mut h = std::hash::DefaultHasher::new();
             CardInputs::of(&self.site.articles[i]).hash(&mut h);
+            for &j in self.story_members(i).iter().skip(1) {
+                let b = &self.site.articles[j as usize];
+                (&b.title, &b.source, &b.slug, b.date).hash(&mut h);
+            }
             h.finish()
         })
     }

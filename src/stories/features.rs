@@ -108,7 +108,7 @@ pub(super) struct Features {
 }
 
 /// The day number of a date.
-pub(super) fn day_of(d: jiff::civil::Date) -> i32 {
+pub fn day_of(d: jiff::civil::Date) -> i32 {
     let epoch = jiff::civil::date(1970, 1, 1);
     let secs = d.duration_since(epoch).as_secs();
     i32::try_from(secs.div_euclid(86_400)).unwrap_or(i32::MAX)

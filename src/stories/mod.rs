@@ -7,7 +7,8 @@
 //!   of headline and lead, countries and day for reports of one event);
 //! - [`cluster`]: the online clustering, one article at a time, oldest
 //!   first, each compared only with recent articles sharing a MinHash band
-//!   or a headline word.
+//!   or a headline word;
+//! - [`rank`]: how much a story matters, for the editions' top stories.
 //!
 //! A story's **lead** is its earliest article (by date, time, then file
 //! name): the first report of the event. Choosing the earliest keeps a
@@ -24,6 +25,7 @@
 
 mod cluster;
 mod features;
+pub mod rank;
 #[cfg(test)]
 mod tests;
 
@@ -31,8 +33,10 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-pub use cluster::{Clusterer, Link, Why};
+use cluster::Clusterer;
+pub use cluster::Link;
 use features::Features;
+pub use features::day_of;
 
 use crate::model::Article;
 
@@ -71,6 +75,9 @@ impl Stories {
     /// Clusters `articles` (in the site's order) into stories spanning at
     /// most `window_days` days.
     pub fn cluster(articles: &[Arc<Article>], window_days: u16) -> Stories {
+        if window_days == 0 {
+            return Stories::singletons(articles.len());
+        }
         let mut order: Vec<u32> = (0..articles.len() as u32).collect();
         order.par_sort_by(|&x, &y| {
             arrival_key(&articles[x as usize]).cmp(&arrival_key(&articles[y as usize]))

@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use super::cluster::Why;
 use super::*;
 use crate::model::CountryCode;
 
@@ -227,6 +228,7 @@ fn the_fixture_clusters_into_its_stories() {
 }
 
 #[test]
+#[allow(clippy::needless_range_loop)]
 fn clustering_depends_on_neither_file_order_nor_runs() {
     let list = articles(FIXTURE);
     let a = Stories::cluster(&list, 3);

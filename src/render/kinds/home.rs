@@ -1,6 +1,6 @@
 //! The front page, articles' pages, the search page and the 404 page.
 
-use super::{Changed, page_range, pages};
+use super::{Changed, page_range, pages, position};
 use crate::index::edition_start;
 use crate::model::Unreadable;
 use crate::render::Renderer;
@@ -23,6 +23,8 @@ pub(in crate::render) struct FrontInputs<'r> {
     topics: usize,
     /// The latest edition, whose glance the first page shows.
     glance: Option<&'r Edition>,
+    /// The latest edition's top stories, which the first page leads with.
+    top: Cards<'r>,
     cards: Cards<'r>,
 }
 
@@ -32,11 +34,19 @@ impl Kind for Front {
     const IN_SITEMAP: bool = true;
 
     fn each(r: &Renderer<'_>, out: &mut Vec<usize>) {
-        out.extend(1..=pages(r, r.site.articles.len()));
+        out.extend(1..=pages(r, r.site.leads.len()));
     }
 
-    fn showing(_: &Renderer<'_>, changed: &Changed, out: &mut Vec<usize>) -> Option<()> {
-        out.extend(changed.ids().map(|i| changed.page_of(i)));
+    fn showing(r: &Renderer<'_>, changed: &Changed, out: &mut Vec<usize>) -> Option<()> {
+        let leads = &r.site.leads;
+        out.extend(
+            changed
+                .ids()
+                .filter_map(|i| position(leads, i))
+                .map(|k| changed.page_of(k)),
+        );
+        // The first page shows the latest edition's top stories.
+        out.push(1);
         Some(())
     }
 
@@ -46,14 +56,16 @@ impl Kind for Front {
 
     fn inputs<'r>(r: &'r Renderer<'_>, page: usize) -> FrontInputs<'r> {
         let s = r.site;
-        let range = page_range(r, s.articles.len(), page);
+        let range = page_range(r, s.leads.len(), page);
+        let glance = if page == 1 { r.latest_edition() } else { None };
         FrontInputs {
             page,
-            articles: s.articles.len(),
+            articles: s.leads.len(),
             countries: s.by_country.len(),
             topics: s.by_topic.len(),
-            glance: if page == 1 { r.latest_edition() } else { None },
-            cards: Cards::new(r, Ids::Range(range.start, range.end)),
+            glance,
+            top: Cards::of(r, glance.map_or(&[][..], |e| &e.top[..])),
+            cards: Cards::of(r, &s.leads[range]),
         }
     }
 
@@ -73,6 +85,7 @@ impl Kind for Front {
         ctx.insert("topic_count", &i.topics);
         if let Some(e) = i.glance {
             ctx.insert_value("glance", e.glance.clone());
+            ctx.insert_value("top", i.top.values());
         }
         Ok(Made::Page(doc))
     }
@@ -88,6 +101,10 @@ pub(in crate::render) struct ArticleInputs<'r> {
     newer: Option<Card<'r>>,
     older: Option<Card<'r>>,
     related: Cards<'r>,
+    /// The article's story: every report, and its lead when that is
+    /// another article.
+    story: Cards<'r>,
+    lead: Option<Card<'r>>,
 }
 
 impl Kind for Article {
@@ -129,11 +146,15 @@ impl Kind for Article {
 
     fn inputs<'r>(r: &'r Renderer<'_>, i: usize) -> ArticleInputs<'r> {
         let n = r.site.articles.len();
+        let st = &r.site.stories;
+        let s = st.of(i);
         ArticleInputs {
             article: Whole::new(r, i),
             newer: (i > 0).then(|| Card::new(r, i - 1)),
             older: (i + 1 < n).then(|| Card::new(r, i + 1)),
             related: Cards::of(r, &r.site.related[i]),
+            story: Cards::new(r, Ids::Story(st.members(s))),
+            lead: (st.lead(s) != i).then(|| Card::new(r, st.lead(s))),
         }
     }
 
@@ -150,6 +171,12 @@ impl Kind for Article {
             ctx.insert_value("older", c.value());
         }
         ctx.insert_value("related", i.related.values());
+        if i.story.len() > 1 {
+            ctx.insert_value("story", i.story.values());
+        }
+        if let Some(c) = i.lead {
+            ctx.insert_value("story_lead", c.value());
+        }
         if let Some(d) = a.date.filter(|_| f.config.sections.editions) {
             let start = edition_start(d, f.config);
             ctx.insert_value(
