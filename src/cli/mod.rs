@@ -6,6 +6,7 @@ mod check;
 mod init;
 mod new;
 mod serve;
+mod stories;
 mod tags;
 
 use clap::{Parser, Subcommand};
@@ -17,6 +18,7 @@ pub use check::CheckArgs;
 pub use init::InitArgs;
 pub use new::NewArgs;
 pub use serve::ServeArgs;
+pub use stories::StoriesArgs;
 pub use tags::TagsArgs;
 
 /// milbrief — a static site generator for defense-news digests.
@@ -43,6 +45,9 @@ pub enum Command {
     New(NewArgs),
     /// Preview the site on localhost, rebuilding and reloading on every change.
     Serve(ServeArgs),
+    /// Print the site's stories of several reports; with --explain, why
+    /// each report belongs to its story.
+    Stories(StoriesArgs),
     /// Print the countries and topics the tagger finds in Markdown files.
     Tags(TagsArgs),
 }
@@ -59,6 +64,7 @@ impl Cli {
             Command::Init(a) => Ok(a.run()?),
             Command::New(a) => Ok(a.run()?),
             Command::Serve(a) => Ok(a.run()?),
+            Command::Stories(a) => a.run(),
             Command::Tags(a) => a.run(),
         }
     }

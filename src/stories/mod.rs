@@ -34,7 +34,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use cluster::Clusterer;
-pub use cluster::Link;
+pub use cluster::{Link, Why};
 use features::Features;
 pub use features::day_of;
 

@@ -5,7 +5,6 @@
 
 use std::sync::Arc;
 
-use super::cluster::Why;
 use super::*;
 use crate::model::CountryCode;
 

@@ -66,7 +66,7 @@ fn every_planted_problem_is_listed_exactly_once() {
         "content/2023-10-03-unknown-country.md:3:14: error[unknown-country]: unknown country \"Narnia\"",
         "content/2023-10-03-unknown-topic.md:4:11: error[unknown-topic]: unknown topic \"basket-weaving\"",
         "content/2023-10-04-future.md:3:8: warning[future-date]: dated 2999-10-04, after today (2024-01-15)",
-        "content/2023-10-06-same-slug-b.md:3:8: error[duplicate-slug]: slug \"border-talks\" is already used by content/2023-10-05-same-slug-a.md",
+        "content/2023-10-06-same-slug-b.md:3:8: warning[duplicate-slug]: slug \"border-talks\" is already used by content/2023-10-05-same-slug-a.md",
         "content/2023-10-08-frigates-again.md:5:7: warning[duplicate-url]: same original URL as content/2023-10-01-navy-frigates.md",
         "content/2023-10-10-tank-order-repost.md: warning[near-duplicate]: text is 90% the same as content/2023-10-09-tank-order.md",
         "content/2023-10-11-broken-link.md:10:20: warning[broken-link]: link \"../no-such-article/index.html\" on articles/broken-link/index.html leads nowhere: articles/no-such-article/index.html does not exist",
