@@ -18,8 +18,8 @@ use crate::tag::Workload;
 
 #[derive(Debug, Args)]
 pub struct StoriesArgs {
-    /// The site root.
-    #[arg(default_value = ".")]
+    /// Site root: the directory holding config.toml and content/.
+    #[arg(long, default_value = ".")]
     pub root: PathBuf,
     /// Show why each report belongs to its story.
     #[arg(long)]
@@ -27,6 +27,9 @@ pub struct StoriesArgs {
     /// Show the stories of at least this many reports.
     #[arg(long, default_value_t = 2)]
     pub min: usize,
+    /// Print how long the clustering alone took (on stderr).
+    #[arg(long)]
+    pub timings: bool,
 }
 
 impl StoriesArgs {
@@ -46,6 +49,16 @@ impl StoriesArgs {
         let (articles, errs, _) = pipeline::select(read.iter(), false);
         errs.into_result()?;
         let site = pipeline::index(config, tagger, articles, None);
+        if self.timings {
+            let t = std::time::Instant::now();
+            let again = crate::stories::Stories::cluster(&site.articles, site.config.story_days);
+            eprintln!(
+                "clustered {} articles into {} stories in {:.1} ms",
+                site.articles.len(),
+                again.len(),
+                t.elapsed().as_secs_f64() * 1000.0
+            );
+        }
         print!("{}", self.report(&site));
         Ok(())
     }
