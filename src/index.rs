@@ -134,21 +134,43 @@ pub fn index_reusing(
     let mut by_month: BTreeMap<(i16, i8), Vec<usize>> = BTreeMap::new();
     let mut by_edition: BTreeMap<Date, Vec<usize>> = BTreeMap::new();
     let mut by_pair: BTreeMap<(CountryCode, CountryCode), Vec<usize>> = BTreeMap::new();
+    let mut countries: Vec<CountryCode> = Vec::new();
+    let mut topics: Vec<&str> = Vec::new();
     for &i in &leads {
         let a = &articles[i];
-        for (k, x) in a.countries.iter().enumerate() {
-            for y in &a.countries[k + 1..] {
+        // A story is about every country and topic of its reports: each
+        // tag's page lists it once, by its lead.
+        countries.clear();
+        topics.clear();
+        for &j in stories.members(stories.of(i)) {
+            let b = &articles[j as usize];
+            countries.extend(
+                b.countries
+                    .iter()
+                    .filter(|c| !countries.contains(c))
+                    .collect::<Vec<_>>(),
+            );
+            topics.extend(
+                b.topics
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|t| !topics.contains(t))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        for (k, x) in countries.iter().enumerate() {
+            for y in &countries[k + 1..] {
                 let key = if x < y { (*x, *y) } else { (*y, *x) };
                 if key.0 != key.1 {
                     by_pair.entry(key).or_default().push(i);
                 }
             }
         }
-        for c in &a.countries {
+        for c in &countries {
             by_country.entry(*c).or_default().push(i);
         }
-        for t in &a.topics {
-            by_topic.entry(t.clone()).or_default().push(i);
+        for t in &topics {
+            by_topic.entry(t.to_string()).or_default().push(i);
         }
         if let Some(d) = a.date {
             by_month.entry((d.year(), d.month())).or_default().push(i);
@@ -271,11 +293,12 @@ fn related_all(
                         }
                     }
                 };
-                for c in &a.countries {
-                    add(&by_country[c], 2);
+                // A report that leads no story may have tags no lead has.
+                for l in a.countries.iter().filter_map(|c| by_country.get(c)) {
+                    add(l, 2);
                 }
-                for t in &a.topics {
-                    add(&by_topic[t], 1);
+                for l in a.topics.iter().filter_map(|t| by_topic.get(t)) {
+                    add(l, 1);
                 }
                 let mut best: Vec<(u32, usize)> = touched
                     .iter()
@@ -343,6 +366,27 @@ mod tests {
             .collect();
         a.topics = topics.iter().map(|t| t.to_string()).collect();
         a
+    }
+
+    #[test]
+    fn a_report_with_a_country_no_lead_has_is_related_without_panicking() {
+        let config = Config::default();
+        let tagger = Arc::new(Tagger::new(&config).unwrap());
+        let lead = "The navy commissioned two new frigates at the northern base on Monday, officials said, adding that the ships would patrol the strait and escort convoys through the sea lanes.";
+        let mut a = art("frigates", 2, &["PK"], &["arms-trade"]);
+        a.title = "Navy commissions two frigates".into();
+        a.summary_text = lead.into();
+        let mut b = art("frigates-copy", 3, &["PK", "CN"], &["shipbuilding"]);
+        b.title = a.title.clone();
+        b.summary_text = lead.into();
+        let site = index(config, tagger, vec![Arc::new(a), Arc::new(b)]);
+        assert_eq!(site.stories.len(), 1);
+        assert_eq!(site.leads.len(), 1);
+        // Counts count stories: one story, on the page of each country of
+        // its reports.
+        assert_eq!(site.by_country.len(), 2);
+        assert!(site.by_country.values().all(|l| l == &[site.leads[0]]));
+        assert_eq!(site.related.len(), 2);
     }
 
     #[test]
