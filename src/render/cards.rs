@@ -208,6 +208,8 @@ impl Hash for Full<'_> {
         self.ids.len().hash(h);
         for &i in &self.ids {
             self.r.fps[i].hash(h);
+            // An entry is updated when its story grows.
+            self.r.story_updated(i).hash(h);
         }
     }
 }

@@ -351,6 +351,22 @@ impl<'s> Renderer<'s> {
         if st.lead(s) == i { st.members(s) } else { &[] }
     }
 
+    /// When the story the article at `i` leads last grew: the date and
+    /// time of its newest later report, if it has one.
+    fn story_updated(&self, i: usize) -> Option<(jiff::civil::Date, Option<jiff::civil::Time>)> {
+        let articles = &self.site.articles;
+        let lead = &articles[i];
+        self.story_members(i)
+            .iter()
+            .skip(1)
+            .filter_map(|&j| {
+                let b = &articles[j as usize];
+                Some((b.date?, b.time))
+            })
+            .filter(|&w| Some(w) > lead.date.map(|d| (d, lead.time)))
+            .max()
+    }
+
     /// One report of a story, as its lead's card lists it.
     fn report_value(&self, j: usize) -> Value {
         let b = &self.site.articles[j];
@@ -392,7 +408,7 @@ impl<'s> Renderer<'s> {
             return Ok(e);
         }
         let a = &self.site.articles[i];
-        let e = feeds::article_entry(&self.fixed, a, self.fixed.body(a)?);
+        let e = feeds::article_entry(&self.fixed, a, self.fixed.body(a)?, self.story_updated(i));
         Ok(self.entries[i].get_or_init(|| e))
     }
 

@@ -21,3 +21,4 @@ mod robustness;
 mod search;
 mod serve;
 mod serve_load;
+mod stories;
