@@ -59,8 +59,17 @@ impl StoriesArgs {
                 t.elapsed().as_secs_f64() * 1000.0
             );
         }
-        print!("{}", self.report(&site));
-        Ok(())
+        // A closed pipe (`| head`) ends the output, not the program.
+        use std::io::Write as _;
+        match std::io::stdout()
+            .lock()
+            .write_all(self.report(&site).as_bytes())
+        {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                Err(anyhow::anyhow!("cannot write the report: {e}").into())
+            }
+            _ => Ok(()),
+        }
     }
 
     /// The report, as printed.
