@@ -27,7 +27,7 @@ pub enum Why {
     /// shingles, at least `dups::THRESHOLD`).
     Copy { text: f32 },
     /// Another report of the event of `with`: headline and lead word
-    /// similarity, a shared country (or neither has one).
+    /// similarity, and a shared country.
     Event { title: f32, lead: f32 },
 }
 

@@ -145,9 +145,9 @@ impl Features {
         })
     }
 
-    /// Whether the two share a country, or neither has one.
+    /// Whether the two share a country. Reports about no country are of
+    /// one event only when they are copies: nothing else places them.
     pub(super) fn same_place(&self, other: &Features) -> bool {
-        (self.countries.is_empty() && other.countries.is_empty())
-            || self.countries.iter().any(|c| other.countries.contains(c))
+        self.countries.iter().any(|c| other.countries.contains(c))
     }
 }

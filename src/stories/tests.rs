@@ -155,6 +155,24 @@ const FIXTURE: &[Row] = &[
         "Pakistan Navy commissions two more frigates at Karachi",
         "The Pakistan Navy commissioned two more frigates at Karachi on Monday, completing the order of four ships, officials said.",
     ),
+    // Formula results of two companies, about no country: alike in form,
+    // not one event.
+    (
+        "earn-a",
+        "acme-results",
+        10,
+        &[],
+        "Acme Widgets Inc 4th qtr loss",
+        "Shr loss 40 cts vs loss 10 cts, net loss 2,136,000 vs loss 467,000, revs 21.9 mln vs 12.9 mln.",
+    ),
+    (
+        "earn-b",
+        "birch-results",
+        10,
+        &[],
+        "Birch Timber Corp 4th qtr loss",
+        "Shr loss 35 cts vs loss 25 cts, net loss 4,100,000 vs loss 2,900,000, revs 61.2 mln vs 50.4 mln.",
+    ),
     (
         "exercise",
         "exercise-norway",
