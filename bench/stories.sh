@@ -38,7 +38,7 @@ for n in "${sizes[@]}"; do
     if [ "$n" = all ]; then
       find "$corpus" -maxdepth 1 -name '*.md' -print0 | xargs -0 cp -t "$site/content"
     else
-      find "$corpus" -maxdepth 1 -name '*.md' | sort | head -n "$n" | xargs cp -t "$site/content"
+      find "$corpus" -maxdepth 1 -name '*.md' | sort | sed -n "1,${n}p" | xargs cp -t "$site/content"
     fi
   fi
   articles=$(find "$site/content" -name '*.md' | wc -l)

@@ -105,6 +105,8 @@ pub(in crate::render) struct ArticleInputs<'r> {
     /// another article.
     story: Cards<'r>,
     lead: Option<Card<'r>>,
+    /// The day of the story's lead: the story is in that day's edition.
+    story_date: Option<jiff::civil::Date>,
 }
 
 impl Kind for Article {
@@ -155,6 +157,7 @@ impl Kind for Article {
             related: Cards::of(r, &r.site.related[i]),
             story: Cards::new(r, Ids::Story(st.members(s))),
             lead: (st.lead(s) != i).then(|| Card::new(r, st.lead(s))),
+            story_date: r.site.articles[st.lead(s)].date,
         }
     }
 
@@ -177,7 +180,7 @@ impl Kind for Article {
         if let Some(c) = i.lead {
             ctx.insert_value("story_lead", c.value());
         }
-        if let Some(d) = a.date.filter(|_| f.config.sections.editions) {
+        if let Some(d) = i.story_date.filter(|_| f.config.sections.editions) {
             let start = edition_start(d, f.config);
             ctx.insert_value(
                 "edition",
