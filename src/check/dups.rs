@@ -12,7 +12,7 @@ const SHINGLE: usize = 3;
 /// Texts with fewer shingles are too short to judge.
 pub const MIN_SHINGLES: usize = 20;
 /// Hash functions in a signature, as bands × rows.
-const BANDS: usize = 16;
+pub const BANDS: usize = 16;
 const ROWS: usize = 4;
 pub const HASHES: usize = BANDS * ROWS;
 /// Jaccard similarity of shingle sets from which two texts are reported.

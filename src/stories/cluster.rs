@@ -103,10 +103,8 @@ impl Clusterer {
         self.story.push(story);
         self.links.push(link);
         if let Some(f) = &f {
-            if f.shingles.len() >= dups::MIN_SHINGLES {
-                for key in dups::band_keys(&dups::signature(&f.shingles)) {
-                    self.bands.entry(key).or_default().push(id);
-                }
+            for key in f.bands.iter().flatten() {
+                self.bands.entry(*key).or_default().push(id);
             }
             for w in &f.title {
                 self.words.entry(*w).or_default().push(id);
@@ -153,11 +151,9 @@ impl Clusterer {
     fn best_match(&self, f: &Features) -> Option<Link> {
         let oldest_day = f.day.saturating_sub(self.window);
         let mut candidates: Vec<u32> = Vec::new();
-        if f.shingles.len() >= dups::MIN_SHINGLES {
-            for key in dups::band_keys(&dups::signature(&f.shingles)) {
-                if let Some(l) = self.bands.get(&key) {
-                    candidates.extend(l.iter().copied().filter(|&i| i >= self.base));
-                }
+        for key in f.bands.iter().flatten() {
+            if let Some(l) = self.bands.get(key) {
+                candidates.extend(l.iter().copied().filter(|&i| i >= self.base));
             }
         }
         for w in &f.title {

@@ -100,6 +100,9 @@ pub(super) struct Features {
     pub(super) day: i32,
     /// Sorted, distinct shingle hashes of headline and lead.
     pub(super) shingles: Vec<u64>,
+    /// The MinHash band keys of the shingles, when there are enough of
+    /// them to judge (made once, with the features, in parallel).
+    pub(super) bands: Option<[(usize, u64); dups::BANDS]>,
     /// Sorted, distinct hashes of the headline's content words.
     pub(super) title: Vec<u64>,
     /// Sorted, distinct hashes of the lead's first content words.
@@ -136,9 +139,13 @@ impl Features {
     pub(super) fn of(a: &Article) -> Option<Features> {
         let day = day_of(a.date?);
         let text = format!("{}\n{}", a.title, a.summary_text);
+        let shingles = dups::shingles(&text);
+        let bands = (shingles.len() >= dups::MIN_SHINGLES)
+            .then(|| dups::band_keys(&dups::signature(&shingles)));
         Some(Features {
             day,
-            shingles: dups::shingles(&text),
+            bands,
+            shingles,
             title: words(&a.title, usize::MAX),
             lead: words(&a.summary_text, LEAD_WORDS),
             countries: a.countries.clone(),
