@@ -15,10 +15,11 @@ use crate::check::dups;
 /// word that common says little about the event.
 const WORD_SCAN: usize = 200;
 
-/// Headline and lead similarity (Jaccard of content words) from which two
+/// Headline and lead similarity (Jaccard of content words, headline words
+/// weighted by how rare they are among recent headlines) from which two
 /// reports in one place are of one event: a close headline and a related
 /// lead, or a related headline and a close lead.
-const EVENT_RULES: [(f32, f32); 2] = [(0.5, 0.2), (0.3, 0.4)];
+const EVENT_RULES: [(f32, f32); 2] = [(0.35, 0.2), (0.3, 0.4)];
 
 /// Why an article joined its story.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -171,7 +172,9 @@ impl Clusterer {
             if g.day < oldest_day || self.story_day[self.story[j as usize] as usize] < oldest_day {
                 continue;
             }
-            let Some(why) = matches(f, g) else { continue };
+            let Some(why) = matches(f, g, |w| self.weight(w)) else {
+                continue;
+            };
             if best.is_none_or(|b| why.score() > b.why.score()) {
                 best = Some(Link { with: j, why });
             }
@@ -180,8 +183,51 @@ impl Clusterer {
     }
 }
 
-/// Whether `f` is a copy of `g` or a report of its event.
-pub(super) fn matches(f: &Features, g: &Features) -> Option<Why> {
+impl Clusterer {
+    /// How much a shared headline word says: less the more recent
+    /// headlines have it ("qtr", "net", "talks" say little; a name says
+    /// much).
+    fn weight(&self, w: u64) -> f64 {
+        let df = self.words.get(&w).map_or(0, Vec::len);
+        1.0 / (std::f64::consts::E + df as f64).ln()
+    }
+}
+
+/// Jaccard similarity of two sorted, distinct lists, each element
+/// weighted by `weight`.
+fn weighted_jaccard(a: &[u64], b: &[u64], weight: impl Fn(u64) -> f64) -> f64 {
+    let (mut i, mut j, mut both, mut all) = (0, 0, 0.0, 0.0);
+    while i < a.len() || j < b.len() {
+        let (x, y) = (a.get(i), b.get(j));
+        match (x, y) {
+            (Some(x), Some(y)) if x == y => {
+                let w = weight(*x);
+                both += w;
+                all += w;
+                i += 1;
+                j += 1;
+            }
+            (Some(x), Some(y)) if x < y => {
+                all += weight(*x);
+                i += 1;
+            }
+            (Some(x), None) => {
+                all += weight(*x);
+                i += 1;
+            }
+            (_, Some(y)) => {
+                all += weight(*y);
+                j += 1;
+            }
+            (None, None) => break,
+        }
+    }
+    if all > 0.0 { both / all } else { 0.0 }
+}
+
+/// Whether `f` is a copy of `g` or a report of its event; headline words
+/// count by `weight`.
+pub(super) fn matches(f: &Features, g: &Features, weight: impl Fn(u64) -> f64) -> Option<Why> {
     if f.shingles.len() >= dups::MIN_SHINGLES && g.shingles.len() >= dups::MIN_SHINGLES {
         let text = dups::jaccard(&f.shingles, &g.shingles);
         if text >= dups::THRESHOLD {
@@ -191,7 +237,7 @@ pub(super) fn matches(f: &Features, g: &Features) -> Option<Why> {
     if !f.same_place(g) {
         return None;
     }
-    let title = dups::jaccard(&f.title, &g.title) as f32;
+    let title = weighted_jaccard(&f.title, &g.title, weight) as f32;
     let lead = dups::jaccard(&f.lead, &g.lead) as f32;
     EVENT_RULES
         .iter()
