@@ -23,7 +23,8 @@ Steps:
 4. Join the arcs into rings, one path per country. Natural Earth draws
    N. Cyprus and Somaliland apart; they are dissolved into Cyprus and
    Somalia (ISO 3166-1 knows only those). Kosovo, which has no numeric
-   code, is found by name.
+   code, is found by name. French Guiana, drawn as part of France, is
+   split off (SPLIT), so that it is shaded for itself and not for France.
 5. Numeric ids become alpha-2 codes through data/regions.tsv.
 6. A country too small for the 1:110m file (Singapore, Bahrain, Malta, ...)
    or drawn smaller than a few units across gets a marker point, where the
@@ -48,6 +49,10 @@ MIN_RING = 0.8  # rings smaller than this (area) are dropped, but never a countr
 SMALL = 6.0  # a shape narrower and lower than this gets a marker too
 SOUTH = -60.0  # points south of this are Antarctica's
 DISSOLVE = {"N. Cyprus": "CY", "Somaliland": "SO", "Kosovo": "XK"}
+# Overseas parts that Natural Earth draws inside another country's shape,
+# split off as their own, ISO 3166-1 has them apart: (from, to, a test on a
+# longitude and latitude that all of the part's points pass).
+SPLIT = [("FR", "GF", lambda lon, lat: lon < -30.0)]
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -300,6 +305,16 @@ def main():
 
     # Rings as arc references, per country.
     refs = {code: country_rings(geoms, arcs) for code, geoms in sorted(feats.items())}
+    for whole, part, inside in SPLIT:
+        def within(ring, inside=inside):
+            return all(
+                inside(lon, lat) for r in ring for lon, lat in arcs[r if r >= 0 else ~r][0]
+            )
+        moved = [ring for ring in refs[whole] if within(ring)]
+        if not moved or part in refs:
+            sys.exit("cannot split %s from %s" % (part, whole))
+        refs[whole] = [ring for ring in refs[whole] if not within(ring)]
+        refs[part] = moved
 
     # Fit: cut the arcs that are used at the antimeridian, project them,
     # find the extent.
@@ -432,7 +447,8 @@ def main():
     print("# Projection: Equal Earth, fitted to a view box %d wide; Antarctica left" % WIDTH)
     print("# out; arcs simplified (Visvalingam-Whyatt, triangles under %s square" % MIN_AREA)
     print("# units dropped) and rounded to tenths; N. Cyprus and Somaliland")
-    print("# dissolved into Cyprus and Somalia. Made by scripts/make-world.py:")
+    print("# dissolved into Cyprus and Somalia; French Guiana split from France.")
+    print("# Made by scripts/make-world.py:")
     print("#   npm pack world-atlas@2.0.2 && tar xzf world-atlas-2.0.2.tgz")
     print("#   python3 scripts/make-world.py package > data/world.tsv")
     print("# Columns: ISO 3166-1 alpha-2<TAB>marker point \"x y\", or - (a dot is")

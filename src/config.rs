@@ -30,6 +30,10 @@ struct RawConfig {
     sections: Sections,
     #[serde(rename = "topic")]
     topics: Vec<TopicConfig>,
+    /// A preset set of regions ("m49", "defense-desk").
+    regions: String,
+    /// The site's own regions, instead of a preset.
+    region: Vec<crate::regions::RawRegion>,
     // Feed subscriptions, the network and sources (`milbrief import`).
     feed: Vec<crate::import::feed_config::RawFeed>,
     fetch: crate::import::feed_config::RawFetch,
@@ -55,6 +59,8 @@ impl Default for RawConfig {
             stories: RawStories::default(),
             sections: Sections::default(),
             topics: Vec::new(),
+            regions: "m49".into(),
+            region: Vec::new(),
             feed: Vec::new(),
             fetch: Default::default(),
             source: Vec::new(),
@@ -85,6 +91,8 @@ struct RawTagging {
     builtin_topics: bool,
     max_topics: i64,
     auto_tag: bool,
+    min_relevance: f64,
+    off_topic: String,
 }
 
 impl Default for RawTagging {
@@ -93,8 +101,21 @@ impl Default for RawTagging {
             builtin_topics: true,
             max_topics: 4,
             auto_tag: true,
+            min_relevance: crate::tag::relevance::DEFAULT_MIN_RELEVANCE,
+            off_topic: "hide".into(),
         }
     }
+}
+
+/// `[tagging] off_topic`: what a site does with articles below
+/// `min_relevance` (not about defence and security).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OffTopic {
+    /// They keep their own pages (and country and topic pages) but stay
+    /// out of editions and the front page.
+    Hide,
+    /// They are shown like any other article.
+    Show,
 }
 
 /// `[import]`: settings of `milbrief import`.
@@ -195,6 +216,9 @@ pub struct Sections {
     pub tag_feeds: bool,
     /// Charts and the coverage map.
     pub charts: bool,
+    /// The sources index and a page (and, with `tag_feeds`, a feed) per
+    /// source.
+    pub sources: bool,
 }
 
 impl Default for Sections {
@@ -207,6 +231,7 @@ impl Default for Sections {
             archive: true,
             tag_feeds: true,
             charts: true,
+            sources: true,
         }
     }
 }
@@ -241,6 +266,12 @@ pub struct Config {
     pub max_topics: usize,
     /// Infer tags for articles that do not give them.
     pub auto_tag: bool,
+    /// Relevance below which an article is off-topic: it gets no security
+    /// topic.
+    pub min_relevance: f64,
+    /// Whether off-topic articles are kept out of editions and the front
+    /// page.
+    pub off_topic: OffTopic,
     pub topics: Vec<TopicConfig>,
     /// Extra debris line patterns for `milbrief import` (`*` matches anything).
     pub import_debris: Vec<String>,
@@ -258,6 +289,9 @@ pub struct Config {
     pub min_pair_articles: usize,
     pub feed_entries: usize,
     pub sections: Sections,
+    /// The regions countries are grouped by: `regions = "…"` (a preset, M49
+    /// by default) or the site's `[[region]]` tables.
+    pub regions: std::sync::Arc<crate::regions::Regions>,
     /// `[[feed]]`: the feeds `milbrief import --feeds` reads.
     pub subscriptions: Vec<crate::import::feed_config::FeedConfig>,
     /// `[fetch]`: how `milbrief import` uses the network.
@@ -309,6 +343,7 @@ impl Config {
 }
 
 fn validate(raw: RawConfig, shown: &Path, text: &str) -> Result<Config, Diagnostics> {
+    let (regions, region_errs) = regions(&raw, shown, text);
     let mut errs = Diagnostics::default();
     let mut err_at = |key: &str, msg: String| {
         let mut d = Diagnostic::new(shown, msg);
@@ -327,6 +362,7 @@ fn validate(raw: RawConfig, shown: &Path, text: &str) -> Result<Config, Diagnost
     };
     check_ranges(&raw, &mut err_at);
     check_topics(&raw.topics, &mut err_at);
+    let off_topic = check_tagging(&raw.tagging, &mut err_at);
     for p in &raw.import.debris {
         if p.trim().trim_matches('*').trim().is_empty() {
             err_at(
@@ -355,6 +391,7 @@ fn validate(raw: RawConfig, shown: &Path, text: &str) -> Result<Config, Diagnost
             err_at("name", m);
         }
     }
+    errs.0.extend(region_errs);
     errs.into_result()?;
     Ok(Config {
         title: raw.title,
@@ -371,6 +408,8 @@ fn validate(raw: RawConfig, shown: &Path, text: &str) -> Result<Config, Diagnost
         builtin_topics: raw.tagging.builtin_topics,
         max_topics: raw.tagging.max_topics as usize,
         auto_tag: raw.tagging.auto_tag,
+        min_relevance: raw.tagging.min_relevance,
+        off_topic,
         topics: raw.topics,
         import_debris: raw.import.debris,
         week_start,
@@ -381,10 +420,82 @@ fn validate(raw: RawConfig, shown: &Path, text: &str) -> Result<Config, Diagnost
         min_pair_articles: raw.relations.min_pair_articles as usize,
         feed_entries: raw.feeds.entries as usize,
         sections: raw.sections,
+        regions,
         subscriptions,
         fetch,
         sources: raw.source,
     })
+}
+
+/// The site's regions: its `[[region]]` tables, or the preset `regions`
+/// names (M49 by default), and what is wrong with them, each problem at
+/// its table's `name` line or the `regions` line.
+fn regions(
+    raw: &RawConfig,
+    shown: &Path,
+    text: &str,
+) -> (std::sync::Arc<crate::regions::Regions>, Vec<Diagnostic>) {
+    use crate::regions::{PRESETS, Regions};
+    let mut errs = Vec::new();
+    let mut err = |pos: Option<usize>, msg: String| {
+        let mut d = Diagnostic::new(shown, msg);
+        if let Some(pos) = pos {
+            let (l, c) = line_col(text, pos);
+            d = d.at(l, c);
+        }
+        errs.push(d);
+    };
+    let preset = raw.regions.trim();
+    let set = if !raw.region.is_empty() {
+        if preset != "m49" {
+            err(
+                find_key(text, "regions"),
+                format!(
+                    "regions = {preset:?} and [[region]] tables both set the regions: keep one"
+                ),
+            );
+        }
+        Regions::from_tables(&raw.region).map_err(|ms| {
+            for (name, m) in ms {
+                err(table_name_at(text, &name), m);
+            }
+        })
+    } else {
+        Regions::preset(preset).ok_or_else(|| {
+            let names: Vec<String> = PRESETS.iter().map(|p| format!("{p:?}")).collect();
+            err(
+                find_key(text, "regions"),
+                format!(
+                    "regions must be one of {}, not {preset:?} (or define your own with [[region]] tables)",
+                    names.join(", ")
+                ),
+            );
+        })
+    };
+    let set = set.unwrap_or_else(|()| Regions::m49());
+    (std::sync::Arc::new(set), errs)
+}
+
+/// Where the `name = "…"` line of a `[[region]]` table is, else the first
+/// `[[region]]` header.
+fn table_name_at(text: &str, name: &str) -> Option<usize> {
+    let mut pos = 0;
+    let mut header = None;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if header.is_none() && t.starts_with("[[region]]") {
+            header = Some(pos + (line.len() - t.len()));
+        }
+        if let Some(rest) = t.strip_prefix("name")
+            && let Some(v) = rest.trim_start().strip_prefix('=')
+            && v.trim().trim_matches(['"', '\'']).trim() == name
+            && !name.is_empty()
+        {
+            return Some(pos + (line.len() - t.len()));
+        }
+        pos += line.len();
+    }
+    header
 }
 
 /// Each number of the configuration within its bounds; `err` reports one
@@ -451,6 +562,30 @@ fn check_ranges(raw: &RawConfig, err: &mut impl FnMut(&str, String)) {
                 key,
                 format!("{name} must be between {lo} and {hi}{note}, not {v}"),
             );
+        }
+    }
+}
+
+/// `[tagging] min_relevance` (0 to 1) and `off_topic` ("hide" or "show").
+fn check_tagging(raw: &RawTagging, err: &mut impl FnMut(&str, String)) -> OffTopic {
+    if !(0.0..=1.0).contains(&raw.min_relevance) {
+        err(
+            "min_relevance",
+            format!(
+                "[tagging] min_relevance must be between 0 and 1, not {}",
+                raw.min_relevance
+            ),
+        );
+    }
+    match raw.off_topic.trim().to_ascii_lowercase().as_str() {
+        "hide" => OffTopic::Hide,
+        "show" => OffTopic::Show,
+        other => {
+            err(
+                "off_topic",
+                format!("[tagging] off_topic must be \"hide\" or \"show\", not {other:?}"),
+            );
+            OffTopic::Hide
         }
     }
 }
@@ -546,6 +681,37 @@ mod tests {
     }
 
     #[test]
+    fn regions_come_from_a_preset_or_the_sites_tables() {
+        let tr = crate::model::CountryCode::new("TR").unwrap();
+        let m49 = parse("title = \"T\"").unwrap();
+        assert_eq!(m49.regions.place(tr).unwrap().region, "Asia");
+        let desk = parse("regions = \"defense-desk\"").unwrap();
+        assert_eq!(
+            desk.regions.place(tr).unwrap().region,
+            "Middle East & North Africa"
+        );
+        let own = parse("[[region]]\nname = \"Near\"\ncountries = [\"TR\"]\n").unwrap();
+        assert_eq!(own.regions.place(tr).unwrap().region, "Near");
+        let e = parse("title = \"T\"\nregions = \"un\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("config.toml:2:1:"), "{e}");
+        assert!(e.contains("\"m49\", \"defense-desk\""), "{e}");
+        let e = parse("[[region]]\nname = \"Near\"\ncountries = [\"TR\", \"Narnia\"]\n[[region]]\nname = \"Far\"\nparent = \"Nowhere\"\n")
+            .unwrap_err()
+            .to_string();
+        // Each at its table's name line, all at once.
+        assert!(
+            e.contains("config.toml:2:1: [[region]] \"Near\": \"Narnia\""),
+            "{e}"
+        );
+        assert!(
+            e.contains("config.toml:5:1: [[region]] \"Far\": parent \"Nowhere\""),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn unknown_keys_are_errors_with_position() {
         let e = parse("title = \"T\"\ntitel = \"x\"\n").unwrap_err();
         let s = e.to_string();
@@ -601,6 +767,26 @@ mod tests {
         assert!(parse("[editions]\ndays = 0\n").is_err());
         assert!(parse("[feeds]\nentries = 0\n").is_err());
         assert!(parse("[sections]\nmaps = true\n").is_err());
+    }
+
+    #[test]
+    fn relevance_settings_parse_and_are_checked() {
+        let c = parse("").unwrap();
+        assert_eq!(c.min_relevance, 0.3);
+        assert_eq!(c.off_topic, OffTopic::Hide);
+        let c = parse("[tagging]\nmin_relevance = 0.5\noff_topic = \"show\"\n").unwrap();
+        assert_eq!((c.min_relevance, c.off_topic), (0.5, OffTopic::Show));
+        let e = parse("[tagging]\nmin_relevance = 1.5\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("config.toml:2:1: [tagging] min_relevance"),
+            "{e}"
+        );
+        let e = parse("[tagging]\noff_topic = \"drop\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("off_topic must be \"hide\" or \"show\""), "{e}");
     }
 
     #[test]

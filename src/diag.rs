@@ -158,7 +158,7 @@ pub fn size(bytes: u64) -> String {
         b if b < KIB * KIB * KIB => (KIB * KIB, "MiB"),
         _ => (KIB * KIB * KIB, "GiB"),
     };
-    if bytes % unit == 0 {
+    if bytes.is_multiple_of(unit) {
         return format!("{} {name}", bytes / unit);
     }
     let tenths = bytes * 10 / unit;

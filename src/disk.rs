@@ -8,12 +8,16 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-/// A file's identity as the file system reports it: length and
-/// modification time (nanoseconds since 1970).
+/// A file's identity as the file system reports it: length, modification
+/// time and, where the system keeps one, status-change time (nanoseconds
+/// since 1970). The status-change time cannot be set back: a file edited
+/// and given its old modification time again (`touch -r`) still gets
+/// another stamp, as git's index sees it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct FileStamp {
     pub len: u64,
     pub mtime: Option<i128>,
+    pub ctime: Option<i128>,
 }
 
 impl FileStamp {
@@ -21,6 +25,7 @@ impl FileStamp {
         FileStamp {
             len: m.len(),
             mtime: m.modified().ok().map(nanos),
+            ctime: ctime(m),
         }
     }
 
@@ -29,6 +34,19 @@ impl FileStamp {
         let m = std::fs::metadata(path).ok()?;
         m.is_file().then(|| FileStamp::from_meta(&m))
     }
+}
+
+/// The status-change time of a file (Unix), in nanoseconds since 1970.
+#[cfg(unix)]
+fn ctime(m: &std::fs::Metadata) -> Option<i128> {
+    use std::os::unix::fs::MetadataExt as _;
+    Some(i128::from(m.ctime()) * 1_000_000_000 + i128::from(m.ctime_nsec()))
+}
+
+/// Other systems keep no status-change time that milbrief reads.
+#[cfg(not(unix))]
+fn ctime(_: &std::fs::Metadata) -> Option<i128> {
+    None
 }
 
 /// Nanoseconds since 1970 (negative before).
@@ -53,10 +71,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<FileStamp> {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
         f.flush()?;
-        let meta = f.metadata()?;
         drop(f);
         std::fs::rename(&tmp, path)?;
-        Ok(FileStamp::from_meta(&meta))
+        // Taken after the rename, which changes the status-change time.
+        Ok(FileStamp::from_meta(&std::fs::symlink_metadata(path)?))
     })();
     if res.is_err() {
         let _ = std::fs::remove_file(&tmp);

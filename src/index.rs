@@ -1,8 +1,8 @@
 //! The index stage: articles sorted newest first, clustered into stories
 //! ([`crate::stories`]), and the stories grouped by country, topic, month,
-//! edition and pair of countries, with related stories. Every grouping
-//! lists a story once, by its lead article, so counts count stories.
-//! Pure: values in, values out.
+//! edition and pair of countries, with related stories; each article's
+//! source resolved to an outlet. Every grouping lists a story once, by its
+//! lead article, so counts count stories. Pure: values in, values out.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -13,6 +13,7 @@ use jiff::civil::Date;
 
 use crate::config::Config;
 use crate::model::{Article, CountryCode};
+use crate::sources::{Outlets, Sources};
 use crate::stories::Stories;
 use crate::tag::Tagger;
 
@@ -28,6 +29,9 @@ pub struct Site {
     pub stories: Arc<Stories>,
     /// The lead article of each story, newest first: what listings show.
     pub leads: Arc<Vec<usize>>,
+    /// The leads the front page lists: every story's, or all but the
+    /// off-topic ones when the site hides those.
+    pub front: Arc<Vec<usize>>,
     pub by_country: Arc<BTreeMap<CountryCode, Vec<usize>>>,
     pub by_topic: Arc<BTreeMap<String, Vec<usize>>>,
     /// (year, month) → articles, keys ascending.
@@ -40,6 +44,10 @@ pub struct Site {
     pub by_pair: Arc<BTreeMap<(CountryCode, CountryCode), Vec<usize>>>,
     /// Related articles of each article, best first.
     pub related: Arc<Vec<Vec<usize>>>,
+    /// The outlets the articles come from, and each article's: resolved
+    /// on every pass (a look-up per distinct name), and part of the
+    /// structure (an article's `source` and `url` are in its placement).
+    pub outlets: Arc<Outlets>,
     /// A hash of the order and tags of the articles, not their text: two
     /// sites with equal structure have equal groupings and related lists.
     pub structure: u64,
@@ -113,6 +121,14 @@ pub fn index_reusing(
     let stories = Stories::cluster(&articles, config.story_days);
     let leads = leads_of(&stories);
     let structure = structure_of(&articles, &config, &stories);
+    let outlets = Arc::new(outlets_of(&config, &articles));
+    let front = Arc::new(
+        leads
+            .iter()
+            .copied()
+            .filter(|&i| !hidden(&articles[i], &config))
+            .collect::<Vec<usize>>(),
+    );
     if let Some(p) = previous.filter(|p| p.structure == structure && p.fits(articles.len())) {
         return Site {
             config,
@@ -120,12 +136,14 @@ pub fn index_reusing(
             leads: Arc::new(leads),
             stories: Arc::new(stories),
             articles,
+            front,
             by_country: p.by_country.clone(),
             by_topic: p.by_topic.clone(),
             by_month: p.by_month.clone(),
             by_edition: p.by_edition.clone(),
             by_pair: p.by_pair.clone(),
             related: p.related.clone(),
+            outlets,
             structure,
         };
     }
@@ -174,10 +192,12 @@ pub fn index_reusing(
         }
         if let Some(d) = a.date {
             by_month.entry((d.year(), d.month())).or_default().push(i);
-            by_edition
-                .entry(edition_start(d, &config))
-                .or_default()
-                .push(i);
+            if !hidden(a, &config) {
+                by_edition
+                    .entry(edition_start(d, &config))
+                    .or_default()
+                    .push(i);
+            }
         }
     }
     by_pair.retain(|_, list| {
@@ -191,14 +211,31 @@ pub fn index_reusing(
         articles,
         stories: Arc::new(stories),
         leads: Arc::new(leads),
+        front,
         by_country: Arc::new(by_country),
         by_topic: Arc::new(by_topic),
         by_month: Arc::new(by_month),
         by_edition: Arc::new(by_edition),
         by_pair: Arc::new(by_pair),
         related: Arc::new(related),
+        outlets,
         structure,
     }
+}
+
+/// The articles' outlets under the site's `[[source]]` tables (checked
+/// when the configuration was read; should they fail here, the built-in
+/// list alone).
+fn outlets_of(config: &Config, articles: &[Arc<Article>]) -> Outlets {
+    let sources = Sources::new(&config.sources).unwrap_or_else(|_| Sources::builtin());
+    Outlets::of(&sources, articles)
+}
+
+/// Whether the site keeps `a` out of editions and the front page: it is
+/// off-topic and the site hides such articles (`[tagging] off_topic`).
+pub fn hidden(a: &Article, config: &Config) -> bool {
+    config.off_topic == crate::config::OffTopic::Hide
+        && a.is_off_topic(config.min_relevance, config.auto_tag)
 }
 
 /// The first day of the edition holding `d`. Editions are runs of
@@ -365,6 +402,8 @@ mod tests {
             .map(|c| CountryCode::new(c).unwrap())
             .collect();
         a.topics = topics.iter().map(|t| t.to_string()).collect();
+        // About defence: not off-topic, listed in editions.
+        a.relevance = 1.0;
         a
     }
 
@@ -432,5 +471,46 @@ mod tests {
         );
         // "old" shares PK+RU with "new" (4) and PK+arms-trade with "other" (3).
         assert_eq!(site.related[3], vec![0, 1]);
+    }
+
+    #[test]
+    fn off_topic_articles_stay_out_of_editions_and_the_front_page_when_hidden() {
+        let articles = || {
+            let mut wire = art("wire", 12, &["US"], &[]);
+            wire.relevance = 0.1;
+            let mut chosen = art("chosen", 13, &["US"], &["trade-economy"]);
+            chosen.relevance = 0.1;
+            chosen.topics_origin = crate::model::TagOrigin::Explicit;
+            vec![
+                art("navy", 11, &["US"], &["maritime-security"]),
+                wire,
+                chosen,
+            ]
+            .into_iter()
+            .map(Arc::new)
+            .collect()
+        };
+        let config = Config::default();
+        let tagger = Arc::new(Tagger::new(&config).unwrap());
+        let site = index(config.clone(), tagger.clone(), articles());
+        let slugs: Vec<_> = site.articles.iter().map(|a| a.slug.as_str()).collect();
+        assert_eq!(slugs, ["chosen", "wire", "navy"]);
+        // The wire story is hidden; the editor's own topics keep "chosen" in.
+        assert_eq!(*site.front, vec![0, 2]);
+        let listed: Vec<usize> = site.by_edition.values().flatten().copied().collect();
+        assert_eq!(listed, [0, 2]);
+        // Its country page and the archive still list it.
+        assert_eq!(
+            site.by_country[&CountryCode::new("US").unwrap()],
+            vec![0, 1, 2]
+        );
+        assert_eq!(site.by_month[&(2023, 10)].len(), 3);
+
+        let shown = Config {
+            off_topic: crate::config::OffTopic::Show,
+            ..config
+        };
+        let site = index(shown, tagger, articles());
+        assert_eq!(*site.front, vec![0, 1, 2]);
     }
 }

@@ -21,6 +21,7 @@ mod config;
 mod diag;
 mod disk;
 mod error;
+mod flags;
 mod html_scan;
 mod import;
 mod index;
@@ -37,6 +38,7 @@ mod scaffold;
 mod serve;
 mod sources;
 mod stories;
+mod suggest;
 mod svg;
 mod tag;
 mod urls;
@@ -44,6 +46,8 @@ mod weburl;
 mod workspace;
 
 pub use builder::{BuildReport, CacheUse, build, build_with};
+#[doc(hidden)]
+pub use cache::{frame_for_probe, probe as probe_cache};
 pub use check::dups::near_duplicates;
 pub use check::links::scan as scan_links;
 pub use check::{CheckOptions, Problem, Report, Severity, check};

@@ -52,6 +52,9 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Include articles marked `draft = true`.
     pub drafts: bool,
+    /// Remove from the output directory what milbrief did not write (kept
+    /// and reported otherwise). Not part of the cache key.
+    pub clean: bool,
 }
 
 impl BuildOptions {
@@ -115,9 +118,22 @@ pub fn content_files(root: &Path) -> Result<Vec<PathBuf>> {
     Ok(load::content_files(root)?)
 }
 
-/// Reads and parses one article file (`rel`, relative to the root).
-pub fn read(root: &Path, rel: &Path, config: &Config) -> Result<Article, Vec<Diagnostic>> {
-    load::load_file(root, rel, config)
+/// Reads and parses one article file (`rel`, relative to the root). A
+/// file with problems comes with the article as far as it could be read,
+/// for [`problems`] to check its tags too.
+pub fn read(root: &Path, rel: &Path, config: &Config) -> Result<Article, load::Unloaded> {
+    load::load_file_partial(root, rel, config)
+}
+
+/// Every problem of a file that did not load: its own, and those the tag
+/// stage finds in what could be read of it, so that one run reports them
+/// all rather than one fix at a time.
+pub fn problems(tagger: &Tagger, unloaded: load::Unloaded) -> Vec<Diagnostic> {
+    let mut problems = unloaded.problems;
+    if let Some(partial) = unloaded.partial {
+        problems.extend(tag(tagger, *partial).1);
+    }
+    problems
 }
 
 /// What the tagger reads of an article file's `text` (its title, and its

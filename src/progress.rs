@@ -45,11 +45,11 @@ impl Progress {
         std::thread::spawn(move || {
             // Either the build ends first (the sender is dropped) or the
             // delay passes and the bar appears.
-            if let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(DELAY) {
-                if !shown.is_finished() {
-                    shown.set_draw_target(ProgressDrawTarget::stderr());
-                    shown.enable_steady_tick(Duration::from_millis(120));
-                }
+            if let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(DELAY)
+                && !shown.is_finished()
+            {
+                shown.set_draw_target(ProgressDrawTarget::stderr());
+                shown.enable_steady_tick(Duration::from_millis(120));
             }
         });
         Progress {

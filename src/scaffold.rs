@@ -7,9 +7,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, bail};
 use jiff::civil::Date;
 
-use crate::load::BUILTIN_STATIC;
-use crate::render::BUILTIN_TEMPLATES;
-
 const STARTER_CONFIG: &str = r#"# milbrief site configuration. Every key is optional.
 title = "My defense digest"
 description = "Defense and security news, tagged by country and topic."
@@ -21,6 +18,12 @@ per_page = 20
 # Links end in index.html, so the site also works opened from disk.
 # Set to false for directory-style links on a web server.
 index_links = true
+# How countries are grouped into regions: "m49" (the UN's regions) or
+# "defense-desk" (Middle East & North Africa, Europe, Russia & Eurasia,
+# Indo-Pacific, Americas, Sub-Saharan Africa). Or define your own with
+# [[region]] tables (name, countries, and parent for a sub-region) in
+# place of this line.
+regions = "m49"
 
 [markdown]
 # Raw HTML in articles is sanitised; set true only for trusted content.
@@ -32,6 +35,15 @@ unsafe_html = false
 # name = "Drones & counter-drone"
 # rules = [["drone*", 3], ["counter-drone", 3], ["loitering munition*", 3]]
 "#;
+
+/// What `init` tells git to leave out: the output and the build cache.
+const GITIGNORE: &str =
+    "# Built by milbrief: the site's output and its build cache.\n/public/\n/.milbrief/\n";
+
+/// The lead paragraph `milbrief new` writes for the editor to replace: an
+/// article that still has it is not published (see the load stage), and
+/// `check` warns about a draft that does.
+pub const NEW_LEAD: &str = "CITY: Lead paragraph: who did what, where and when.";
 
 /// Today's date in the local time zone (UTC if it is unknown).
 pub fn today() -> Date {
@@ -62,16 +74,34 @@ pub fn init(dir: &Path, date: Date) -> anyhow::Result<usize> {
             example.into_bytes(),
         ),
     ];
-    for (name, text) in BUILTIN_TEMPLATES {
-        files.push((Path::new("templates").join(name), text.as_bytes().to_vec()));
-    }
-    for (name, bytes) in BUILTIN_STATIC {
-        files.push((Path::new("static").join(name), bytes.to_vec()));
-    }
+    // No templates and no stylesheet: the built-in ones are compiled in,
+    // and a site that copied them would never see them improve.
+    // `milbrief templates copy NAME` copies one to change it.
+    files.push((".gitignore".into(), GITIGNORE.as_bytes().to_vec()));
     for (rel, bytes) in &files {
         create_new(&dir.join(rel), bytes)?;
     }
     Ok(files.len())
+}
+
+/// Sets the preset regions in the `config.toml` that [`init`] just wrote
+/// into `dir` (a name of [`crate::regions::PRESETS`]).
+pub fn choose_regions(dir: &Path, preset: &str) -> anyhow::Result<()> {
+    if !crate::regions::PRESETS.contains(&preset) {
+        bail!(
+            "unknown regions {preset:?}: choose one of {}",
+            crate::regions::PRESETS.join(", ")
+        );
+    }
+    let path = dir.join("config.toml");
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let line = "\nregions = \"m49\"\n";
+    if !text.contains(line) {
+        bail!("{}: no `regions` line to set", path.display());
+    }
+    let text = text.replacen(line, &format!("\nregions = \"{preset}\"\n"), 1);
+    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Writes `content/YYYY-MM-DD-slug.md` for a new article; never overwrites.
@@ -92,7 +122,7 @@ pub fn new_article(root: &Path, title: &str, date: Date) -> anyhow::Result<PathB
     serde::Serialize::serialize(title, toml::ser::ValueSerializer::new(&mut title_toml))
         .context("cannot quote the title")?;
     let text = format!(
-        "+++\ntitle = {title_toml}\ndate = {date}\nsource = \"\"\n# url = \"https://\"\n# countries = [\"PK\", \"RU\"]   # leave out to tag automatically\n# topics = [\"arms-trade\"]\n+++\n\nCITY: Lead paragraph: who did what, where and when.\n"
+        "+++\ntitle = {title_toml}\ndate = {date}\n# A draft stays out of the site; delete this line to publish.\ndraft = true\nsource = \"\"\n# url = \"https://\"\n# countries = [\"PK\", \"RU\"]   # leave out to tag automatically\n# topics = [\"arms-trade\"]\n+++\n\n{NEW_LEAD}\n"
     );
     let path = content.join(format!("{date}-{slug}.md"));
     create_new(&path, text.as_bytes())?;
@@ -100,7 +130,7 @@ pub fn new_article(root: &Path, title: &str, date: Date) -> anyhow::Result<PathB
 }
 
 /// Creates a file that must not exist yet (and its parent directories).
-fn create_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+pub(crate) fn create_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
@@ -136,9 +166,29 @@ mod tests {
         let text = std::fs::read_to_string(&p).unwrap();
         let a = crate::load::parse_article(Path::new("x.md"), &text, &Default::default()).unwrap();
         assert_eq!(a.title, "Navy \"tests\" new drone");
+        assert!(
+            a.draft,
+            "a new article is a draft until its editor publishes it"
+        );
+        // Published as it stands, the placeholder is an error.
+        let published = text.replace("draft = true\n", "");
+        let e = crate::load::parse_article(Path::new("x.md"), &published, &Default::default())
+            .unwrap_err();
+        assert_eq!(e[0].code, Some("placeholder"), "{e:?}");
+        assert_eq!(e[0].line, Some(11), "{e:?}");
         let e = new_article(dir.path(), "Navy \"tests\" new drone", d).unwrap_err();
         assert!(e.to_string().contains("already exists"));
         assert_eq!(std::fs::read_to_string(&p).unwrap(), text);
+    }
+
+    #[test]
+    fn init_writes_a_site_without_copies_of_the_built_in_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        assert_eq!(init(&site, jiff::civil::date(2023, 1, 1)).unwrap(), 3);
+        assert!(!site.join("templates").exists() && !site.join("static").exists());
+        let ignore = std::fs::read_to_string(site.join(".gitignore")).unwrap();
+        assert!(ignore.contains("/public/\n") && ignore.contains("/.milbrief/\n"));
     }
 
     #[test]

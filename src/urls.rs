@@ -17,11 +17,14 @@
 //! editions/, editions/{e}/    editions, an edition ("2023-w42")
 //! relations/, relations/{a}-{b}/  country pairs, a pair
 //! regions/{slug}/             a region
+//! sources/, sources/{slug}/   sources, a source
 //! search/                     the search page
 //! {page}page/{n}/             page n of a paged listing
 //! {page}atom.xml              the Atom feed of a page
+//! flags/{cc}.svg             a country's flag
 //! search/index.json, search/summaries-{k}.json, sitemap.xml,
 //! sitemap-{k}.xml, robots.txt, 404.html
+//! search/index.js, search/summaries-{k}.js   the search files as scripts
 //! ```
 
 use jiff::civil::Date;
@@ -35,6 +38,7 @@ pub const ARCHIVE: &str = "archive/";
 pub const EDITIONS: &str = "editions/";
 pub const RELATIONS: &str = "relations/";
 pub const SEARCH: &str = "search/";
+pub const SOURCES: &str = "sources/";
 
 /// The file a page directory is served from.
 pub const INDEX_FILE: &str = "index.html";
@@ -73,6 +77,11 @@ pub fn pair((a, b): (CountryCode, CountryCode)) -> String {
     format!("{RELATIONS}{}-{}/", a.lower(), b.lower())
 }
 
+/// A source's page.
+pub fn source(slug: &str) -> String {
+    format!("{SOURCES}{slug}/")
+}
+
 /// A region's page.
 pub fn region(slug: &str) -> String {
     format!("regions/{slug}/")
@@ -100,6 +109,18 @@ pub fn feed(dir: &str) -> String {
 /// Shard `k` of the search index's summaries.
 pub fn search_shard(k: usize) -> String {
     format!("search/summaries-{k}.json")
+}
+
+/// A search file's script form (`search/index.js` for `search/index.json`),
+/// which a page opened from disk loads with a `<script>` element where it
+/// cannot fetch the JSON.
+pub fn search_script(json: &str) -> String {
+    format!("{}.js", json.strip_suffix(".json").unwrap_or(json))
+}
+
+/// A country's flag, an SVG file.
+pub fn flag(c: CountryCode) -> String {
+    format!("flags/{}.svg", c.lower())
 }
 
 /// File `k` (from 1) of a sitemap split in several.

@@ -4,9 +4,12 @@
   "use strict";
   const $ = (id) => document.getElementById(id);
   const box = $("search");
-  if (!box || !window.fetch) return;
+  if (!box || !(window.fetch || location.protocol === "file:")) return;
   const form = $("search-form"), qIn = $("search-q"), cSel = $("search-country"), tSel = $("search-topic"),
     fromIn = $("search-from"), toIn = $("search-to"), status = $("search-status"), list = $("search-results");
+  // The source facet: its select may be missing (a site's own template,
+  // or sources turned off), and then the facet is not offered.
+  const sSel = $("search-source");
   const root = box.dataset.root || "", LIMIT = 50;
   const MONTHS = "January February March April May June July August September October November December".split(" ");
   const DAYS = "Sunday Monday Tuesday Wednesday Thursday Friday Saturday".split(" ");
@@ -31,7 +34,24 @@
     if (!m) return d;
     return `${DAYS[new Date(Date.UTC(m[1], m[2] - 1, m[3])).getUTCDay()]}, ${+m[3]} ${MONTHS[m[2] - 1]} ${m[1]}`;
   };
-  const get = (url) => fetch(url).then((r) => {
+  // Opened from disk (file://), browsers refuse to fetch files: each JSON
+  // file has a script twin (search/index.js) that hands its data to
+  // milbriefSearch(path, data).
+  const fromDisk = location.protocol === "file:", waiting = {};
+  window.milbriefSearch = (path, data) => {
+    const w = waiting[path];
+    if (w) { delete waiting[path]; w(data); }
+  };
+  const script = (url) => new Promise((resolve, reject) => {
+    const path = url.startsWith(root) ? url.slice(root.length) : url, js = url.replace(/\.json$/, ".js");
+    const s = document.createElement("script");
+    waiting[path] = resolve;
+    s.onerror = () => { delete waiting[path]; reject(new Error("cannot read " + js)); };
+    s.onload = () => { s.remove(); if (waiting[path]) { delete waiting[path]; reject(new Error(js + " holds no search data")); } };
+    s.src = js;
+    document.head.appendChild(s);
+  });
+  const get = (url) => fromDisk ? script(url) : fetch(url).then((r) => {
     if (!r.ok) throw new Error("HTTP " + r.status);
     return r.json();
   });
@@ -42,12 +62,13 @@
     qIn.value = p.get("q") || "";
     fromIn.value = p.get("from") || "";
     toIn.value = p.get("to") || "";
-    want = { c: p.get("country"), t: p.get("topic") };
+    want = { c: p.get("country"), t: p.get("topic"), s: p.get("source") };
   }
   function writeUrl() {
     const p = new URLSearchParams(), v = {
       q: qIn.value.trim(), country: ix ? cSel.value : want.c, topic: ix ? tSel.value : want.t, from: fromIn.value, to: toIn.value,
     };
+    if (sSel) v.source = ix ? sSel.value : want.s;
     for (const k in v) if (v[k]) p.set(k, v[k]);
     const s = p.toString(), url = location.pathname + (s ? "?" + s : "") + location.hash;
     if (url !== location.pathname + location.search + location.hash) history.replaceState(history.state, "", url);
@@ -58,14 +79,17 @@
     ix = data;
     ix.countries ||= [];
     ix.topics ||= [];
+    ix.sources ||= [];
     ix.summaries ||= { size: 1, shards: [] };
     arts = ix.articles.map((a, i) => {
       const c = a[2] || [], p = a[3] || [];
       const tags = c.map((x) => ix.countries[x][1]).concat(p.map((x) => ix.topics[x][1]), a[5] || "");
-      return { i, t: fold(a[0]), g: fold(tags.join(" ")), s: "", sum: "", d: a[1] || "", c, p };
+      return { i, t: fold(a[0]), g: fold(tags.join(" ")), s: "", sum: "", d: a[1] || "", c, p, o: Number.isInteger(a[6]) ? a[6] : -1 };
     });
     suffix = /index\.html$/.test(ix.articles[0] && ix.articles[0][4]) ? "index.html" : "";
-    for (const [sel, pairs, value] of [[cSel, ix.countries, want.c], [tSel, ix.topics, want.t]]) {
+    const facets = [[cSel, ix.countries, want.c], [tSel, ix.topics, want.t]];
+    if (sSel) facets.push([sSel, ix.sources, want.s]);
+    for (const [sel, pairs, value] of facets) {
       for (const p of pairs) sel.appendChild(el("option", null, p[1])).value = p[0];
       if (pairs.some((p) => p[0] === value)) sel.value = value;
     }
@@ -75,7 +99,10 @@
   }
   function fail(err) {
     setState("error");
-    say(`Search is unavailable: the index could not be loaded (${err.message || err}).`);
+    const why = err.message || err, fix = fromDisk
+      ? "Is the site's search/ folder complete? Build the site again with milbrief build, or preview it with milbrief serve."
+      : "Reload the page; if it keeps failing, the site's search/ folder may be missing from the server.";
+    say(`Search is unavailable: its index could not be loaded (${why}). ${fix}`);
   }
 
   // Summary shards, one at a time: those holding shown results first.
@@ -119,19 +146,23 @@
     const raw = qIn.value, words = fold(raw).trim().split(" ").filter(Boolean), prefix = /[\p{L}\p{N}]$/u.test(raw);
     const from = fromIn.value, to = toIn.value;
     const ci = ix.countries.findIndex((p) => p[0] === cSel.value), ti = ix.topics.findIndex((p) => p[0] === tSel.value);
-    const cc = ix.countries.map(() => 0), tc = ix.topics.map(() => 0), hits = [];
+    const si = sSel ? ix.sources.findIndex((p) => p[0] === sSel.value) : -1;
+    const cc = ix.countries.map(() => 0), tc = ix.topics.map(() => 0), sc = ix.sources.map(() => 0), hits = [];
     for (const a of arts) {
       if ((from || to) && (!a.d || (from && a.d < from) || (to && a.d > to))) continue;
       const s = score(a, words, prefix), cOk = ci < 0 || a.c.includes(ci), tOk = ti < 0 || a.p.includes(ti);
+      const sOk = si < 0 || a.o === si;
       if (!s) continue;
       // Each facet counts what the other filters let through.
-      if (tOk) a.c.forEach((x) => cc[x]++);
-      if (cOk) a.p.forEach((x) => tc[x]++);
-      if (cOk && tOk) hits.push([s, a]);
+      if (tOk && sOk) a.c.forEach((x) => cc[x]++);
+      if (cOk && sOk) a.p.forEach((x) => tc[x]++);
+      if (cOk && tOk && a.o >= 0) sc[a.o]++;
+      if (cOk && tOk && sOk) hits.push([s, a]);
     }
     counts(cSel, ix.countries, cc);
     counts(tSel, ix.topics, tc);
-    const n = hits.length, active = words.length || ci >= 0 || ti >= 0 || from || to;
+    if (sSel) counts(sSel, ix.sources, sc);
+    const n = hits.length, active = words.length || ci >= 0 || ti >= 0 || si >= 0 || from || to;
     hits.sort((x, y) => y[0] - x[0] || (x[1].d < y[1].d) - (x[1].d > y[1].d) || x[1].i - y[1].i);
     show(active ? hits.slice(0, LIMIT).map((h) => h[1].i) : []);
     say(!active ? `Type a word, or choose a country, topic or dates, to search ${arts.length} articles.`
@@ -158,11 +189,16 @@
   function chip(ul, cls, dir, [key, name], flag) {
     const a = ul.appendChild(el("li")).appendChild(el("a", "chip " + cls, flag == null ? name : " " + name));
     a.href = root + dir + key.toLowerCase() + "/" + suffix;
-    if (flag != null) {
-      a.title = name;
-      a.prepend(el("span", null, flag));
-      a.firstChild.setAttribute("aria-hidden", "true");
+    if (flag) {
+      // Like templates/partials/flag.html.
+      const img = el("img", "flag");
+      img.src = root + flag;
+      img.alt = "";
+      img.width = 21;
+      img.height = 14;
+      a.prepend(img);
     }
+    if (flag != null) a.title = name;
   }
   function card(i) {
     const a = ix.articles[i], li = el("li", "card"), ul = el("ul", "chips");
@@ -174,9 +210,8 @@
     }
     ul.setAttribute("aria-label", "Tags");
     for (const x of arts[i].c) {
-      const code = ix.countries[x][0]; // flag: two regional indicator symbols
-      chip(ul, "country", "countries/", ix.countries[x], /^[A-Z]{2}$/.test(code)
-        ? String.fromCodePoint(0x1f1a5 + code.charCodeAt(0), 0x1f1a5 + code.charCodeAt(1)) : "");
+      const code = ix.countries[x][0]; // its flag: flags/{cc}.svg, written for every country shown
+      chip(ul, "country", "countries/", ix.countries[x], /^[A-Z]{2}$/.test(code) ? "flags/" + code.toLowerCase() + ".svg" : "");
     }
     for (const x of arts[i].p) chip(ul, "topic", "topics/", ix.topics[x]);
     if (ul.firstChild) li.appendChild(ul);
@@ -186,7 +221,7 @@
 
   function update() { clearTimeout(timer); run(); writeUrl(); }
   qIn.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(update, 120); });
-  for (const x of [cSel, tSel, fromIn, toIn]) x.addEventListener("change", update);
+  for (const x of [cSel, tSel, sSel, fromIn, toIn]) if (x) x.addEventListener("change", update);
   form.addEventListener("submit", (e) => { e.preventDefault(); update(); });
   list.addEventListener("focusout", (e) => {
     if (stale && !list.contains(e.relatedTarget)) { stale = false; run(); }

@@ -8,7 +8,11 @@
 //! templates and binary, and every page file as the last build left it),
 //! nothing is read, rendered or written but the static files, which are
 //! compared byte for byte.
+//!
+//! One build at a time writes a site's cache and an output directory (see
+//! [`lock`]).
 
+mod lock;
 mod plan;
 mod steps;
 

@@ -41,13 +41,15 @@ pub(super) struct Build<'o> {
     incremental: bool,
     phases: Phases,
     notices: Vec<String>,
+    /// Held until the build ends.
+    _lock: super::lock::Lock,
 }
 
 /// What writing the output did.
 pub(super) struct Written {
-    /// Every output written or compared: the rendered pages, then the
-    /// static files.
-    outputs: Vec<Output>,
+    /// The path of every output written or compared: the rendered pages,
+    /// then the static files.
+    paths: Vec<String>,
     /// How many of them are pages.
     rendered: usize,
     /// The stamp of each output's file.
@@ -71,6 +73,9 @@ impl<'o> Build<'o> {
         let root = &opts.root;
         let out = opts.output_dir();
         output::check_output_dir(root, &out)?;
+        let lock = super::lock::acquire(root, &out, use_cache)?;
+        // What a killed build left in the output.
+        output::recover(&out)?;
         let out_abs = std::path::absolute(&out).unwrap_or_else(|_| out.clone());
         let config_text = pipeline::config_text(root)?;
         let config_hash = pipeline::config_hash(&config_text, opts);
@@ -88,8 +93,10 @@ impl<'o> Build<'o> {
             incremental: false,
             phases,
             notices: Vec::new(),
+            _lock: lock,
         };
         if use_cache {
+            b.notices.extend(cache::tidy(root));
             b.state = match cache::load_state(root) {
                 Ok(Some(s)) if s.key == key => Some(s),
                 Ok(_) => None,
@@ -149,10 +156,15 @@ impl<'o> Build<'o> {
         let pages: HashSet<&str> = plan.previous.keys().map(String::as_str).collect();
         pipeline::static_clashes(&statics, |s| pages.contains(s)).into_result()?;
         let mut touched = Touched::default();
-        let (mut stats, _) = output::write_files(&self.out, &statics, progress, &mut touched)?;
+        let static_paths: Vec<String> = statics.iter().map(|s| s.path.clone()).collect();
         let mut keep = pages;
-        keep.extend(statics.iter().map(|s| s.path.as_str()));
-        stats.removed = output::remove_stale(&self.out, found, &keep, &mut touched)?;
+        keep.extend(static_paths.iter().map(String::as_str));
+        progress.phase("Writing", Some(statics.len()));
+        let mut w = output::Writer::begin(&self.out, self.opts.clean, progress)?;
+        w.push(statics)?;
+        let done = w.commit(found, &keep, &mut touched)?;
+        self.kept(&done.foreign);
+        let mut stats = done.stats;
         stats.unchanged += plan.previous.len();
         self.phases.mark("write");
         if plan.racy || found.dirs_read() > 0 || !touched.is_empty() {
@@ -161,7 +173,7 @@ impl<'o> Build<'o> {
             self.save_listing(plan, found, &touched);
             self.phases.mark("cache save");
         }
-        Ok((stats, plan.previous.len() + statics.len()))
+        Ok((stats, plan.previous.len() + static_paths.len()))
     }
 
     /// Saves the state as it was, with the content files' stamps and the
@@ -194,6 +206,13 @@ impl<'o> Build<'o> {
         if let Err(e) = cache::save_state(&self.opts.root, &fresh) {
             self.notices
                 .push(format!("cannot save the build cache: {e:#}"));
+        }
+    }
+
+    /// Notes what the output holds that milbrief did not write.
+    fn kept(&mut self, foreign: &[String]) {
+        if !foreign.is_empty() {
+            self.notices.push(output::kept_notice(foreign));
         }
     }
 
@@ -293,20 +312,38 @@ impl<'o> Build<'o> {
         progress: &Progress,
     ) -> Result<Written> {
         let rendered = pass.rendered.len();
-        let mut outputs = pass.rendered;
         let statics = pass.statics.len();
-        outputs.extend(pass.statics);
-        let mut touched = Touched::default();
-        let (mut stats, stamps) = output::write_files(&self.out, &outputs, progress, &mut touched)?;
+        let paths: Vec<String> = pass
+            .rendered
+            .iter()
+            .chain(&pass.statics)
+            .map(|o| o.path.clone())
+            .collect();
+        progress.phase("Writing", Some(paths.len()));
+        let mut w = output::Writer::begin(&self.out, self.opts.clean, progress)?;
+        // The writer takes batches, each staged and dropped at once.
+        let sink: &mut dyn output::OutputSink = &mut w;
+        let mut pages = pass.rendered.into_iter();
+        loop {
+            let batch: Vec<Output> = pages.by_ref().take(output::BATCH).collect();
+            if batch.is_empty() {
+                break;
+            }
+            sink.push(batch)?;
+        }
+        sink.push(pass.statics)?;
         let mut keep: HashSet<&str> = ws.fingerprints().keys().map(String::as_str).collect();
-        keep.extend(outputs[rendered..].iter().map(|o| o.path.as_str()));
-        stats.removed = output::remove_stale(&self.out, found, &keep, &mut touched)?;
-        stats.unchanged += ws.fingerprints().len() + statics - outputs.len();
+        keep.extend(paths[rendered..].iter().map(String::as_str));
+        let mut touched = Touched::default();
+        let done = w.commit(found, &keep, &mut touched)?;
+        self.kept(&done.foreign);
+        let (mut stats, stamps) = (done.stats, done.stamps);
+        stats.unchanged += ws.fingerprints().len() + statics - paths.len();
         let total = keep.len();
         drop(keep);
         self.phases.mark("write");
         Ok(Written {
-            outputs,
+            paths,
             rendered,
             stamps,
             touched,
@@ -320,10 +357,10 @@ impl<'o> Build<'o> {
     /// notice, and the cache is removed.
     pub(super) fn save(&mut self, ws: &Workspace, written: Written, found: &Scan) {
         let root = &self.opts.root;
-        let stamps: HashMap<&str, FileStamp> = written.outputs[..written.rendered]
+        let stamps: HashMap<&str, FileStamp> = written.paths[..written.rendered]
             .iter()
             .zip(&written.stamps)
-            .map(|(o, s)| (o.path.as_str(), *s))
+            .map(|(p, s)| (p.as_str(), *s))
             .collect();
         let pages: Vec<PageRec> = ws
             .fingerprints()

@@ -10,7 +10,7 @@ use super::error::{Damage, Error};
 
 const MAGIC: &[u8; 8] = b"MBCACHE\x01";
 /// Bumped whenever the encoding of any cache file changes.
-pub const FORMAT: u32 = 6;
+pub const FORMAT: u32 = 9;
 
 /// The length of the header of a file of `sections` sections.
 pub fn header_len(sections: usize) -> usize {
@@ -20,6 +20,13 @@ pub fn header_len(sections: usize) -> usize {
 /// Writes a framed file of `sections`, tagged `tag`.
 pub fn write_framed(path: &Path, tag: u64, sections: &[&[u8]]) -> anyhow::Result<()> {
     use anyhow::Context as _;
+    crate::disk::write_atomic(path, &framed(tag, sections))
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// The bytes of a framed file of `sections`, tagged `tag`.
+pub fn framed(tag: u64, sections: &[&[u8]]) -> Vec<u8> {
     let total: usize = sections.iter().map(|s| s.len()).sum();
     let mut bytes = Vec::with_capacity(header_len(sections.len()) + total);
     bytes.extend_from_slice(MAGIC);
@@ -32,9 +39,7 @@ pub fn write_framed(path: &Path, tag: u64, sections: &[&[u8]]) -> anyhow::Result
     for s in sections {
         bytes.extend_from_slice(s);
     }
-    crate::disk::write_atomic(path, &bytes)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    bytes
 }
 
 /// The `sections` sections of a framed file, each checked against its

@@ -48,9 +48,10 @@ use crate::model::{Article, Parts};
 use crate::output::OutputRec;
 use frame::Fnv;
 
-/// Files modified less than this before the build that saved the cache
-/// began (or after) are compared by content, not by their stamp: a file
-/// saved twice within the file system's clock resolution keeps its stamp.
+/// Files modified (or whose status changed) less than this before the
+/// build that saved the cache began, or after, are compared by content,
+/// not by their stamp: a file saved twice within the file system's clock
+/// resolution keeps its stamp (git's "racy timestamps").
 const RACY_NANOS: i128 = 2_000_000_000;
 
 /// What the last successful build left.
@@ -83,9 +84,11 @@ pub struct FileRec {
 
 impl State {
     /// Whether a file whose stamp equals its record may be trusted without
-    /// reading it.
+    /// reading it: both its times are older than the build that saved the
+    /// cache, by the racy margin.
     pub fn trusts(&self, stamp: &FileStamp) -> bool {
         stamp.mtime.is_some_and(|m| self.trusts_mtime(m))
+            && stamp.ctime.is_none_or(|c| self.trusts_mtime(c))
     }
 
     /// Whether a modification time is old enough, by the racy margin, that
@@ -145,8 +148,12 @@ pub fn templates_digest(root: &Path) -> u64 {
 /// Reads the state; `Ok(None)` when there is no cache, `Err` with the
 /// reason when there is one that cannot be used.
 pub fn load_state(root: &Path) -> Result<Option<State>, Error> {
-    let path = layout::cache_dir(root).join("state");
-    let payload = match frame::read_framed(&path, 0, 1) {
+    read_state(&layout::cache_dir(root).join("state"))
+}
+
+/// Reads the state file at `path`.
+fn read_state(path: &Path) -> Result<Option<State>, Error> {
+    let payload = match frame::read_framed(path, 0, 1) {
         Ok(mut sections) => sections.pop().unwrap_or_default(),
         Err(Error {
             damage: Damage::Missing,
@@ -155,11 +162,44 @@ pub fn load_state(root: &Path) -> Result<Option<State>, Error> {
         Err(e) => return Err(e),
     };
     let state: State = postcard::from_bytes(&payload)
-        .map_err(|e| Error::new(&path, Damage::Decode(e.to_string())))?;
+        .map_err(|e| Error::new(path, Damage::Decode(e.to_string())))?;
     if state.shards.len() != SHARDS {
-        return Err(Error::new(&path, Damage::ShardCount));
+        return Err(Error::new(path, Damage::ShardCount));
     }
     Ok(Some(state))
+}
+
+/// Reads the file at `path` as a build reads a cache `state` or, with
+/// `shard`, an article shard (whatever tag its header gives), with every
+/// body and explanations in it. For the fuzz targets: a damaged file is an
+/// error value, never a panic or an allocation its size does not back.
+#[doc(hidden)]
+pub fn probe(path: &Path, shard: bool) -> Result<usize, Error> {
+    if !shard {
+        return Ok(read_state(path)?.map_or(0, |s| s.files.len()));
+    }
+    let mut tag = [0; 8];
+    if let Some(t) = std::fs::read(path)
+        .ok()
+        .and_then(|b| b.get(12..20).map(<[u8]>::to_vec))
+    {
+        tag.copy_from_slice(&t);
+    }
+    let (articles, store) = shard::load_shard(path, u64::from_le_bytes(tag), 0)?;
+    let store = Store::of(vec![store]);
+    let mut parts = 0;
+    for a in &articles {
+        parts += usize::from(a.body_html.read(&store).is_ok());
+        parts += usize::from(a.explanations.read(&store).is_ok());
+    }
+    Ok(articles.len() + parts)
+}
+
+/// A framed cache file of `sections` (valid header and checksums), for
+/// the fuzz targets to reach the decoding behind the framing.
+#[doc(hidden)]
+pub fn frame_for_probe(tag: u64, sections: &[&[u8]]) -> Vec<u8> {
+    frame::framed(tag, sections)
 }
 
 /// Reads every article shard the state names, in parallel: the articles,
@@ -246,6 +286,54 @@ pub fn save_state(root: &Path, state: &State) -> anyhow::Result<()> {
     std::fs::create_dir_all(&d).with_context(|| format!("cannot create {}", d.display()))?;
     let payload = postcard::to_stdvec(state).context("cannot encode the cache state")?;
     frame::write_framed(&d.join("state"), 0, &[&payload])
+}
+
+/// Repairs what a killed or disturbed build left in the cache directory,
+/// before a build reads it (with the build's lock held): the temporary
+/// files of a save that never finished (`.articles-16.NNNN.tmp`) are
+/// removed, and a cache path of the wrong type (the directory a file, a
+/// file a directory) is removed, so that this build writes it anew.
+/// Returns a note for each repair of the wrong type.
+pub fn tidy(root: &Path) -> Vec<String> {
+    let d = layout::cache_dir(root);
+    let mut notes = Vec::new();
+    let mut remove = |p: &Path, what: &str| {
+        let r = match std::fs::symlink_metadata(p) {
+            Ok(m) if m.is_dir() => std::fs::remove_dir_all(p),
+            _ => std::fs::remove_file(p),
+        };
+        if !what.is_empty() {
+            notes.push(match r {
+                Ok(()) => format!(
+                    "{} was {what}: removed, the cache is written anew",
+                    p.display()
+                ),
+                Err(e) => format!("{} is {what} and cannot be removed: {e}", p.display()),
+            });
+        }
+    };
+    match std::fs::symlink_metadata(&d) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            remove(&d, "not a directory");
+            return notes;
+        }
+        Err(_) => return notes,
+    }
+    let Ok(entries) = std::fs::read_dir(&d) else {
+        return notes;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+        if name.starts_with('.') && name.ends_with(".tmp") {
+            remove(&e.path(), "");
+        } else if is_dir {
+            remove(&e.path(), "a directory");
+        }
+    }
+    notes
 }
 
 /// Removes the cache of a site (used when it cannot be trusted).

@@ -52,6 +52,8 @@ pub(super) struct CachedArticle<'a> {
     title: Cow<'a, str>,
     date: Option<(i16, i8, i8)>,
     time: Option<(i8, i8, i8, i32)>,
+    /// The UTC offset, in seconds.
+    offset: Option<i32>,
     source: Option<Cow<'a, str>>,
     url: Option<Cow<'a, str>>,
     author: Option<Cow<'a, str>>,
@@ -76,6 +78,7 @@ pub(super) struct CachedArticle<'a> {
     topics: Cow<'a, [String]>,
     countries_explicit: bool,
     topics_explicit: bool,
+    relevance: f64,
 }
 
 fn tags_out(v: &[RawTag]) -> Vec<CachedTag<'_>> {
@@ -180,6 +183,7 @@ impl<'a> CachedArticle<'a> {
             title,
             date,
             time,
+            offset,
             source,
             url,
             author,
@@ -204,6 +208,7 @@ impl<'a> CachedArticle<'a> {
             topics,
             countries_origin,
             topics_origin,
+            relevance,
         } = a;
         let body_html = body_html.read(parts)?.as_bytes();
         let start = bodies.len() as u64;
@@ -228,6 +233,7 @@ impl<'a> CachedArticle<'a> {
             title: Cow::Borrowed(title),
             date: date.map(|d| (d.year(), d.month(), d.day())),
             time: time.map(|t| (t.hour(), t.minute(), t.second(), t.subsec_nanosecond())),
+            offset: offset.map(|o| o.seconds()),
             source: source.as_deref().map(Cow::Borrowed),
             url: url.as_deref().map(Cow::Borrowed),
             author: author.as_deref().map(Cow::Borrowed),
@@ -249,6 +255,7 @@ impl<'a> CachedArticle<'a> {
             topics: Cow::Borrowed(topics),
             countries_explicit: *countries_origin == TagOrigin::Explicit,
             topics_explicit: *topics_origin == TagOrigin::Explicit,
+            relevance: *relevance,
         })
     }
 
@@ -261,6 +268,7 @@ impl<'a> CachedArticle<'a> {
             title,
             date,
             time,
+            offset,
             source,
             url,
             author,
@@ -282,6 +290,7 @@ impl<'a> CachedArticle<'a> {
             topics,
             countries_explicit,
             topics_explicit,
+            relevance,
         } = self;
         let origin = |explicit: bool| {
             if explicit {
@@ -297,6 +306,7 @@ impl<'a> CachedArticle<'a> {
             title: title.into_owned(),
             date: date.and_then(|(y, m, d)| jiff::civil::Date::new(y, m, d).ok()),
             time: time.and_then(|(h, m, s, n)| jiff::civil::Time::new(h, m, s, n).ok()),
+            offset: offset.and_then(|o| jiff::tz::Offset::from_seconds(o).ok()),
             source: source.map(Cow::into_owned),
             url: url.map(Cow::into_owned),
             author: author.map(Cow::into_owned),
@@ -319,6 +329,7 @@ impl<'a> CachedArticle<'a> {
             topics: topics.into_owned(),
             countries_origin: origin(countries_explicit),
             topics_origin: origin(topics_explicit),
+            relevance,
         }
     }
 }

@@ -13,8 +13,10 @@
 
 pub mod dups;
 pub mod links;
+mod markup;
 mod run;
 pub mod sources;
+mod unfinished;
 
 use std::path::{Path, PathBuf};
 
@@ -88,6 +90,21 @@ pub const CODES: &[(&str, Severity, &str)] = &[
         "a slug is empty, too long or a reserved name",
     ),
     ("no-title", Severity::Error, "an article has no title"),
+    (
+        "placeholder",
+        Severity::Error,
+        "a published article still has the placeholder lead of `milbrief new`",
+    ),
+    (
+        "placeholder-draft",
+        Severity::Warning,
+        "a draft still has the placeholder lead of `milbrief new`",
+    ),
+    (
+        "empty-source",
+        Severity::Warning,
+        "an article's `source` is empty",
+    ),
     ("unknown-country", Severity::Error, "a country is not known"),
     ("unknown-topic", Severity::Error, "a topic is not known"),
     (
@@ -130,6 +147,21 @@ pub const CODES: &[(&str, Severity, &str)] = &[
         "unknown-source",
         Severity::Warning,
         "an article's `source` is not a known outlet",
+    ),
+    (
+        "unclosed-html",
+        Severity::Warning,
+        "an article opens a raw-text element or comment and never closes it",
+    ),
+    (
+        "special-file-skipped",
+        Severity::Warning,
+        "a FIFO or other special file named *.md under content/ was skipped",
+    ),
+    (
+        "not-written",
+        Severity::Warning,
+        "the output directory holds files milbrief did not write (kept)",
     ),
 ];
 

@@ -51,11 +51,17 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
         Err(e) => return Err(e.into()),
     };
     skipped_symlinks(root, &mut p)?;
+    super::markup::special_files(root, &mut p);
+    super::markup::unclosed_html(root, &files, &config.markdown, &mut p);
+    super::markup::foreign_output(root, &mut p);
 
     // Every article: read, parse, tag, as a build does. Pages that would
     // exist but for an error already reported: links to them are not
     // reported again.
     let (mut articles, would_exist) = load_all(root, &files, &config, &tagger, &mut p);
+    for c in &articles {
+        super::unfinished::unfinished(root, &c.article, &mut p);
+    }
     if !opts.drafts {
         articles.retain(|c| !c.article.draft);
     }
@@ -100,11 +106,13 @@ fn load_all(
     let results: Vec<Loaded> = files
         .par_iter()
         .map(|rel| {
-            let r = pipeline::read(root, rel, config).map(|a| {
-                let shingles = dups::shingles(&a.body_text);
-                let (article, errs) = pipeline::tag(tagger, a);
-                (Checked { article, shingles }, errs)
-            });
+            let r = pipeline::read(root, rel, config)
+                .map(|a| {
+                    let shingles = dups::shingles(&a.body_text);
+                    let (article, errs) = pipeline::tag(tagger, a);
+                    (Checked { article, shingles }, errs)
+                })
+                .map_err(|u| pipeline::problems(tagger, u));
             (rel.clone(), r)
         })
         .collect();
@@ -391,7 +399,7 @@ fn source_text(root: &Path, rel: &Path) -> Option<String> {
 }
 
 /// Line and column of a front matter key's value in an article file.
-fn key_position(root: &Path, rel: &Path, key: &str) -> Option<(usize, usize)> {
+pub(super) fn key_position(root: &Path, rel: &Path, key: &str) -> Option<(usize, usize)> {
     let text = source_text(root, rel)?;
     let (Some((fm, off)), _) = load::split_front_matter(&text).ok()? else {
         return None;
@@ -405,7 +413,7 @@ fn key_position(root: &Path, rel: &Path, key: &str) -> Option<(usize, usize)> {
 }
 
 /// Line and column of the first occurrence of `needle` in an article file.
-fn text_position(root: &Path, rel: &Path, needle: &str) -> Option<(usize, usize)> {
+pub(super) fn text_position(root: &Path, rel: &Path, needle: &str) -> Option<(usize, usize)> {
     let text = source_text(root, rel)?;
     let at = text.find(needle)?;
     Some(line_col(&text, at))

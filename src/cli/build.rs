@@ -29,6 +29,10 @@ pub struct BuildArgs {
     /// (ROOT/.milbrief/).
     #[arg(long)]
     pub no_cache: bool,
+    /// Remove from the output directory what milbrief did not write
+    /// (otherwise kept and reported), also where it is in the way.
+    #[arg(long)]
+    pub clean: bool,
     /// Print nothing but errors: no progress bar, no summary.
     #[arg(long, short)]
     pub quiet: bool,
@@ -44,6 +48,7 @@ impl BuildArgs {
             output: self.output,
             base_url: self.base_url,
             drafts: self.drafts,
+            clean: self.clean,
         };
         let progress = if self.quiet {
             Progress::hidden()

@@ -7,7 +7,9 @@ mod init;
 mod new;
 mod serve;
 mod stories;
+mod tag_names;
 mod tags;
+mod templates;
 
 use clap::{Parser, Subcommand};
 
@@ -20,6 +22,7 @@ pub use new::NewArgs;
 pub use serve::ServeArgs;
 pub use stories::StoriesArgs;
 pub use tags::TagsArgs;
+pub use templates::TemplatesArgs;
 
 /// milbrief — a static site generator for defense-news digests.
 #[derive(Debug, Parser)]
@@ -50,6 +53,9 @@ pub enum Command {
     Stories(StoriesArgs),
     /// Print the countries and topics the tagger finds in Markdown files.
     Tags(TagsArgs),
+    /// List the built-in templates and static files, or copy one into the
+    /// site to change it.
+    Templates(TemplatesArgs),
 }
 
 impl Cli {
@@ -66,6 +72,7 @@ impl Cli {
             Command::Serve(a) => Ok(a.run()?),
             Command::Stories(a) => a.run(),
             Command::Tags(a) => a.run(),
+            Command::Templates(a) => Ok(a.run()?),
         }
     }
 }

@@ -23,7 +23,10 @@ impl NewArgs {
         let date = self.date.unwrap_or_else(scaffold::today);
         crate::load::in_range(date).map_err(anyhow::Error::msg)?;
         let path = scaffold::new_article(&self.root, &self.title, date)?;
-        println!("Created {}", path.display());
+        println!(
+            "Created {} as a draft (`draft = true`): `milbrief serve --drafts` previews it; delete that line to publish it",
+            path.display()
+        );
         Ok(())
     }
 }

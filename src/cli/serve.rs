@@ -53,11 +53,14 @@ impl ServeArgs {
             output: None,
             base_url: Some(url.clone()),
             drafts: self.drafts,
+            clean: false,
         };
         let server = Server::start(opts, listener)?;
+        // The site's own directory, not `.`: which site is this terminal serving?
+        let root = std::fs::canonicalize(&self.root).unwrap_or(self.root);
         say(format_args!(
             "Serving {} at {url} (Ctrl-C to stop)",
-            self.root.display()
+            root.display()
         ));
         if self.open
             && let Err(e) = opener::open(&url)

@@ -42,6 +42,7 @@ impl StoriesArgs {
             .par_iter()
             .map(|rel| {
                 pipeline::read(&self.root, rel, &config)
+                    .map_err(|u| pipeline::problems(&tagger, u))
                     .and_then(|a| pipeline::tagged(&tagger, a))
                     .map(Arc::new)
             })

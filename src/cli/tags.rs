@@ -1,6 +1,7 @@
 //! `milbrief tags`: the countries and topics the tagger finds in Markdown
-//! files, with `--explain` the phrases that earned each, as JSON with
-//! `--json`.
+//! files and how much each is about defence and security, with `--explain`
+//! the phrases that earned each, as JSON with `--json`; with `--list`, the
+//! names front matter accepts.
 
 use std::path::{Path, PathBuf};
 
@@ -10,19 +11,25 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::error::Error;
-use crate::model::{CountryCode, Evidence};
+use crate::model::Evidence;
 use crate::pipeline;
-use crate::tag::{Scored, TagText, Tagger};
+use crate::tag::{Analysis, TagText, Tagger};
 
 #[derive(Debug, Args)]
 pub struct TagsArgs {
     /// Markdown files or directories (searched recursively).
-    #[arg(required = true)]
+    #[arg(required_unless_present = "list")]
     pub paths: Vec<PathBuf>,
-    /// Print JSON: {"file.md": {"countries": [...], "topics": [...]}}.
+    /// List the valid country or topic names instead (with a site's own
+    /// topics: run it in the site, or give --root).
+    #[arg(long, value_name = "WHAT", conflicts_with = "paths")]
+    pub list: Option<super::tag_names::Names>,
+    /// Print JSON: {"file.md": {"countries": [...], "topics": [...],
+    /// "relevance": 0.83}}.
     #[arg(long)]
     pub json: bool,
-    /// Show each tag's score and the phrases that earned it.
+    /// Show each tag's score and the phrases that earned it, and what made
+    /// the article relevant or off-topic.
     #[arg(long)]
     pub explain: bool,
     /// Site root whose config.toml adds or changes topics.
@@ -30,19 +37,22 @@ pub struct TagsArgs {
     pub root: Option<PathBuf>,
 }
 
-struct TagResult {
-    countries: Vec<Scored<CountryCode>>,
-    /// Countries mentioned but not tagged.
-    dropped: Vec<Scored<CountryCode>>,
-    topics: Vec<Scored<String>>,
-}
-
 impl TagsArgs {
     pub fn run(self) -> Result<(), Error> {
-        let config = match &self.root {
+        let root = self.root.clone().or_else(|| {
+            let here = PathBuf::from(".");
+            let in_site = self.list.is_some() && here.join(crate::layout::CONFIG_FILE).is_file();
+            in_site.then_some(here)
+        });
+        let config = match &root {
             Some(r) => Config::load(r)?,
             None => Config::default(),
         };
+        if let Some(what) = self.list {
+            let tagger = Tagger::new(&config).map_err(Error::Other)?;
+            print!("{}", super::tag_names::list(&tagger, what));
+            return Ok(());
+        }
         self.print(&config).map_err(Error::Other)
     }
 
@@ -53,7 +63,7 @@ impl TagsArgs {
         for p in &self.paths {
             files.extend(markdown_files(p)?);
         }
-        let results: Vec<(String, PathBuf, anyhow::Result<TagResult>)> = files
+        let results: Vec<(String, PathBuf, anyhow::Result<Analysis>)> = files
             .into_par_iter()
             .map(|(key, file)| {
                 let r = tag_file(&tagger, &file, config);
@@ -73,17 +83,26 @@ impl TagsArgs {
             };
             let codes: Vec<String> = r.countries.iter().map(|s| s.tag.to_string()).collect();
             let slugs: Vec<&str> = r.topics.iter().map(|s| s.tag.as_str()).collect();
+            let min = tagger.min_relevance();
             if self.json {
-                let mut v = serde_json::json!({"countries": codes, "topics": slugs});
+                let mut v = serde_json::json!({
+                    "countries": codes,
+                    "topics": slugs,
+                    "relevance": r.relevance.score,
+                });
                 if self.explain {
                     v["explain"] = serde_json::json!({
                         "countries": r.countries,
                         "topics": r.topics,
+                        "relevance": r.relevance,
+                        "off_topic": r.relevance.is_off_topic(min),
                     });
                 }
                 json.insert(key, v);
             } else if self.explain {
                 println!("{key}");
+                println!("  {}", r.relevance.summary(min));
+                print_evidence(&r.relevance.discounted);
                 for s in &r.countries {
                     let name = tagger.gazetteer.name(s.tag);
                     println!("  country {} ({name}) score {}", s.tag, s.score);
@@ -162,7 +181,7 @@ fn markdown_files(p: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
 /// Tags a file as the build's load and tag stages would tag it, but
 /// leniently: its front matter need only be valid TOML (only the title is
 /// read), and its tags are the tagger's own, whatever it gives.
-fn tag_file(tagger: &Tagger, path: &Path, config: &Config) -> anyhow::Result<TagResult> {
+fn tag_file(tagger: &Tagger, path: &Path, config: &Config) -> anyhow::Result<Analysis> {
     let text = std::fs::read_to_string(path)?;
     let (title, r) = pipeline::tag_input(&text, config).map_err(|m| anyhow::anyhow!(m))?;
     let text = TagText {
@@ -170,10 +189,5 @@ fn tag_file(tagger: &Tagger, path: &Path, config: &Config) -> anyhow::Result<Tag
         body: &r.body_text,
         lead: r.lead.clone(),
     };
-    let (countries, dropped) = crate::tag::salience::ranked(&tagger.gazetteer, &text);
-    Ok(TagResult {
-        countries,
-        dropped,
-        topics: tagger.topics_for(&text),
-    })
+    Ok(tagger.analyse(&text))
 }

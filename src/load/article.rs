@@ -6,8 +6,10 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use jiff::civil::{Date, Time};
+use jiff::tz::Offset;
 use toml::Spanned;
 
+use super::Unloaded;
 use super::front_matter::{FrontMatter, parse_front_matter, split_front_matter};
 use crate::config::Config;
 use crate::diag::{Diagnostic, line_col};
@@ -21,15 +23,31 @@ pub const SLUG_MAX: usize = 100;
 type Pos<'a> = &'a dyn Fn(Range<usize>) -> (usize, usize);
 
 /// Parses one article. `rel` names the file in errors.
+#[cfg(test)]
 pub fn parse_article(rel: &Path, text: &str, config: &Config) -> Result<Article, Vec<Diagnostic>> {
-    let (fm_part, body) = split_front_matter(text)
-        .map_err(|m| vec![Diagnostic::new(rel, m).at(1, 1).code("front-matter-syntax")])?;
-    let (fm, fm_off) = match fm_part {
-        Some((fm_text, off)) => (parse_front_matter(rel, text, fm_text, off)?, off),
-        None => (FrontMatter::default(), 0),
+    parse_article_partial(rel, text, config).map_err(|u| u.problems)
+}
+
+/// Parses one article; when it has problems, the article as far as it
+/// could be read comes with them (see [`Unloaded`]).
+pub(super) fn parse_article_partial(
+    rel: &Path,
+    text: &str,
+    config: &Config,
+) -> Result<Article, Unloaded> {
+    let (fm_part, body) = split_front_matter(text).map_err(|m| {
+        Unloaded::from(vec![
+            Diagnostic::new(rel, m).at(1, 1).code("front-matter-syntax"),
+        ])
+    })?;
+    let (fm, fm_off, mut errs) = match fm_part {
+        Some((fm_text, off)) => {
+            let (fm, errs) = parse_front_matter(rel, text, fm_text, off)?;
+            (fm, off, errs)
+        }
+        None => (FrontMatter::default(), 0, Vec::new()),
     };
     let pos = |span: Range<usize>| line_col(text, fm_off + span.start);
-    let mut errs = Vec::new();
     let fm_title = fm.title.as_deref().map(str::trim).filter(|t| !t.is_empty());
     let (title, rendered) = title_and_body(fm_title, body, &config.markdown);
     if title.is_empty() {
@@ -41,11 +59,24 @@ pub fn parse_article(rel: &Path, text: &str, config: &Config) -> Result<Article,
             .code("no-title"),
         );
     }
+    if !fm.draft
+        && let Some(at) = text.find(crate::scaffold::NEW_LEAD)
+    {
+        let (l, c) = line_col(text, at);
+        errs.push(
+            Diagnostic::new(
+                rel,
+                "the placeholder lead `milbrief new` wrote is still here: write the lead, or set `draft = true` to keep the article out of the site",
+            )
+            .at(l, c)
+            .code("placeholder"),
+        );
+    }
     let stem = rel
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let (date, time) = date_of(rel, &fm, &stem, &pos, &mut errs);
+    let (date, time, offset) = date_of(rel, &fm, &stem, &pos, &mut errs);
     let slug = slug_of(rel, &fm, &stem, &title, &pos, &mut errs);
     let url = url_of(rel, &fm, &pos, &mut errs);
     let (summary_html, summary_text) = match fm.summary.as_deref().map(str::trim) {
@@ -55,18 +86,16 @@ pub fn parse_article(rel: &Path, text: &str, config: &Config) -> Result<Article,
         }
         _ => (rendered.summary_html, rendered.summary_text),
     };
-    if !errs.is_empty() {
-        return Err(errs);
-    }
     let raw_tags = |v: &Option<Vec<Spanned<String>>>| raw_tags(v.as_deref(), &pos);
     let clean = |s: Option<String>| s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
-    Ok(Article {
+    let article = Article {
         source_path: PathBuf::from(rel.to_string_lossy().replace('\\', "/")),
         fingerprint: 0,
         slug,
         title,
         date,
         time,
+        offset,
         source: clean(fm.source),
         url,
         author: clean(fm.author),
@@ -89,7 +118,16 @@ pub fn parse_article(rel: &Path, text: &str, config: &Config) -> Result<Article,
         topics: Vec::new(),
         countries_origin: TagOrigin::Auto,
         topics_origin: TagOrigin::Auto,
-    })
+        relevance: 0.0,
+    };
+    if errs.is_empty() {
+        Ok(article)
+    } else {
+        Err(Unloaded {
+            problems: errs,
+            partial: Some(Box::new(article)),
+        })
+    }
 }
 
 /// The title and the rendered body of an article whose front matter gives
@@ -121,6 +159,9 @@ pub fn title_and_body(
     (title, rendered)
 }
 
+/// When an article is dated: its civil date, time and offset.
+type Dated = (Option<Date>, Option<Time>, Option<Offset>);
+
 /// Date: front matter, else a YYYY-MM-DD file name prefix.
 fn date_of(
     rel: &Path,
@@ -128,25 +169,25 @@ fn date_of(
     stem: &str,
     pos: Pos<'_>,
     errs: &mut Vec<Diagnostic>,
-) -> (Option<Date>, Option<Time>) {
+) -> Dated {
     let Some(d) = &fm.date else {
         let Some((d, _)) = date_prefix(stem) else {
-            return (None, None);
+            return (None, None, None);
         };
         return match in_range(d) {
-            Ok(d) => (Some(d), None),
+            Ok(d) => (Some(d), None, None),
             Err(m) => {
                 errs.push(Diagnostic::new(rel, m).code("invalid-date"));
-                (None, None)
+                (None, None, None)
             }
         };
     };
-    match parse_date(d.get_ref()).and_then(|(dd, tt)| Ok((in_range(dd)?, tt))) {
-        Ok((dd, tt)) => (Some(dd), tt),
+    match parse_date(d.get_ref()).and_then(|(dd, tt, oo)| Ok((in_range(dd)?, tt, oo))) {
+        Ok((dd, tt, oo)) => (Some(dd), tt, oo),
         Err(m) => {
             let (l, c) = pos(d.span());
             errs.push(Diagnostic::new(rel, m).at(l, c).code("invalid-date"));
-            (None, None)
+            (None, None, None)
         }
     }
 }
@@ -258,8 +299,11 @@ pub fn in_range(d: Date) -> Result<Date, String> {
     }
 }
 
-/// A TOML date or datetime, or a "YYYY-MM-DD" string (optionally with a time).
-fn parse_date(v: &toml::Value) -> Result<(Date, Option<Time>), String> {
+/// A TOML date or datetime, or a string of one (`"YYYY-MM-DD"`, or with
+/// a time and an offset): the civil date and time as written, and the
+/// offset. A time is never converted: the article is filed by the date it
+/// gives.
+fn parse_date(v: &toml::Value) -> Result<(Date, Option<Time>, Option<Offset>), String> {
     match v {
         toml::Value::Datetime(dt) => {
             let Some(d) = dt.date else {
@@ -279,27 +323,40 @@ fn parse_date(v: &toml::Value) -> Result<(Date, Option<Time>), String> {
                 ),
                 None => None,
             };
-            Ok((date, time))
+            let offset = match dt.offset {
+                None => None,
+                Some(toml::value::Offset::Z) => Some(Offset::UTC),
+                Some(toml::value::Offset::Custom { minutes }) => Some(
+                    Offset::from_seconds(i32::from(minutes) * 60)
+                        .map_err(|e| format!("invalid offset in {dt}: {e}"))?,
+                ),
+            };
+            Ok((date, time, offset))
         }
-        toml::Value::String(s) => {
-            let s = s.trim();
-            if let Ok(d) = s.parse::<Date>() {
-                return Ok((d, None));
-            }
-            if let Ok(dt) = s.parse::<jiff::civil::DateTime>() {
-                return Ok((dt.date(), Some(dt.time())));
-            }
-            if let Ok(ts) = s.parse::<jiff::Timestamp>() {
-                let dt = ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).datetime();
-                return Ok((dt.date(), Some(dt.time())));
-            }
-            Err(format!("date {s:?} is not a date: write YYYY-MM-DD"))
-        }
+        toml::Value::String(s) => parse_date_text(s.trim()),
         other => Err(format!(
             "date must be a date like 2023-10-17, not a {}",
             other.type_str()
         )),
     }
+}
+
+/// A date in a string: `2023-10-17`, `2023-10-17T09:30:00`, or with an
+/// offset (`…+02:00`, `…Z`).
+fn parse_date_text(s: &str) -> Result<(Date, Option<Time>, Option<Offset>), String> {
+    let not_a_date = || format!("date {s:?} is not a date: write YYYY-MM-DD");
+    let pieces = jiff::fmt::temporal::Pieces::parse(s).map_err(|_| not_a_date())?;
+    if pieces.time_zone_annotation().is_some() && pieces.offset().is_none() {
+        return Err(format!(
+            "date {s:?} names a time zone but no offset: write e.g. 2023-10-17T09:30:00+02:00"
+        ));
+    }
+    let offset = pieces.to_numeric_offset();
+    let time = pieces.time();
+    if offset.is_some() && time.is_none() {
+        return Err(not_a_date());
+    }
+    Ok((pieces.date(), time, offset))
 }
 
 /// The slug of an article without a `slug` key: its file name without the

@@ -74,13 +74,16 @@ pub const FRONT_MATTER_KEYS: &[&str] = &[
 const FRONT_MATTER_MAX_DEPTH: usize = 32;
 
 /// Parses front matter text (at byte `off` of `text`). Reports every
-/// syntax error, every unknown key and every value of the wrong type.
+/// syntax error, every unknown key and every value of the wrong type. A
+/// syntax error leaves nothing to read; otherwise the front matter of the
+/// keys that are known and well typed comes back with the problems of the
+/// others, so that the article's other problems are found in the same run.
 pub(super) fn parse_front_matter(
     rel: &Path,
     text: &str,
     fm_text: &str,
     off: usize,
-) -> Result<FrontMatter, Vec<Diagnostic>> {
+) -> Result<(FrontMatter, Vec<Diagnostic>), Vec<Diagnostic>> {
     use serde::Deserialize as _;
     use toml::de::{DeTable, Deserializer};
     let at = |span: Option<std::ops::Range<usize>>| {
@@ -140,19 +143,25 @@ pub(super) fn parse_front_matter(
         .code("front-matter-type")
     };
     // Each key on its own, so that every wrong type is reported.
-    for (k, v) in known.iter() {
+    let mut good = DeTable::new();
+    for (k, v) in known {
         let mut one = DeTable::new();
         one.insert(k.clone(), v.clone());
         let de = Deserializer::from(toml::Spanned::new(span.clone(), one));
-        if let Err(e) = FrontMatter::deserialize(de) {
-            errs.push(type_error(e, k.get_ref()));
+        match FrontMatter::deserialize(de) {
+            Ok(_) => {
+                good.insert(k, v);
+            }
+            Err(e) => errs.push(type_error(e, k.get_ref())),
         }
     }
-    if !errs.is_empty() {
-        return Err(errs);
+    match FrontMatter::deserialize(Deserializer::from(toml::Spanned::new(span, good))) {
+        Ok(fm) => Ok((fm, errs)),
+        Err(e) => {
+            errs.push(type_error(e, "front matter"));
+            Err(errs)
+        }
     }
-    FrontMatter::deserialize(Deserializer::from(toml::Spanned::new(span, known)))
-        .map_err(|e| vec![type_error(e, "front matter")])
 }
 
 /// The byte offset where arrays and tables first nest too deep, if they
@@ -221,7 +230,7 @@ fn too_deep(fm: &str) -> Option<usize> {
 fn unknown_key_message(key: &str) -> String {
     let near = FRONT_MATTER_KEYS
         .iter()
-        .map(|k| (edit_distance(key, k), *k))
+        .map(|k| (crate::suggest::edit_distance(key, k), *k))
         .min()
         .filter(|(d, _)| *d <= 2);
     match near {
@@ -233,23 +242,6 @@ fn unknown_key_message(key: &str) -> String {
             FRONT_MATTER_KEYS.join(", ")
         ),
     }
-}
-
-/// Levenshtein distance, for suggestions (short strings only).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().take(64).collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 /// The title front matter gives, read leniently: any valid TOML will do,

@@ -18,7 +18,9 @@ use crate::layout::CONTENT_DIR;
 use crate::markdown::{MarkdownOptions, Rendered};
 use crate::model::Article;
 
-pub use article::{SLUG_MAX, date_prefix, default_slug, in_range, parse_article, title_and_body};
+#[cfg(test)]
+pub use article::parse_article;
+pub use article::{SLUG_MAX, date_prefix, default_slug, in_range, title_and_body};
 pub use front_matter::{lenient_title, split_front_matter};
 pub use statics::{BUILTIN_STATIC, static_clashes, static_outputs};
 
@@ -45,7 +47,7 @@ pub fn content_files(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let dir = root.join(CONTENT_DIR);
     if !dir.is_dir() {
         anyhow::bail!(
-            "{}: no content directory (expected Markdown articles in {})",
+            "{}: no content directory (expected Markdown articles in {}); is this a milbrief site? Run it in one (or pass --root), or start one with `milbrief init DIR`",
             root.display(),
             dir.display()
         );
@@ -104,10 +106,36 @@ pub fn is_plain_file(root: &Path, rel: &Path) -> bool {
     plain && std::fs::symlink_metadata(&at).is_ok_and(|m| m.is_file())
 }
 
+/// An article file that did not load: every problem found in it, and the
+/// article as far as it could be read, for the tag stage to check its tags
+/// too. A file's problems are reported in one run, not one fix at a time.
+#[derive(Debug)]
+pub struct Unloaded {
+    pub problems: Vec<Diagnostic>,
+    /// `None` when nothing could be read (the file, its encoding, its
+    /// front matter's syntax).
+    pub partial: Option<Box<Article>>,
+}
+
+impl From<Vec<Diagnostic>> for Unloaded {
+    fn from(problems: Vec<Diagnostic>) -> Unloaded {
+        Unloaded {
+            problems,
+            partial: None,
+        }
+    }
+}
+
 /// Reads and parses one article; `rel` is relative to `root`. Symbolic
 /// links are refused (they could lead outside the site), and so are files
 /// larger than `[markdown] max_article_kb`, before they are read.
 pub fn load_file(root: &Path, rel: &Path, config: &Config) -> Result<Article, Vec<Diagnostic>> {
+    load_file_partial(root, rel, config).map_err(|u| u.problems)
+}
+
+/// [`load_file`], with the article as far as it could be read when it has
+/// problems.
+pub fn load_file_partial(root: &Path, rel: &Path, config: &Config) -> Result<Article, Unloaded> {
     use std::io::Read as _;
     let cannot =
         |e: std::io::Error| vec![Diagnostic::new(rel, format!("cannot read: {e}")).code("io")];
@@ -121,7 +149,7 @@ pub fn load_file(root: &Path, rel: &Path, config: &Config) -> Result<Article, Ve
         }
         let meta = std::fs::symlink_metadata(&at).map_err(cannot)?;
         if meta.file_type().is_symlink() {
-            return Err(vec![
+            return Err(Unloaded::from(vec![
                 Diagnostic::new(
                     rel,
                     format!(
@@ -130,28 +158,32 @@ pub fn load_file(root: &Path, rel: &Path, config: &Config) -> Result<Article, Ve
                     ),
                 )
                 .code("symlink"),
-            ]);
+            ]));
         }
     }
     let limit = config.markdown.max_article_bytes;
     let file = std::fs::File::open(&path).map_err(cannot)?;
     let len = file.metadata().map_err(cannot)?.len();
     if len > limit {
-        return Err(vec![too_large(rel, len, limit)]);
+        return Err(vec![too_large(rel, len, limit)].into());
     }
     let mut bytes = Vec::with_capacity(len as usize);
     file.take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(cannot)?;
-    load_bytes(rel, bytes, config)
+    load_bytes_partial(rel, bytes, config)
 }
 
 /// Parses one article from the bytes of its file: the size limit, binary
 /// files, text encoding and emptiness are checked before the front matter.
 pub fn load_bytes(rel: &Path, bytes: Vec<u8>, config: &Config) -> Result<Article, Vec<Diagnostic>> {
+    load_bytes_partial(rel, bytes, config).map_err(|u| u.problems)
+}
+
+fn load_bytes_partial(rel: &Path, bytes: Vec<u8>, config: &Config) -> Result<Article, Unloaded> {
     let limit = config.markdown.max_article_bytes;
     if bytes.len() as u64 > limit {
-        return Err(vec![too_large(rel, bytes.len() as u64, limit)]);
+        return Err(vec![too_large(rel, bytes.len() as u64, limit)].into());
     }
     if let Some(at) = bytes.iter().position(|&b| b == 0) {
         let valid = match std::str::from_utf8(&bytes[..at]) {
@@ -159,24 +191,24 @@ pub fn load_bytes(rel: &Path, bytes: Vec<u8>, config: &Config) -> Result<Article
             Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
         };
         let (l, c) = line_col(valid, valid.len());
-        return Err(vec![
+        return Err(Unloaded::from(vec![
             Diagnostic::new(
                 rel,
                 "file looks binary (it contains a NUL byte), not like Markdown text",
             )
             .at(l, c)
             .code("binary"),
-        ]);
+        ]));
     }
     let fingerprint = fingerprint(rel, &bytes);
     let text = decode(rel, bytes)?;
     if text.trim().is_empty() {
-        return Err(vec![
+        return Err(Unloaded::from(vec![
             Diagnostic::new(rel, "file is empty: an article needs at least a title")
                 .code("empty-file"),
-        ]);
+        ]));
     }
-    let mut a = parse_article(rel, &text, config)?;
+    let mut a = article::parse_article_partial(rel, &text, config)?;
     a.fingerprint = fingerprint;
     // The renderer sizes its buffers for the worst case; a site keeps
     // thousands of these for the whole build.

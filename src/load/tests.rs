@@ -52,6 +52,30 @@ fn date_forms() {
     );
 }
 
+/// The offset is kept, in both forms, and the civil date and time are
+/// the article's own: a string once was converted to UTC (and so to
+/// another day), a TOML datetime lost its offset.
+#[test]
+fn offsets_are_kept_and_dates_are_civil() {
+    let half_past = Some(jiff::civil::time(0, 30, 0, 0));
+    let plus14 = Some(jiff::tz::Offset::from_seconds(14 * 3600).unwrap());
+    for d in ["2025-01-01T00:30:00+14:00", "\"2025-01-01T00:30:00+14:00\""] {
+        let a = parse(&format!("+++\ntitle = \"T\"\ndate = {d}\n+++\nx")).unwrap();
+        assert_eq!(a.date, Some(jiff::civil::date(2025, 1, 1)), "{d}");
+        assert_eq!(a.time, half_past, "{d}");
+        assert_eq!(a.offset, plus14, "{d}");
+        assert_eq!(a.when().unwrap().rfc3339_utc(), "2024-12-31T10:30:00Z");
+    }
+    for d in ["2025-01-01T00:30:00Z", "\"2025-01-01T00:30:00z\""] {
+        let a = parse(&format!("+++\ntitle = \"T\"\ndate = {d}\n+++\nx")).unwrap();
+        assert_eq!(a.offset, Some(jiff::tz::Offset::UTC), "{d}");
+    }
+    let a = parse("+++\ntitle = \"T\"\ndate = 2025-01-01T00:30:00\n+++\nx").unwrap();
+    assert_eq!((a.time, a.offset), (half_past, None));
+    let e = err("+++\ntitle = \"T\"\ndate = \"2025-01-01T00:30:00[Europe/Paris]\"\n+++\nx");
+    assert!(e.contains("no offset"), "{e}");
+}
+
 #[test]
 fn unknown_key_names_the_key_and_position() {
     let e = err("+++\ntitle = \"T\"\ncountrys = [\"PK\"]\n+++\nx");
@@ -129,4 +153,29 @@ fn date_prefixes() {
     );
     assert_eq!(date_prefix("2023-10-17abc"), None);
     assert_eq!(date_prefix("abc"), None);
+}
+
+/// A file with problems still yields what could be read of it, so that its
+/// tags are checked in the same run; a syntax error leaves nothing.
+#[test]
+fn problems_come_with_the_article_as_far_as_it_was_read() {
+    let rel = Path::new("content/2023-10-17-x.md");
+    let text = "+++\ntitle = \"T\"\ncountrys = [\"PL\"]\ndraft = \"no\"\ncountries = [\"Narnia\"]\n+++\nBody.\n";
+    let u = load_bytes_partial(rel, text.as_bytes().to_vec(), &Config::default()).unwrap_err();
+    let codes: Vec<_> = u.problems.iter().map(|d| d.code).collect();
+    assert_eq!(codes, [Some("unknown-key"), Some("front-matter-type")]);
+    let partial = u.partial.expect("the rest was read");
+    assert_eq!(partial.title, "T");
+    let raw: Vec<&str> = partial
+        .raw_countries
+        .iter()
+        .flatten()
+        .map(|t| t.value.as_str())
+        .collect();
+    assert_eq!(raw, ["Narnia"]);
+
+    let broken = "+++\ntitle = \n+++\nBody.\n";
+    let u = load_bytes_partial(rel, broken.as_bytes().to_vec(), &Config::default()).unwrap_err();
+    assert!(u.partial.is_none());
+    assert!(!u.problems.is_empty());
 }

@@ -9,6 +9,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use jiff::civil::{Date, Time};
+use jiff::tz::Offset;
 use serde::{Deserialize, Serialize};
 
 pub use explain::{Evidence, Explanation, Part, TagKind};
@@ -38,14 +39,6 @@ impl CountryCode {
     /// "pk", as used in URLs.
     pub fn lower(&self) -> String {
         self.as_str().to_ascii_lowercase()
-    }
-
-    /// The flag emoji: two regional indicator symbols.
-    pub fn flag(&self) -> String {
-        self.0
-            .iter()
-            .filter_map(|b| char::from_u32(0x1F1E6 + u32::from(b - b'A')))
-            .collect()
     }
 }
 
@@ -116,8 +109,14 @@ pub struct Article {
     /// URL slug, safe as a single path segment.
     pub slug: String,
     pub title: String,
+    /// The article's own civil date: it files the article by day, week
+    /// and month, whatever its offset.
     pub date: Option<Date>,
+    /// Its time of day, on that date, when it gives one.
     pub time: Option<Time>,
+    /// The UTC offset of that time, when it gives one (`+14:00`, `Z`); a
+    /// time without one is read as UTC.
+    pub offset: Option<Offset>,
     pub source: Option<String>,
     pub url: Option<String>,
     pub author: Option<String>,
@@ -148,7 +147,8 @@ pub struct Article {
     pub auto_tag: Option<bool>,
     /// Why each automatic tag was given, or where that is kept apart.
     pub explanations: Explanations,
-    /// Hash of what places the article in the site (slug, date, tags); see
+    /// Hash of what places the article in the site (slug, date, tags,
+    /// source); see
     /// [`Article::placement_key`]. Set by the tag stage.
     pub placement: u64,
     /// Final tags (after the tag stage), in order of salience.
@@ -156,11 +156,18 @@ pub struct Article {
     pub topics: Vec<String>,
     pub countries_origin: TagOrigin,
     pub topics_origin: TagOrigin,
+    /// How much the article is about defence and security, from 0 to 1
+    /// (set by the tag stage; templates show it as `article.relevance`).
+    /// Below the site's `min_relevance` an article whose topics are left to
+    /// the tagger is off-topic ([`Article::is_off_topic`]).
+    pub relevance: f64,
 }
 
 impl Article {
     /// A hash of what places the article in the site's groupings: slug,
-    /// date, time, countries and topics (not its text).
+    /// date, time, countries, topics and relevance, which decides whether
+    /// it is off-topic, and what its outlet is resolved from, `source` and
+    /// `url` (not its text).
     pub fn placement_key(&self) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = std::hash::DefaultHasher::new();
@@ -170,9 +177,31 @@ impl Article {
             self.time,
             &self.countries,
             &self.topics,
+            &self.source,
+            &self.url,
+            self.relevance.to_bits(),
         )
             .hash(&mut h);
         h.finish()
+    }
+
+    /// When the article is dated, as it gives it.
+    pub fn when(&self) -> Option<When> {
+        Some(When {
+            date: self.date?,
+            time: self.time,
+            offset: self.offset,
+        })
+    }
+
+    /// Whether the article is off-topic: its topics are left to the tagger
+    /// (no front-matter `topics`, automatic tagging on for it, `auto_tag`
+    /// being the site's setting) and its relevance is below `min_relevance`.
+    /// Such an article gets no security topic.
+    pub fn is_off_topic(&self, min_relevance: f64, auto_tag: bool) -> bool {
+        self.topics_origin == TagOrigin::Auto
+            && self.auto_tag.unwrap_or(auto_tag)
+            && self.relevance < min_relevance
     }
 
     /// Sort key: newest first, undated last. Within a day, by time
@@ -186,6 +215,44 @@ impl Article {
             self.source_path.as_path(),
             self.slug.as_str(),
         )
+    }
+}
+
+/// When an article is dated, as it gives it: its own civil date, and its
+/// time of day and UTC offset when it gives them. Listings file it by the
+/// civil date; what machines read (feeds, the sitemap, OpenGraph) is the
+/// instant, printed in UTC.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct When {
+    pub date: Date,
+    pub time: Option<Time>,
+    pub offset: Option<Offset>,
+}
+
+impl When {
+    /// The instant, when the article gives a time: its civil date and time
+    /// at its offset (UTC when it gives none).
+    pub fn instant(&self) -> Option<jiff::Timestamp> {
+        let dt = self.date.to_datetime(self.time?);
+        self.offset.unwrap_or(Offset::UTC).to_timestamp(dt).ok()
+    }
+
+    /// RFC 3339 in UTC, to the second, as Atom wants it: the instant, or
+    /// midnight UTC of the date when the article gives no time.
+    pub fn rfc3339_utc(&self) -> String {
+        match self.instant() {
+            Some(t) => t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            None => format!("{}T00:00:00Z", self.date),
+        }
+    }
+
+    /// A W3C datetime, for the sitemap and OpenGraph: the instant in UTC,
+    /// or the date alone when the article gives no time.
+    pub fn w3c(&self) -> String {
+        match self.instant() {
+            Some(_) => self.rfc3339_utc(),
+            None => self.date.to_string(),
+        }
     }
 }
 
@@ -216,6 +283,7 @@ impl Article {
             title: slug.to_string(),
             date: None,
             time: None,
+            offset: None,
             source: None,
             url: None,
             author: None,
@@ -238,6 +306,7 @@ impl Article {
             topics: Vec::new(),
             countries_origin: TagOrigin::Auto,
             topics_origin: TagOrigin::Auto,
+            relevance: 0.0,
         }
     }
 }
@@ -259,9 +328,34 @@ mod tests {
     }
 
     #[test]
-    fn flags_are_regional_indicators() {
-        assert_eq!(CountryCode::new("PK").unwrap().flag(), "🇵🇰");
-        assert_eq!(CountryCode::new("ru").unwrap().flag(), "🇷🇺");
+    fn a_time_is_printed_in_utc_at_its_offset() {
+        let when = |time, offset: Option<i32>| When {
+            date: jiff::civil::date(2025, 1, 1),
+            time,
+            offset: offset.map(|h| Offset::from_seconds(h * 3600).unwrap()),
+        };
+        let half_past = Some(jiff::civil::time(0, 30, 0, 0));
+        // Fourteen hours ahead of UTC: the day before, in UTC.
+        let w = when(half_past, Some(14));
+        assert_eq!(w.rfc3339_utc(), "2024-12-31T10:30:00Z");
+        assert_eq!(w.w3c(), "2024-12-31T10:30:00Z");
+        assert_eq!(
+            when(half_past, Some(-5)).rfc3339_utc(),
+            "2025-01-01T05:30:00Z"
+        );
+        // No offset: UTC.
+        assert_eq!(when(half_past, None).rfc3339_utc(), "2025-01-01T00:30:00Z");
+        // No time: the date, at midnight UTC where a datetime is needed.
+        let d = when(None, Some(14));
+        assert_eq!(d.rfc3339_utc(), "2025-01-01T00:00:00Z");
+        assert_eq!(d.w3c(), "2025-01-01");
+        // The ends of the supported range convert.
+        let first = When {
+            date: jiff::civil::date(1, 1, 1),
+            time: half_past,
+            offset: Some(Offset::from_seconds(14 * 3600).unwrap()),
+        };
+        assert_eq!(first.rfc3339_utc(), "0000-12-31T10:30:00Z");
     }
 
     /// Parts in memory, by index; those of article 3 cannot be read.

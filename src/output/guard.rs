@@ -37,9 +37,15 @@ pub fn check_output_dir(root: &Path, out: &Path) -> anyhow::Result<()> {
         );
     }
     if out_abs.is_dir() && !out_abs.join(MARKER).exists() {
-        let mut entries = std::fs::read_dir(&out_abs)
+        let entries = std::fs::read_dir(&out_abs)
             .with_context(|| format!("cannot read {}", out.display()))?;
-        if entries.next().is_some() {
+        // The staging directory of a first build that was killed is
+        // milbrief's: the next build removes it.
+        let mut others = entries.filter(|e| {
+            e.as_ref()
+                .map_or(true, |e| e.file_name() != super::stage::STAGING)
+        });
+        if others.next().is_some() {
             bail!(
                 "{}: directory is not empty and was not written by milbrief; refusing to overwrite it (remove it or choose another --output)",
                 out.display()
@@ -78,10 +84,14 @@ fn resolve(p: &Path) -> anyhow::Result<PathBuf> {
 pub(super) fn checked(path: &str) -> anyhow::Result<&Path> {
     let p = Path::new(path);
     let ok = !path.is_empty()
-        && !path.contains('\\')
+        && !path.contains(['\\', '\n', '\r'])
         && p.components().all(|c| matches!(c, Component::Normal(_)));
     if !ok {
         bail!("refusing to write outside the output directory: {path:?}");
+    }
+    let first = path.split('/').next().unwrap_or(path);
+    if [MARKER, super::stage::STAGING].contains(&first) {
+        bail!("{path}: the name {first} is milbrief's own in the output directory");
     }
     Ok(p)
 }

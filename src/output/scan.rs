@@ -127,6 +127,7 @@ pub(super) fn stamp_of(meta: Option<&std::fs::Metadata>, is_file: bool) -> FileS
         _ => FileStamp {
             len: u64::MAX,
             mtime: None,
+            ctime: None,
         },
     }
 }

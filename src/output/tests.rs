@@ -7,6 +7,7 @@ use super::guard::MARKER;
 use super::record::from_record;
 use super::scan::{Level, TOP, plain};
 use super::*;
+use super::{owned, stage};
 use crate::model::Output;
 
 #[test]
@@ -60,6 +61,12 @@ fn refuses_dangerous_output_dirs() {
     std::fs::write(root.join("docs/notes.txt"), "mine").unwrap();
     let e = check_output_dir(root, &root.join("docs")).unwrap_err();
     assert!(e.to_string().contains("not written by milbrief"), "{e}");
+    // A first build killed before its marker left only its staging.
+    std::fs::create_dir_all(root.join("public/.milbrief-staging")).unwrap();
+    std::fs::write(root.join("public/.milbrief-staging/0"), "page").unwrap();
+    assert!(check_output_dir(root, &root.join("public")).is_ok());
+    recover(&root.join("public")).unwrap();
+    assert_eq!(std::fs::read_dir(root.join("public")).unwrap().count(), 0);
 }
 
 /// A directory of a scan: its parent's path, whether it holds
@@ -346,8 +353,9 @@ fn record(out: &Path, found: &Scan, touched: &Touched) -> OutputRec {
 /// the rest removed. Returns the recorded output.
 fn random_build(rng: &mut Rng, out: &Path, found: &Scan, fresh: &mut usize) -> OutputRec {
     let mut outputs: Vec<Output> = Vec::new();
+    let reserved = |rel: &str| rel.split('/').next() == Some(MARKER);
     for (rel, stamp) in &found.files {
-        if stamp.len != u64::MAX && rng.chance(80) {
+        if stamp.len != u64::MAX && !reserved(rel) && rng.chance(80) {
             let bytes = std::fs::read(out.join(rel)).unwrap();
             let bytes = if rng.chance(70) {
                 bytes
@@ -366,7 +374,7 @@ fn random_build(rng: &mut Rng, out: &Path, found: &Scan, fresh: &mut usize) -> O
     };
     let mut replaced = HashSet::new();
     for d in &found.dirs {
-        if let Some(r) = rel_of(&d.path).filter(|_| !d.full && rng.chance(30)) {
+        if let Some(r) = rel_of(&d.path).filter(|r| !d.full && !reserved(r) && rng.chance(30)) {
             replaced.insert(d.path.clone());
             outputs.push(Output::new(r, "was an empty directory"));
         }
@@ -376,6 +384,7 @@ fn random_build(rng: &mut Rng, out: &Path, found: &Scan, fresh: &mut usize) -> O
         .iter()
         .filter(|d| !replaced.contains(&d.path))
         .filter_map(|d| rel_of(&d.path))
+        .filter(|r| !reserved(r))
         .chain([String::new()])
         .collect();
     for _ in 0..rng.below(4) {
@@ -393,15 +402,12 @@ fn random_build(rng: &mut Rng, out: &Path, found: &Scan, fresh: &mut usize) -> O
         outputs.push(Output::new(rel, "new"));
     }
     let mut touched = Touched::default();
-    write_files(
-        out,
-        &outputs,
-        &crate::progress::Progress::hidden(),
-        &mut touched,
-    )
-    .unwrap();
+    // Cleaning: the random files are no build's.
+    let progress = crate::progress::Progress::hidden();
+    let mut w = Writer::begin(out, true, &progress).unwrap();
+    w.push(outputs.clone()).unwrap();
     let keep: HashSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
-    remove_stale(out, found, &keep, &mut touched).unwrap();
+    w.commit(found, &keep, &mut touched).unwrap();
     record(out, found, &touched)
 }
 
@@ -530,15 +536,12 @@ fn listing_after_a_write() {
         Output::new("b/index.html", "B"),
         Output::new("d/e/index.html", "e"),
     ];
-    write_files(
-        &out,
-        &v2,
-        &crate::progress::Progress::hidden(),
-        &mut touched,
-    )
-    .unwrap();
+    let progress = crate::progress::Progress::hidden();
+    let mut w = Writer::begin(&out, false, &progress).unwrap();
+    w.push(v2.to_vec()).unwrap();
     let keep: HashSet<&str> = v2.iter().map(|o| o.path.as_str()).collect();
-    assert_eq!(remove_stale(&out, &found, &keep, &mut touched).unwrap(), 1);
+    let done = w.commit(&found, &keep, &mut touched).unwrap();
+    assert_eq!(done.stats.removed, 1);
     let dirs = listing(&out, &found, &touched);
     let seen: Vec<(&str, u32, bool, Vec<&str>)> = dirs
         .iter()
@@ -570,4 +573,73 @@ fn listing_after_a_write() {
     let mut files = dirs[0].files.clone();
     files.sort();
     assert_eq!(files, [MARKER]);
+}
+
+/// Nothing pushed reaches the output before the commit; a writer dropped
+/// without one leaves the output as it was, staging and all.
+#[test]
+fn a_writer_changes_nothing_before_its_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    write(&out, &[Output::new("index.html", "old")]).unwrap();
+    let before = entries(&out);
+    let progress = crate::progress::Progress::hidden();
+    {
+        let mut w = Writer::begin(&out, false, &progress).unwrap();
+        // In batches, as a renderer hands them over.
+        w.push(vec![Output::new("index.html", "new")]).unwrap();
+        w.push(vec![Output::new("a/b/index.html", "added")])
+            .unwrap();
+        assert!(out.join(stage::STAGING).is_dir());
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "old"
+        );
+        assert!(!out.join("a").exists());
+        // A duplicate path is refused.
+        assert!(w.push(vec![Output::new("index.html", "again")]).is_err());
+    }
+    assert_eq!(entries(&out), before, "a dropped writer changed the output");
+    // A writer of a directory it created removes it.
+    let fresh = dir.path().join("fresh");
+    {
+        let mut w = Writer::begin(&fresh, false, &progress).unwrap();
+        w.push(vec![Output::new("index.html", "x")]).unwrap();
+    }
+    assert!(!fresh.exists());
+}
+
+/// The marker lists what milbrief wrote; a marker from before the list
+/// owns everything; files not listed are kept.
+#[test]
+fn the_marker_says_what_milbrief_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    write(
+        &out,
+        &[Output::new("a/index.html", "a"), Output::new("b.html", "b")],
+    )
+    .unwrap();
+    match owned::Owned::read(&out).unwrap() {
+        owned::Owned::Listed(l) => {
+            let mut l: Vec<String> = l.into_iter().collect();
+            l.sort();
+            assert_eq!(l, ["a/index.html", "b.html"]);
+        }
+        other => panic!("{other:?}"),
+    }
+    std::fs::write(out.join("mine.txt"), "mine").unwrap();
+    let s = write(&out, &[Output::new("b.html", "b")]).unwrap();
+    assert_eq!(s.removed, 1);
+    assert!(out.join("mine.txt").is_file() && !out.join("a").exists());
+    assert_eq!(foreign(&out).unwrap(), ["mine.txt"]);
+    // The marker of an older milbrief: everything is its own.
+    std::fs::write(
+        out.join(MARKER),
+        "This directory is generated by milbrief build.\n",
+    )
+    .unwrap();
+    assert!(owned::Owned::read(&out).unwrap().owns("mine.txt"));
+    write(&out, &[Output::new("b.html", "b")]).unwrap();
+    assert!(!out.join("mine.txt").exists());
 }

@@ -11,7 +11,9 @@ use tera::Value;
 
 use super::Renderer;
 use super::views::{long_date, obj};
+use crate::index::Site;
 use crate::model::{Article, CountryCode, Unreadable};
+use crate::sources::Outlet;
 
 /// Everything of an article its card shows (the site's configuration
 /// aside): the card is made from this, and listings fingerprint it.
@@ -21,24 +23,36 @@ pub(super) struct CardInputs<'a> {
     /// The card links to the article's page, named by its slug.
     pub(super) slug: &'a str,
     pub(super) date: Option<jiff::civil::Date>,
+    /// The source as the article writes it.
     pub(super) source: Option<&'a str>,
+    /// The outlet it resolves to: its name, page and kind.
+    pub(super) outlet: Option<&'a Outlet>,
     pub(super) summary_html: &'a str,
     pub(super) summary_text: &'a str,
     pub(super) countries: &'a [CountryCode],
     pub(super) topics: &'a [String],
+    /// The original's address, which printed briefs show.
+    pub(super) url: Option<&'a str>,
+    /// The article's relevance, as the bits of its `f64`.
+    pub(super) relevance: u64,
 }
 
 impl<'a> CardInputs<'a> {
-    pub(super) fn of(a: &'a Article) -> Self {
+    /// The card of the article at `i`.
+    pub(super) fn of(site: &'a Site, i: usize) -> Self {
+        let a: &'a Article = &site.articles[i];
         CardInputs {
             title: &a.title,
             slug: &a.slug,
             date: a.date,
             source: a.source.as_deref(),
+            outlet: site.outlets.of_article(i),
             summary_html: &a.summary_html,
             summary_text: &a.summary_text,
             countries: &a.countries,
             topics: &a.topics,
+            url: a.url.as_deref(),
+            relevance: a.relevance.to_bits(),
         }
     }
 }
@@ -105,8 +119,8 @@ impl<'r> Cards<'r> {
 
     /// What each card shows, in order.
     pub(super) fn inputs(&self) -> impl Iterator<Item = CardInputs<'r>> + 'r {
-        let articles = &self.r.site.articles;
-        self.ids.iter().map(move |i| CardInputs::of(&articles[i]))
+        let site = self.r.site;
+        self.ids.iter().map(move |i| CardInputs::of(site, i))
     }
 
     /// The cards as a template list.
@@ -184,6 +198,7 @@ pub(super) struct Whole<'r> {
 impl Hash for Whole<'_> {
     fn hash<H: Hasher>(&self, h: &mut H) {
         self.r.fps[self.i].hash(h);
+        self.outlet().hash(h);
     }
 }
 
@@ -194,6 +209,11 @@ impl<'r> Whole<'r> {
 
     pub(super) fn get(&self) -> &'r Article {
         &self.r.site.articles[self.i]
+    }
+
+    /// The outlet the article comes from.
+    pub(super) fn outlet(&self) -> Option<&'r Outlet> {
+        self.r.site.outlets.of_article(self.i)
     }
 }
 
@@ -236,7 +256,8 @@ pub(super) struct Times<'r> {
 impl Hash for Times<'_> {
     fn hash<H: Hasher>(&self, h: &mut H) {
         for i in self.ids.iter() {
-            self.r.site.articles[i].time.hash(h);
+            let a = &self.r.site.articles[i];
+            (a.time, a.offset).hash(h);
         }
     }
 }
@@ -246,13 +267,9 @@ impl<'r> Times<'r> {
         Times { r, ids }
     }
 
-    /// The date and time of each article.
-    pub(super) fn when(
-        &self,
-    ) -> impl Iterator<Item = (Option<jiff::civil::Date>, Option<jiff::civil::Time>)> + 'r {
+    /// When each article is dated.
+    pub(super) fn when(&self) -> impl Iterator<Item = Option<crate::model::When>> + 'r {
         let articles = &self.r.site.articles;
-        self.ids
-            .iter()
-            .map(move |i| (articles[i].date, articles[i].time))
+        self.ids.iter().map(move |i| articles[i].when())
     }
 }

@@ -10,7 +10,8 @@ use serde_json::json;
 use super::cards::{Cards, Times};
 use super::fixed::Fixed;
 use crate::index::edition_end;
-use crate::model::{Article, CountryCode};
+use crate::model::{Article, CountryCode, When};
+use crate::sources::Outlet;
 use crate::urls;
 
 /// Articles per summary shard of the search index.
@@ -55,10 +56,19 @@ fn json_for_html(json: &str) -> String {
         .replace('&', "\\u0026")
 }
 
-/// RFC 3339 timestamp of an article (midnight UTC when it has no time).
-fn stamp(date: Date, time: Option<jiff::civil::Time>) -> String {
-    let t = time.unwrap_or(jiff::civil::Time::midnight());
-    format!("{date}T{}Z", t.strftime("%H:%M:%S"))
+/// RFC 3339 timestamp of an article, in UTC (midnight UTC when it has no
+/// time).
+fn stamp(when: When) -> String {
+    when.rfc3339_utc()
+}
+
+/// The stamp of a date alone.
+fn day_stamp(date: Date) -> String {
+    stamp(When {
+        date,
+        time: None,
+        offset: None,
+    })
 }
 
 /// Cuts `s` at a word boundary to at most `max` characters, adding "…".
@@ -121,11 +131,11 @@ pub(super) fn article_entry(
     f: &Fixed<'_>,
     a: &Article,
     body: &str,
-    updated: Option<(jiff::civil::Date, Option<jiff::civil::Time>)>,
+    updated: Option<When>,
 ) -> (String, String) {
     let url = f.urls.absolute(&urls::article(&a.slug));
-    let when = a.date.map_or_else(String::new, |d| stamp(d, a.time));
-    let last = updated.map_or_else(|| when.clone(), |(d, t)| stamp(d, t));
+    let when = a.when().map_or_else(String::new, stamp);
+    let last = updated.map_or_else(|| when.clone(), stamp);
     let mut e = String::with_capacity(body.len() * 5 / 4 + 512);
     let _ = write!(
         e,
@@ -182,9 +192,10 @@ pub(super) fn edition_entry(
     let n = cards.len();
     let when = times
         .when()
-        .filter_map(|(d, t)| d.map(|d| stamp(d, t)))
+        .flatten()
+        .map(stamp)
         .max()
-        .unwrap_or_else(|| stamp(start, None));
+        .unwrap_or_else(|| day_stamp(start));
     let range = super::digest::date_range(start, edition_end(start, c));
     let mut html = format!(
         "<p>{} article{} · {}</p>\n<ul>\n",
@@ -216,14 +227,15 @@ pub(super) fn edition_entry(
     (when, e)
 }
 
-/// The search index: titles, dates, tags and links of every article
-/// (`all`); summaries go in shards loaded after it. `countries` and
-/// `topics` are the site's, ascending.
+/// The search index: titles, dates, tags, sources and links of every
+/// article (`all`); summaries go in shards loaded after it. `countries`,
+/// `topics` and `outlets` are the site's, ascending.
 pub(super) fn search_index(
     f: &Fixed<'_>,
     all: &Cards<'_>,
     countries: &[CountryCode],
     topics: &[&str],
+    outlets: &[Outlet],
 ) -> String {
     let mut by_name: Vec<(String, usize)> = countries
         .iter()
@@ -246,9 +258,25 @@ pub(super) fn search_index(
     for (pos, (_, k)) in t_sorted.iter().enumerate() {
         t_pos[*k] = pos;
     }
+    // Sources by name, as the facet lists them.
+    let mut o_sorted: Vec<(String, usize)> = outlets
+        .iter()
+        .enumerate()
+        .map(|(k, o)| (o.name.to_lowercase(), k))
+        .collect();
+    o_sorted.sort();
+    let mut o_pos = vec![0usize; outlets.len()];
+    for (pos, (_, k)) in o_sorted.iter().enumerate() {
+        o_pos[*k] = pos;
+    }
     let articles: Vec<serde_json::Value> = all
         .inputs()
         .map(|a| {
+            let name = a.outlet.map(|o| o.name.as_str()).or(a.source);
+            let facet = a
+                .outlet
+                .and_then(|o| outlets.binary_search_by(|x| x.slug.cmp(&o.slug)).ok())
+                .map(|k| o_pos[k]);
             let cs: Vec<usize> = a
                 .countries
                 .iter()
@@ -265,7 +293,8 @@ pub(super) fn search_index(
                 cs,
                 ts,
                 f.link(&urls::article(a.slug)),
-                a.source.unwrap_or(""),
+                name.unwrap_or(""),
+                facet,
             ])
         })
         .collect();
@@ -276,6 +305,7 @@ pub(super) fn search_index(
         "v": 1,
         "countries": by_name.iter().map(|(n, k)| json!([countries[*k].to_string(), n])).collect::<Vec<_>>(),
         "topics": t_sorted.iter().map(|(n, k)| json!([topics[*k], n])).collect::<Vec<_>>(),
+        "sources": o_sorted.iter().map(|(_, k)| json!([outlets[*k].slug, outlets[*k].name])).collect::<Vec<_>>(),
         "articles": articles,
         "summaries": {"size": SEARCH_SHARD, "shards": shards},
     });
@@ -305,7 +335,7 @@ pub(super) fn robots(f: &Fixed<'_>) -> String {
 pub(super) fn sitemap_xml(
     base: &str,
     part: usize,
-    urls: &[(String, Option<Date>)],
+    urls: &[(String, Option<When>)],
     limit: usize,
 ) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
@@ -329,10 +359,10 @@ pub(super) fn sitemap_xml(
         lo..(lo + limit).min(urls.len())
     };
     out.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for (dir, date) in &urls[range] {
+    for (dir, when) in &urls[range] {
         let _ = write!(out, "<url><loc>{}</loc>", xml(&format!("{base}{dir}")));
-        if let Some(d) = date {
-            let _ = write!(out, "<lastmod>{d}</lastmod>");
+        if let Some(w) = when {
+            let _ = write!(out, "<lastmod>{}</lastmod>", w.w3c());
         }
         out.push_str("</url>\n");
     }
@@ -344,18 +374,25 @@ pub(super) fn sitemap_xml(
 mod tests {
     #[test]
     fn sitemaps_split_into_an_index_past_the_limit() {
-        let urls: Vec<(String, Option<Date>)> = (0..5)
+        let urls: Vec<(String, Option<When>)> = (0..5)
             .map(|i| {
-                (
-                    format!("articles/a{i}/"),
-                    Some(jiff::civil::date(2023, 10, 1 + i as i8)),
-                )
+                let when = When {
+                    date: jiff::civil::date(2023, 10, 1 + i as i8),
+                    time: (i == 4).then(|| jiff::civil::time(0, 30, 0, 0)),
+                    offset: jiff::tz::Offset::from_seconds(14 * 3600).ok(),
+                };
+                (format!("articles/a{i}/"), Some(when))
             })
             .collect();
         let whole = sitemap_xml("https://x.org/", 0, &urls, 10);
         assert_eq!(whole.matches("<url>").count(), 5);
         assert!(
             whole.contains("<loc>https://x.org/articles/a0/</loc><lastmod>2023-10-01</lastmod>")
+        );
+        // A time is given in UTC: the day before, fourteen hours ahead.
+        assert!(
+            whole.contains("<lastmod>2023-10-04T10:30:00Z</lastmod>"),
+            "{whole}"
         );
         let index = sitemap_xml("https://x.org/", 0, &urls, 2);
         assert!(index.contains("<sitemapindex"));
@@ -401,12 +438,16 @@ mod tests {
     }
 
     #[test]
-    fn stamps_are_rfc3339() {
+    fn stamps_are_rfc3339_in_utc() {
         let d = jiff::civil::date(2023, 10, 17);
-        assert_eq!(stamp(d, None), "2023-10-17T00:00:00Z");
-        assert_eq!(
-            stamp(d, Some(jiff::civil::time(9, 5, 0, 0))),
-            "2023-10-17T09:05:00Z"
-        );
+        assert_eq!(day_stamp(d), "2023-10-17T00:00:00Z");
+        let at = |offset| When {
+            date: d,
+            time: Some(jiff::civil::time(9, 5, 0, 0)),
+            offset,
+        };
+        assert_eq!(stamp(at(None)), "2023-10-17T09:05:00Z");
+        let east = jiff::tz::Offset::from_seconds(10 * 3600).ok();
+        assert_eq!(stamp(at(east)), "2023-10-16T23:05:00Z");
     }
 }

@@ -10,13 +10,14 @@ use tera::{Context, Tera};
 
 use super::cards::CardInputs;
 use super::views::{
-    ArticleView, Card, Chip, CountryRef, LINE_CHIPS, PageLink, Pagination, TopicRef, WhyView,
-    human_date, long_date, page_window, why_phrases,
+    ArticleView, Badge, Card, Chip, CountryRef, LINE_CHIPS, PageLink, Pagination, SourceRef,
+    TopicRef, WhyView, human_date, long_date, page_window, why_phrases,
 };
 use super::{RenderError, Templates};
 use crate::config::Config;
 use crate::index::Site;
 use crate::model::{Article, CountryCode, Output, Parts, TagKind, TagOrigin, Unreadable};
+use crate::sources::{Kind, Outlet};
 use crate::tag::Tagger;
 use crate::urls::{self, Urls};
 
@@ -97,6 +98,7 @@ impl<'s> Fixed<'s> {
                 "editions": link(urls::EDITIONS),
                 "relations": link(urls::RELATIONS),
                 "search": link(urls::SEARCH),
+                "sources": link(urls::SOURCES),
                 "feed": urls::feed(""),
                 "search_index": urls::SEARCH_INDEX,
             }),
@@ -117,7 +119,9 @@ impl<'s> Fixed<'s> {
         CountryRef {
             code: c.to_string(),
             name: self.name(c),
-            flag: c.flag(),
+            flag: crate::flags::svg(c)
+                .map(|_| urls::flag(c))
+                .unwrap_or_default(),
             path: self.link(&urls::country(c)),
         }
     }
@@ -151,47 +155,59 @@ impl<'s> Fixed<'s> {
 
     /// An article's card: made from [`CardInputs`] alone, so that a card's
     /// fingerprint covers all it shows.
-    pub(super) fn card<'a>(&self, a: &'a Article) -> Card<'a> {
+    pub(super) fn card<'a>(&self, inputs: CardInputs<'a>) -> Card<'a> {
         let CardInputs {
             title,
             slug,
             date,
             source,
+            outlet,
             summary_html,
             summary_text,
             countries,
             topics,
-        } = CardInputs::of(a);
+            url,
+            relevance,
+        } = inputs;
         let countries: Vec<_> = countries.iter().map(|c| self.country_ref(*c)).collect();
         let topics: Vec<_> = topics.iter().map(|t| self.topic_ref(t)).collect();
-        let chips: Vec<Chip> = countries
-            .iter()
-            .map(|c| Chip {
-                kind: "country",
-                name: c.name.clone(),
-                flag: c.flag.clone(),
-                path: c.path.clone(),
-            })
-            .chain(topics.iter().map(|t| Chip {
-                kind: "topic",
-                name: t.name.clone(),
-                flag: String::new(),
-                path: t.path.clone(),
-            }))
-            .take(LINE_CHIPS)
-            .collect();
+        let chips = chips_of(&countries, &topics);
         Card {
             title,
             path: self.link(&urls::article(slug)),
             date: date.map(|d| d.to_string()),
             date_human: date.map(human_date),
-            source,
+            source: outlet.map(|o| o.name.as_str()).or(source),
+            source_path: self.source_path(outlet),
+            badge: outlet.and_then(Badge::of),
+            url,
             summary_html,
             summary_text,
             more_tags: (countries.len() + topics.len()).saturating_sub(chips.len()),
             chips,
             countries,
             topics,
+            relevance: f64::from_bits(relevance),
+        }
+    }
+
+    /// The page of `outlet`, when the site has source pages.
+    pub(super) fn source_path(&self, outlet: Option<&Outlet>) -> Option<String> {
+        let o = outlet.filter(|_| self.config.sections.sources)?;
+        Some(self.link(&urls::source(&o.slug)))
+    }
+
+    /// How pages show and link to `o`.
+    pub(super) fn source_ref<'a>(&self, o: &'a Outlet) -> SourceRef<'a> {
+        SourceRef {
+            slug: &o.slug,
+            name: &o.name,
+            path: self.link(&urls::source(&o.slug)),
+            kind: o.kind.map(Kind::as_str),
+            kind_label: o.kind.map(Kind::label),
+            country: o.country.map(|c| self.country_ref(c)),
+            provenance: o.provenance.as_deref(),
+            badge: Badge::of(o),
         }
     }
 
@@ -240,7 +256,11 @@ impl<'s> Fixed<'s> {
 
     /// An article page's view of its article; its body and explanations
     /// are read when kept apart.
-    pub(super) fn article_view<'a>(&self, a: &'a Article) -> Result<ArticleView<'a>, Unreadable>
+    pub(super) fn article_view<'a>(
+        &self,
+        a: &'a Article,
+        outlet: Option<&'a Outlet>,
+    ) -> Result<ArticleView<'a>, Unreadable>
     where
         's: 'a,
     {
@@ -265,7 +285,10 @@ impl<'s> Fixed<'s> {
             path: self.link(&urls::article(&a.slug)),
             date: a.date.map(|d| d.to_string()),
             date_human: a.date.map(long_date),
-            source: a.source.as_deref(),
+            published: a.when().map(|w| w.w3c()),
+            source: outlet.map(|o| o.name.as_str()).or(a.source.as_deref()),
+            source_path: self.source_path(outlet),
+            badge: outlet.and_then(Badge::of),
             url: a.url.as_deref(),
             author: a.author.as_deref(),
             draft: a.draft,
@@ -277,6 +300,8 @@ impl<'s> Fixed<'s> {
             topics: a.topics.iter().map(|t| self.topic_ref(t)).collect(),
             countries_auto: a.countries_origin == TagOrigin::Auto,
             topics_auto: a.topics_origin == TagOrigin::Auto,
+            relevance: a.relevance,
+            off_topic: a.is_off_topic(self.config.min_relevance, self.config.auto_tag),
             why,
         })
     }
@@ -329,7 +354,7 @@ impl<'s> Fixed<'s> {
             "page",
             &json!({
                 "title": title,
-                "description": description,
+                "description": meta_description(&description),
                 "canonical": self.urls.absolute(dir),
                 "path": path,
                 "og_type": og_type,
@@ -340,5 +365,65 @@ impl<'s> Fixed<'s> {
             .render(template, &ctx)
             .map_err(|e| RenderError::Template(templates.error(&e)))?;
         Ok(Output::new(path, html))
+    }
+}
+
+/// A compact line's tags: the first [`LINE_CHIPS`], countries first.
+fn chips_of(countries: &[CountryRef], topics: &[TopicRef]) -> Vec<Chip> {
+    countries
+        .iter()
+        .map(|c| Chip {
+            kind: "country",
+            name: c.name.clone(),
+            flag: c.flag.clone(),
+            path: c.path.clone(),
+        })
+        .chain(topics.iter().map(|t| Chip {
+            kind: "topic",
+            name: t.name.clone(),
+            flag: String::new(),
+            path: t.path.clone(),
+        }))
+        .take(LINE_CHIPS)
+        .collect()
+}
+
+/// Search engines show about 160 characters of a meta description: a
+/// longer one is shortened at a word, with "…".
+const DESCRIPTION_MAX: usize = 160;
+
+/// A page's description as its meta tags give it: whitespace collapsed, at
+/// most [`DESCRIPTION_MAX`] characters.
+fn meta_description(text: &str) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= DESCRIPTION_MAX {
+        return text;
+    }
+    let cut = text
+        .char_indices()
+        .nth(DESCRIPTION_MAX - 1)
+        .map_or(text.len(), |(i, _)| i);
+    let head = &text[..cut];
+    let head = match head.rfind(' ') {
+        Some(i) if i > cut / 2 => &head[..i],
+        _ => head,
+    };
+    let head = head.trim_end_matches(|c: char| c.is_whitespace() || ",;:-–—".contains(c));
+    format!("{head}…")
+}
+
+#[cfg(test)]
+mod description_tests {
+    use super::*;
+
+    #[test]
+    fn long_descriptions_are_cut_at_a_word() {
+        assert_eq!(meta_description("  Short   text. "), "Short text.");
+        let long = "word ".repeat(60);
+        let d = meta_description(&long);
+        assert!(d.chars().count() <= DESCRIPTION_MAX, "{d}");
+        assert!(d.ends_with("word…"), "{d}");
+        let one = "x".repeat(400);
+        assert_eq!(meta_description(&one).chars().count(), DESCRIPTION_MAX);
     }
 }

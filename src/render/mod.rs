@@ -70,7 +70,7 @@ pub struct Renderer<'s> {
     topics: Vec<&'s str>,
     /// Each article's card as a template value, made when first shown.
     cards: Vec<OnceLock<Value>>,
-    /// Cards a former pass made, by article fingerprint.
+    /// Cards a former pass made, by card fingerprint.
     prev_cards: HashMap<u64, Value>,
     /// A hash of what each article's card shows, made when first needed:
     /// listings fingerprint their articles by it, so an edit of an
@@ -90,11 +90,11 @@ pub struct Renderer<'s> {
     /// Each article's Atom entry, made when a feed first needs it.
     entries: Vec<OnceLock<(String, String)>>,
     /// The pages the sitemap lists, with the date of articles.
-    sitemap: OnceLock<Vec<(String, Option<jiff::civil::Date>)>>,
+    sitemap: OnceLock<Vec<(String, Option<crate::model::When>)>>,
 }
 
 /// What one pass can hand to the next under the same configuration: the
-/// article cards (by article fingerprint) and the per-list counts (by site
+/// article cards (by card fingerprint) and the per-list counts (by site
 /// structure).
 #[derive(Default, Clone)]
 pub struct RenderCache {
@@ -214,13 +214,12 @@ impl<'s> Renderer<'s> {
             fps: self.fps.clone(),
         });
         let mut cards = self.prev_cards.clone();
-        for (i, (a, c)) in self.site.articles.iter().zip(&self.cards).enumerate() {
-            // A story's lead's card shows its story: not the article's alone.
-            if let Some(v) = c.get()
-                && a.fingerprint != 0
-                && self.story_members(i).len() <= 1
-            {
-                cards.entry(a.fingerprint).or_insert_with(|| v.clone());
+        // A card is kept by the hash of what it shows (its story's other
+        // reports included), so a lead's card is reused only for the same
+        // story.
+        for (c, fp) in self.cards.iter().zip(&self.card_fps) {
+            if let (Some(v), Some(fp)) = (c.get(), fp.get()) {
+                cards.entry(*fp).or_insert_with(|| v.clone());
             }
         }
         cache.cards = cards;
@@ -320,11 +319,10 @@ impl<'s> Renderer<'s> {
     fn card_value(&self, i: usize) -> Value {
         self.cards[i]
             .get_or_init(|| {
-                let a = &self.site.articles[i];
-                let v = match self.prev_cards.get(&a.fingerprint) {
-                    Some(v) if a.fingerprint != 0 => v.clone(),
-                    _ => Value::from_serializable(&self.fixed.card(a)),
-                };
+                if let Some(v) = self.prev_cards.get(&self.card_fp(i)) {
+                    return v.clone();
+                }
+                let v = Value::from_serializable(&self.fixed.card(CardInputs::of(self.site, i)));
                 let members = self.story_members(i);
                 if members.len() <= 1 {
                     return v;
@@ -353,7 +351,7 @@ impl<'s> Renderer<'s> {
 
     /// When the story the article at `i` leads last grew: the date and
     /// time of its newest later report, if it has one.
-    fn story_updated(&self, i: usize) -> Option<(jiff::civil::Date, Option<jiff::civil::Time>)> {
+    fn story_updated(&self, i: usize) -> Option<crate::model::When> {
         let articles = &self.site.articles;
         let lead = &articles[i];
         self.story_members(i)
@@ -361,20 +359,23 @@ impl<'s> Renderer<'s> {
             .skip(1)
             .filter_map(|&j| {
                 let b = &articles[j as usize];
-                Some((b.date?, b.time))
+                Some(((b.date?, b.time), b))
             })
-            .filter(|&w| Some(w) > lead.date.map(|d| (d, lead.time)))
-            .max()
+            .filter(|&(w, _)| Some(w) > lead.date.map(|d| (d, lead.time)))
+            .max_by_key(|&(w, _)| w)
+            .and_then(|(_, b)| b.when())
     }
 
-    /// One report of a story, as its lead's card lists it.
+    /// One report of a story, as its lead's card lists it: by its outlet's
+    /// name, as cards give it.
     fn report_value(&self, j: usize) -> Value {
         let b = &self.site.articles[j];
+        let outlet = self.site.outlets.of_article(j).map(|o| o.name.as_str());
         views::obj([
             ("title", Value::from(b.title.as_str())),
             (
                 "source",
-                Value::from(b.source.as_deref().unwrap_or("Report")),
+                Value::from(outlet.or(b.source.as_deref()).unwrap_or("Report")),
             ),
             (
                 "path",
@@ -392,10 +393,11 @@ impl<'s> Renderer<'s> {
     fn card_fp(&self, i: usize) -> u64 {
         *self.card_fps[i].get_or_init(|| {
             let mut h = std::hash::DefaultHasher::new();
-            CardInputs::of(&self.site.articles[i]).hash(&mut h);
+            CardInputs::of(self.site, i).hash(&mut h);
             for &j in self.story_members(i).iter().skip(1) {
                 let b = &self.site.articles[j as usize];
-                (&b.title, &b.source, &b.slug, b.date).hash(&mut h);
+                let outlet = self.site.outlets.of_article(j as usize);
+                (&b.title, &b.source, outlet, &b.slug, b.date).hash(&mut h);
             }
             h.finish()
         })
@@ -413,7 +415,7 @@ impl<'s> Renderer<'s> {
     }
 
     /// The pages the sitemap lists, with the date of articles.
-    fn sitemap_urls(&self) -> &[(String, Option<jiff::civil::Date>)] {
+    fn sitemap_urls(&self) -> &[(String, Option<crate::model::When>)] {
         self.sitemap.get_or_init(|| Page::sitemap(self))
     }
 

@@ -13,12 +13,10 @@
 
 use std::hash::{Hash, Hasher};
 
-use jiff::civil::Date;
-
 use super::fixed::{Document, Fixed};
 use super::kinds::{self, Changed};
 use super::{RenderError, Renderer};
-use crate::model::{Output, Unreadable};
+use crate::model::{Output, Unreadable, When};
 
 /// What a kind of page makes of its inputs.
 pub(super) enum Made {
@@ -51,7 +49,7 @@ pub(super) trait Kind {
     fn path(r: &Renderer<'_>, key: Self::Key) -> String;
 
     /// When the page last changed, as the sitemap tells it.
-    fn lastmod(_r: &Renderer<'_>, _key: Self::Key) -> Option<Date> {
+    fn lastmod(_r: &Renderer<'_>, _key: Self::Key) -> Option<When> {
         None
     }
 
@@ -142,7 +140,7 @@ macro_rules! page_kinds {
 
             /// The page directories the sitemap lists, in order, with the
             /// date of articles.
-            pub(super) fn sitemap(r: &Renderer<'_>) -> Vec<(String, Option<Date>)> {
+            pub(super) fn sitemap(r: &Renderer<'_>) -> Vec<(String, Option<When>)> {
                 let mut urls = Vec::new();
                 $(
                     if <kinds::$kind as Kind>::IN_SITEMAP {
@@ -202,6 +200,8 @@ page_kinds![
     Relations,
     Pair,
     Region,
+    Sources,
+    Source,
     Search,
     SearchIndex,
     SearchShard,
@@ -209,7 +209,9 @@ page_kinds![
     CountryFeed,
     TopicFeed,
     PairFeed,
+    SourceFeed,
     NotFound,
+    Flag,
     Robots,
     Sitemap,
 ];

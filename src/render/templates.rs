@@ -36,6 +36,12 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("pair.html", include_str!("../../templates/pair.html")),
     ("region.html", include_str!("../../templates/region.html")),
     ("search.html", include_str!("../../templates/search.html")),
+    ("sources.html", include_str!("../../templates/sources.html")),
+    ("source.html", include_str!("../../templates/source.html")),
+    (
+        "partials/source_badge.html",
+        include_str!("../../templates/partials/source_badge.html"),
+    ),
     (
         "partials/glance.html",
         include_str!("../../templates/partials/glance.html"),
@@ -51,6 +57,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     (
         "partials/days.html",
         include_str!("../../templates/partials/days.html"),
+    ),
+    (
+        "partials/flag.html",
+        include_str!("../../templates/partials/flag.html"),
     ),
     (
         "partials/line.html",

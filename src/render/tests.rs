@@ -36,7 +36,14 @@ fn site(n: usize, text: impl Fn(usize) -> String) -> Site {
                 CountryCode::new(codes[(i + 1) % 4]).unwrap(),
             ];
             a.topics = vec![topics[i % 3].to_string()];
-            a.source = Some("Desk".into());
+            a.relevance = 1.0;
+            // Known outlets, one by its URL alone, an unknown one.
+            match i % 4 {
+                0 => a.source = Some("Reuters".into()),
+                1 => a.source = Some("Desk".into()),
+                2 => a.url = Some(format!("https://english.news.cn/a{i}.html")),
+                _ => a.source = Some("AFP".into()),
+            }
             let t = text(i);
             a.summary_text = t.clone();
             a.summary_html = format!("<p>{t}</p>");
@@ -78,6 +85,29 @@ fn every_page_has_a_path_of_its_own() {
     assert_eq!(paths.len(), pages.len());
     assert!(paths.contains("relations/pk-ru/atom.xml"));
     assert!(paths.contains("page/7/index.html"));
+    for p in [
+        "sources/index.html",
+        "sources/reuters/index.html",
+        "sources/reuters/page/2/index.html",
+        "sources/desk/atom.xml",
+        "sources/xinhua-news-agency/index.html",
+        "sources/agence-france-presse/index.html",
+    ] {
+        assert!(paths.contains(p), "{p}");
+    }
+}
+
+#[test]
+fn a_change_of_source_is_a_change_of_structure() {
+    let before = site(8, |i| format!("Text {i}."));
+    let mut articles = before.articles.clone();
+    let mut a = (*articles[3]).clone();
+    a.source = Some("Another Desk".into());
+    a.placement = a.placement_key();
+    articles[3] = Arc::new(a);
+    let after = crate::index::index(before.config.clone(), before.tagger.clone(), articles);
+    assert_ne!(after.structure, before.structure);
+    assert!(after.outlets.position("another-desk").is_some());
 }
 
 #[test]
@@ -131,4 +161,23 @@ fn an_edit_changes_only_the_pages_that_can_show_it() {
         }
         assert!(changed > 0 && changed <= showing.len(), "{k}: {changed}");
     }
+}
+
+#[test]
+fn equal_sites_have_equal_fingerprints() {
+    // The salt hashes the configuration's Debug text: nothing in it (such
+    // as the regions' lookup table) may vary from one run to the next.
+    let fp = || {
+        let s = site(20, |i| format!("Text {i}."));
+        let mut templates = Templates::builtin().unwrap();
+        let r = Renderer::new(
+            &s,
+            &mut templates,
+            &NoParts,
+            false,
+            &mut RenderCache::default(),
+        );
+        fingerprints(&r)
+    };
+    assert_eq!(fp(), fp());
 }

@@ -3,6 +3,8 @@
 use serde::Serialize;
 use tera::Value;
 
+use crate::sources::{Kind, Outlet};
+
 /// Builds an object value from fields.
 pub(super) fn obj<const N: usize>(fields: [(&'static str, Value); N]) -> Value {
     let mut m = tera::Map::with_capacity(N);
@@ -27,13 +29,63 @@ pub(super) struct TopicRef {
     pub(super) path: String,
 }
 
+/// The badge of a source of a kind readers should know of: its kind
+/// (`state-affiliated`, `official`), the words shown, and the provenance
+/// note behind the call (its tooltip).
+#[derive(Serialize)]
+pub(super) struct Badge<'a> {
+    pub(super) kind: &'static str,
+    pub(super) label: &'static str,
+    pub(super) note: &'a str,
+}
+
+impl<'a> Badge<'a> {
+    /// The badge of `outlet`, if its kind has one. Public-service media
+    /// have none: their independence is set in law or charter, and a mark
+    /// on them would read as the same caution.
+    pub(super) fn of(outlet: &'a Outlet) -> Option<Badge<'a>> {
+        let label = match outlet.kind? {
+            Kind::StateAffiliated => "State-affiliated",
+            Kind::Official => "Official",
+            _ => return None,
+        };
+        Some(Badge {
+            kind: outlet.kind?.as_str(),
+            label,
+            note: outlet.provenance.as_deref().unwrap_or_default(),
+        })
+    }
+}
+
+/// A source as pages link to it.
+#[derive(Serialize)]
+pub(super) struct SourceRef<'a> {
+    pub(super) slug: &'a str,
+    pub(super) name: &'a str,
+    pub(super) path: String,
+    /// `None` for a source that is not a known outlet.
+    pub(super) kind: Option<&'static str>,
+    pub(super) kind_label: Option<&'static str>,
+    /// Where it is based (its `path` leads to a page only when the site
+    /// has articles about the country).
+    pub(super) country: Option<CountryRef>,
+    pub(super) provenance: Option<&'a str>,
+    pub(super) badge: Option<Badge<'a>>,
+}
+
 #[derive(Serialize)]
 pub(super) struct Card<'a> {
     pub(super) title: &'a str,
     pub(super) path: String,
     pub(super) date: Option<String>,
     pub(super) date_human: Option<String>,
+    /// The source's name: the outlet's, else as the article writes it.
     pub(super) source: Option<&'a str>,
+    /// The source's page.
+    pub(super) source_path: Option<String>,
+    /// Shown beside the source (see `partials/source_badge.html`).
+    pub(super) badge: Option<Badge<'a>>,
+    pub(super) url: Option<&'a str>,
     pub(super) summary_html: &'a str,
     pub(super) summary_text: &'a str,
     pub(super) countries: Vec<CountryRef>,
@@ -42,6 +94,8 @@ pub(super) struct Card<'a> {
     pub(super) chips: Vec<Chip>,
     /// How many tags the compact line leaves out ("+n").
     pub(super) more_tags: usize,
+    /// How much the article is about defence and security, 0 to 1.
+    pub(super) relevance: f64,
 }
 
 /// A tag as a compact line shows it.
@@ -63,7 +117,12 @@ pub(super) struct ArticleView<'a> {
     pub(super) path: String,
     pub(super) date: Option<String>,
     pub(super) date_human: Option<String>,
+    /// When it was published, for machines: the date, or with a time the
+    /// instant in UTC (`article:published_time`).
+    pub(super) published: Option<String>,
     pub(super) source: Option<&'a str>,
+    pub(super) source_path: Option<String>,
+    pub(super) badge: Option<Badge<'a>>,
     pub(super) url: Option<&'a str>,
     pub(super) author: Option<&'a str>,
     pub(super) draft: bool,
@@ -75,6 +134,10 @@ pub(super) struct ArticleView<'a> {
     pub(super) topics: Vec<TopicRef>,
     pub(super) countries_auto: bool,
     pub(super) topics_auto: bool,
+    /// How much the article is about defence and security, 0 to 1.
+    pub(super) relevance: f64,
+    /// Below the site's `min_relevance` (its topics left to the tagger).
+    pub(super) off_topic: bool,
     /// Why each automatic tag was given.
     pub(super) why: Vec<WhyView>,
 }

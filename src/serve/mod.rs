@@ -198,20 +198,23 @@ fn publish(
     use std::io::Write as _;
     match result {
         Ok(r) => {
-            let notice = {
+            let (notice, first) = {
                 let mut snap = shared.write();
+                let first = snap.version == 0;
                 let had_error = snap.error.take().is_some();
                 snap.outputs = ws.outputs().clone();
                 snap.version += 1;
-                if r.css_only() && !had_error {
+                let notice = if r.css_only() && !had_error {
                     Notice::Css(snap.version)
                 } else {
                     Notice::Reload(snap.version)
-                }
+                };
+                (notice, first)
             };
             let _ = shared.notices.send(notice);
             say(format_args!(
-                "Rebuilt in {} ms: {} article{} read, {} page{} rendered, {} changed, {} removed",
+                "{} in {} ms: {} article{} read, {} page{} rendered, {} changed, {} removed",
+                if first { "Built" } else { "Rebuilt" },
                 started.elapsed().as_millis(),
                 r.reread,
                 if r.reread == 1 { "" } else { "s" },

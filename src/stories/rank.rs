@@ -3,26 +3,27 @@
 //! touches, and how recent it is. Editions lead with the stories ranked
 //! highest.
 //!
-//! Relevance enters through one function, [`relevance`]: today every
-//! article is equally relevant; the tagger's relevance score takes its
-//! place when articles carry one, and [`shown`] is where off-topic
-//! stories are kept out of editions when the site hides them.
+//! Relevance enters through one function, [`relevance`]: the tagger's
+//! score of the article; [`shown`] is where off-topic stories are kept
+//! out of editions when the site hides them (the rule of
+//! [`crate::index::hidden`]).
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::Stories;
+use crate::config::Config;
 use crate::model::Article;
 
-/// The relevance (0..1) of an article to defense news.
-pub fn relevance(_a: &Article) -> f32 {
-    1.0
+/// The relevance (0..1) of an article to defense news: the tagger's.
+pub fn relevance(a: &Article) -> f32 {
+    a.relevance.clamp(0.0, 1.0) as f32
 }
 
-/// Whether a story may be shown in editions and on the front page (an
-/// off-topic story is not, when the site hides them).
-pub fn shown(_lead: &Article) -> bool {
-    true
+/// Whether the story led by `lead` may be shown in editions and on the
+/// front page (an off-topic story is not, when the site hides them).
+pub fn shown(lead: &Article, config: &Config) -> bool {
+    !crate::index::hidden(lead, config)
 }
 
 /// The rank of story `s`, from `day` (the last day of the period it is

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::LazyLock;
 
-use super::{MapCountry, articles, esc, num, open};
+use super::{MapCountry, articles, esc, num, open_view};
 
 pub(super) struct Shape {
     pub(super) code: &'static str,
@@ -60,8 +60,22 @@ fn bad(line: usize) -> ! {
 
 /// Lower bounds of the shading steps 1–5 for counts up to `max`: step k
 /// starts at ⌈max^((k-1)/5)⌉, a log scale; equal bounds leave a step empty.
-/// Counts beyond 2^30 are scaled as if they were 2^30.
+/// Up to five, counts are spread over the steps instead (1, 2, 3 shade as
+/// steps 1, 3, 5), so that neighbouring counts never get neighbouring
+/// shades. Counts beyond 2^30 are scaled as if they were 2^30.
 pub(super) fn map_steps(max: usize) -> [usize; 5] {
+    if (2..=5).contains(&max) {
+        // Count c gets step 1 + round(4(c-1)/(max-1)).
+        let mut lows = [max + 1; 5];
+        for c in (1..=max).rev() {
+            let step = (4 * (c - 1) + (max - 1) / 2) / (max - 1);
+            lows[step] = c;
+        }
+        for k in (0..4).rev() {
+            lows[k] = lows[k].min(lows[k + 1]);
+        }
+        return lows;
+    }
     // max^4 then fits in a u128 with room for the fifth powers below.
     let max = max.min(1 << 30);
     let mut lows = [1usize; 5];
@@ -94,7 +108,7 @@ const LEGEND_FONT: f64 = 16.0;
 /// Estimated width of a legend character, in ems.
 const LEGEND_CHAR: f64 = 0.62;
 /// How much charts.css enlarges the legend on narrow screens.
-const LEGEND_ZOOM: f64 = 1.7;
+const LEGEND_ZOOM: f64 = 2.2;
 /// The legend's widest extent, so that it still fits when enlarged.
 const LEGEND_MAX_W: f64 = 980.0 / LEGEND_ZOOM;
 /// Room under the map for the enlarged legend.
@@ -107,6 +121,18 @@ const LEGEND_H: f64 = 6.0 + LEGEND_FONT * LEGEND_ZOOM + 6.0;
 /// ignored; a code listed twice counts once, the first time. With no
 /// countries at all it is still the whole (grey) map.
 pub fn world_map(countries: &[MapCountry], title: &str) -> String {
+    map(countries, title, false)
+}
+
+/// The world map of [`world_map`], framed on the countries with articles
+/// (a region's): every country is still drawn, the view box is the box
+/// around the shaded ones, with a margin, at least a seventh of the world
+/// wide and between 4:3 and 3:1; the legend and dots are scaled with it.
+pub fn region_map(countries: &[MapCountry], title: &str) -> String {
+    map(countries, title, true)
+}
+
+fn map(countries: &[MapCountry], title: &str, framed: bool) -> String {
     let world = &*WORLD;
     let mut by_code: HashMap<String, &MapCountry> = HashMap::new();
     for c in countries {
@@ -121,18 +147,25 @@ pub fn world_map(countries: &[MapCountry], title: &str) -> String {
         .unwrap_or(0);
     let lows = map_steps(max);
 
+    let whole = [0.0, 0.0, world.width, world.height];
+    let view = if framed {
+        frame(world, &by_code).unwrap_or(whole)
+    } else {
+        whole
+    };
+    let scale = view[2] / world.width;
     let mut out = String::with_capacity(WORLD_DATA.len() + 4096);
-    open(
+    let [x, y, w, h] = view;
+    open_view(
         &mut out,
         "chart-map",
-        world.width,
-        world.height + LEGEND_H,
+        [x, y, w, h + LEGEND_H * scale],
         "map",
         title,
     );
     let linked = land(&mut out, world, &by_code, &lows);
-    dots(&mut out, &linked);
-    legend(&mut out, world.height, max, &lows);
+    dots(&mut out, &linked, scale);
+    legend(&mut out, view, scale, max, &lows);
     out.push_str("</svg>");
     out
 }
@@ -201,7 +234,7 @@ fn link(out: &mut String, c: &MapCountry, focusable: bool) {
 /// Dots for small countries with articles, on top of everything; a
 /// country that also has a shape is linked there already, so its dot is
 /// for the mouse only.
-fn dots(out: &mut String, linked: &[Linked<'_, '_>]) {
+fn dots(out: &mut String, linked: &[Linked<'_, '_>], scale: f64) {
     let dots: Vec<_> = linked.iter().filter(|l| l.0.marker.is_some()).collect();
     if dots.is_empty() {
         return;
@@ -212,19 +245,22 @@ fn dots(out: &mut String, linked: &[Linked<'_, '_>]) {
         link(out, c, s.d.is_none());
         let _ = write!(
             out,
-            "<circle class=\"hit\" cx=\"{x}\" cy=\"{y}\" r=\"8\" fill=\"none\" \
+            "<circle class=\"hit\" cx=\"{x}\" cy=\"{y}\" r=\"{hit}\" fill=\"none\" \
              pointer-events=\"all\"/><circle class=\"dot m{class}\" cx=\"{x}\" \
-             cy=\"{y}\" r=\"4\"/></a>",
+             cy=\"{y}\" r=\"{r}\"/></a>",
             x = esc(x),
-            y = esc(y)
+            y = esc(y),
+            hit = num(8.0 * scale),
+            r = num(4.0 * scale),
         );
     }
     out.push_str("</g>");
 }
 
-/// The legend under a map `height` high: a swatch and the range of counts
-/// of every step in use, for counts up to `max`.
-fn legend(out: &mut String, height: f64, max: usize, lows: &[usize; 5]) {
+/// The legend under a map showing the box `view` (drawn at `scale`, the
+/// view's width over the world's): a swatch and the range of counts of
+/// every step in use, for counts up to `max`.
+fn legend(out: &mut String, view: [f64; 4], scale: f64, max: usize, lows: &[usize; 5]) {
     let mut items: Vec<(usize, String)> = vec![(0, "none".to_owned())];
     for k in 0..5 {
         let low = lows[k];
@@ -256,11 +292,31 @@ fn legend(out: &mut String, height: f64, max: usize, lows: &[usize; 5]) {
             .map(|(_, t)| 1.0 + 0.35 + text_em(t) + 0.9)
             .sum::<f64>();
     let font = LEGEND_FONT.min(LEGEND_MAX_W / width_em);
+    let [x, y, _, h] = view;
+    let place = if scale == 1.0 {
+        format!("translate({} {})", num(x + 8.0), num(y + h + 6.0))
+    } else {
+        format!(
+            "translate({} {}) scale({})",
+            num(x + 8.0 * scale),
+            num(y + h + 6.0 * scale),
+            (scale * 1000.0).round() / 1000.0
+        )
+    };
+    // A framed map's land runs on under its legend: a ground hides it.
+    let ground = if scale == 1.0 {
+        String::new()
+    } else {
+        format!(
+            "<rect class=\"ground\" x=\"-8\" y=\"-6\" width=\"{}\" height=\"{}\"/>",
+            num(WORLD.width),
+            num(LEGEND_H)
+        )
+    };
     let _ = write!(
         out,
-        "<g transform=\"translate(8 {})\"><g class=\"legend\" font-size=\"{}\" \
+        "<g transform=\"{place}\">{ground}<g class=\"legend\" font-size=\"{}\" \
          aria-hidden=\"true\"><text x=\"0\" y=\"{}\">Articles:</text>",
-        num(height + 6.0),
         num(font),
         num(font * 0.85)
     );
@@ -279,4 +335,103 @@ fn legend(out: &mut String, height: f64, max: usize, lows: &[usize; 5]) {
         x += (1.0 + 0.35 + text_em(&text) + 0.9) * font;
     }
     out.push_str("</g></g>");
+}
+
+/// The box `[x, y, w, h]` around the countries with articles, with a
+/// margin, at least a seventh of the world wide and between 4:3 and 3:1,
+/// inside the world where it fits; `None` when no country has articles.
+fn frame(world: &World, by_code: &HashMap<String, &MapCountry>) -> Option<[f64; 4]> {
+    let mut b = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+    let mut grow = |(x, y): (f64, f64)| {
+        b = [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)];
+    };
+    for s in &world.shapes {
+        if by_code.get(s.code).is_none_or(|c| c.count == 0) {
+            continue;
+        }
+        if let Some(d) = s.d {
+            // Its largest ring only: Russia's tail across the antimeridian,
+            // or Alaska, would stretch the frame over the whole world.
+            let rings = path_rings(d);
+            let area = |r: &Vec<(f64, f64)>| {
+                let (mut lo, mut hi) = ((f64::MAX, f64::MAX), (f64::MIN, f64::MIN));
+                for &(x, y) in r {
+                    (lo, hi) = ((lo.0.min(x), lo.1.min(y)), (hi.0.max(x), hi.1.max(y)));
+                }
+                (hi.0 - lo.0) * (hi.1 - lo.1)
+            };
+            let largest = rings.iter().max_by(|a, b| area(a).total_cmp(&area(b)));
+            largest.into_iter().flatten().copied().for_each(&mut grow);
+        } else if let Some((x, y)) = s.marker
+            && let (Ok(x), Ok(y)) = (x.parse(), y.parse())
+        {
+            grow((x, y));
+        }
+    }
+    if b[0] > b[2] {
+        return None;
+    }
+    let pad = 0.06 * (b[2] - b[0]).max(b[3] - b[1]) + 10.0;
+    let (mut w, mut h) = (b[2] - b[0] + 2.0 * pad, b[3] - b[1] + 2.0 * pad);
+    w = w.max(world.width / 7.0).max(h * 4.0 / 3.0);
+    h = h.max(w / 3.0);
+    let fit = |lo: f64, len: f64, max: f64| {
+        if len >= max {
+            0.0
+        } else {
+            lo.clamp(0.0, max - len)
+        }
+    };
+    let cx = (b[0] + b[2]) / 2.0;
+    let cy = (b[1] + b[3]) / 2.0;
+    let (w, h) = (w.min(world.width), h.min(world.height));
+    Some([
+        fit(cx - w / 2.0, w, world.width),
+        fit(cy - h / 2.0, h, world.height),
+        w,
+        h,
+    ])
+}
+
+/// The rings of SVG path data as data/world.tsv writes it, each `M x y`,
+/// then `l` and relative pairs, `z`; numbers apart by a space or a minus
+/// sign.
+fn path_rings(d: &str) -> Vec<Vec<(f64, f64)>> {
+    let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut nums: Vec<f64> = Vec::new();
+    let (mut x, mut y) = (0.0, 0.0);
+    let mut cmd = 'M';
+    let mut flush = |cmd: char, nums: &mut Vec<f64>| {
+        for (k, p) in nums.chunks_exact(2).enumerate() {
+            if cmd == 'M' && k == 0 {
+                (x, y) = (p[0], p[1]);
+                out.push(Vec::new());
+            } else {
+                (x, y) = (x + p[0], y + p[1]);
+            }
+            if let Some(ring) = out.last_mut() {
+                ring.push((x, y));
+            }
+        }
+        nums.clear();
+    };
+    let mut token = String::new();
+    for c in d.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_digit() || c == '.' || (c == '-' && token.is_empty()) {
+            token.push(c);
+            continue;
+        }
+        if !token.is_empty() {
+            nums.push(token.parse().unwrap_or(0.0));
+            token.clear();
+        }
+        if c == '-' {
+            token.push(c);
+        } else if c.is_ascii_alphabetic() {
+            flush(cmd, &mut nums);
+            cmd = c;
+        }
+    }
+    flush(cmd, &mut nums);
+    out
 }

@@ -18,7 +18,7 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 pub use bars::bar_chart;
-pub use map::world_map;
+pub use map::{region_map, world_map};
 pub use timeline::timeline;
 
 /// A country on the world map.
@@ -105,14 +105,22 @@ fn title_id(kind: &str, title: &str) -> String {
 
 /// The opening `<svg>` tag and its `<title>`.
 fn open(out: &mut String, class: &str, w: f64, h: f64, kind: &str, title: &str) {
+    open_view(out, class, [0.0, 0.0, w, h], kind, title);
+}
+
+/// The opening `<svg>` tag of a chart showing the box `[x, y, w, h]` of
+/// its coordinates, and its `<title>`.
+fn open_view(out: &mut String, class: &str, view: [f64; 4], kind: &str, title: &str) {
     let id = title_id(kind, title);
     let _ = write!(
         out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart {class}\" \
-         viewBox=\"0 0 {} {}\" width=\"100%\" aria-labelledby=\"{}\">\
+         viewBox=\"{} {} {} {}\" width=\"100%\" aria-labelledby=\"{}\">\
          <title id=\"{}\">{}</title>",
-        num(w),
-        num(h),
+        num(view[0]),
+        num(view[1]),
+        num(view[2]),
+        num(view[3]),
         esc(&id),
         esc(&id),
         esc(title)

@@ -231,6 +231,39 @@ fn map_legend_lists_the_steps_in_use() {
 }
 
 #[test]
+fn few_counts_get_distinct_shades() {
+    // 1, 2, 3 articles: the lightest, middle and darkest steps.
+    let lows = map_steps(3);
+    let classes: Vec<usize> = (1..=3).map(|c| map_class(c, &lows)).collect();
+    assert_eq!(classes, [1, 3, 5]);
+    assert_eq!(map_class(2, &map_steps(2)), 5);
+    let four: Vec<usize> = (1..=4).map(|c| map_class(c, &map_steps(4))).collect();
+    assert_eq!(four, [1, 2, 4, 5]);
+    let five: Vec<usize> = (1..=5).map(|c| map_class(c, &map_steps(5))).collect();
+    assert_eq!(five, [1, 2, 3, 4, 5]);
+}
+
+#[test]
+fn french_guiana_is_not_part_of_france() {
+    let shape = |code: &str| WORLD.shapes.iter().find(|s| s.code == code).unwrap();
+    assert!(shape("GF").d.is_some(), "French Guiana has its own shape");
+    // Every ring of France starts in Europe (x > 450 of 1000), none in
+    // South America.
+    let fr = shape("FR").d.unwrap();
+    for ring in fr.split('M').skip(1) {
+        let x: f64 = ring.split(' ').next().unwrap().parse().unwrap();
+        assert!(x > 450.0, "a ring of France at x = {x}");
+    }
+    let svg = world_map(&[country("FR", "France", 2, "/fr/")], "m");
+    let doc = parse(&svg);
+    let shaded = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("path") && n.attribute("class").is_some_and(|c| c != "m0"))
+        .count();
+    assert_eq!(shaded, 1, "France alone is shaded");
+}
+
+#[test]
 fn map_dot_of_a_small_shaped_country_is_not_a_second_tab_stop() {
     let svg = world_map(&[country("LU", "Luxembourg", 2, "/lu/")], "m");
     let doc = parse(&svg);
@@ -333,15 +366,15 @@ fn timeline_single_point() {
         .descendants()
         .find(|n| n.attribute("class") == Some("col"))
         .unwrap();
-    // The only column is full height.
+    // The scale runs to 6 in steps of 2: the column is 5/6 of the plot.
     let h: f64 = col.attribute("height").unwrap().parse().unwrap();
-    assert_eq!(h, TL_BASE - TL_TOP);
+    assert!((h - (TL_BASE - TL_TOP) * 5.0 / 6.0).abs() < 0.1, "{h}");
     let texts: Vec<_> = doc
         .descendants()
         .filter(|n| n.has_tag_name("text"))
         .map(|n| n.text().unwrap())
         .collect();
-    assert_eq!(texts, ["5", "0", "2023-W42"]);
+    assert_eq!(texts, [TL_AXIS, "0", "2", "4", "6", "2023-W42"]);
 }
 
 #[test]
@@ -383,8 +416,41 @@ fn timeline_many_points_thins_labels() {
     assert!((3..=8).contains(&axis.len()), "{axis:?}");
     assert_eq!(axis[0], labels[0]);
     assert_eq!(*axis.last().unwrap(), labels[299]);
-    // The top of the scale is the largest count.
-    assert!(svg.contains(">10</text>"));
+    // The top of the scale is the largest count, here a round number.
+    assert!(svg.contains(">10</text>") && svg.contains(">5</text>"));
+}
+
+#[test]
+fn timeline_scale_has_round_ticks_and_room_for_one_article() {
+    // A single article is a third of the scale, not a full column.
+    assert_eq!(scale(0), (3, 1));
+    assert_eq!(scale(1), (3, 1));
+    assert_eq!(scale(4), (4, 1));
+    assert_eq!(scale(5), (6, 2));
+    assert_eq!(scale(9), (10, 5));
+    assert_eq!(scale(37), (40, 10));
+    assert_eq!(scale(1234), (1500, 500));
+    for max in (0..300).chain([usize::MAX / 2, usize::MAX]) {
+        let (top, step) = scale(max);
+        assert!(
+            top >= max && step >= 1 && top / step <= 4,
+            "{max}: {top} {step}"
+        );
+    }
+    let svg = timeline(
+        &[TimePoint {
+            label: "Week 1, 2024",
+            href: None,
+            count: 1,
+        }],
+        "One",
+    );
+    for v in ["0", "1", "2", "3"] {
+        assert!(svg.contains(&format!(">{v}</text>")), "{v}: {svg}");
+    }
+    assert!(svg.contains(&format!(
+        "class=\"axis-title\" x=\"0\" y=\"22\">{TL_AXIS}</text>"
+    )));
 }
 
 #[test]
@@ -477,7 +543,7 @@ fn bar_chart_links_every_bar() {
             count: 3,
         },
         Bar {
-            label: "A label far too long to fit in the label column",
+            label: "A label far too long to fit over its bar, even at the chart's full width",
             href: "/topics/long/",
             count: 0,
         },
@@ -507,7 +573,9 @@ fn bar_chart_links_every_bar() {
     assert!(labels[2].ends_with('…'));
     // The full label stays in the title.
     assert!(
-        svg.contains("<title>A label far too long to fit in the label column: 0 articles</title>")
+        svg.contains(
+            "<title>A label far too long to fit over its bar, even at the chart&#39;s full width: 0 articles</title>"
+        )
     );
     let counts: Vec<_> = doc
         .descendants()
@@ -516,4 +584,48 @@ fn bar_chart_links_every_bar() {
         .collect();
     assert_eq!(counts, ["12", "3", "0"]);
     assert_eq!(bar_chart(&[], "None"), "");
+    // A long country name is drawn whole.
+    let uae = bar_chart(
+        &[Bar {
+            label: "United Arab Emirates",
+            href: "/countries/ae/",
+            count: 2,
+        }],
+        "Countries",
+    );
+    assert!(uae.contains(">United Arab Emirates</text>"), "{uae}");
+}
+
+#[test]
+fn region_map_is_framed_on_its_countries() {
+    let view = |svg: &str| -> Vec<f64> {
+        let doc = parse(svg);
+        doc.root_element()
+            .attribute("viewBox")
+            .unwrap()
+            .split(' ')
+            .map(|v| v.parse().unwrap())
+            .collect()
+    };
+    let europe = [
+        country("FR", "France", 2, "/fr/"),
+        country("PL", "Poland", 3, "/pl/"),
+        country("DE", "Germany", 1, "/de/"),
+    ];
+    let v = view(&region_map(&europe, "Europe"));
+    // Western and central Europe: right of the Atlantic, left of Asia, in
+    // the northern half, and the box holds France and Poland.
+    assert!(v[0] > 400.0 && v[0] + v[2] < 700.0, "{v:?}");
+    assert!(v[1] < 80.0 && v[1] + v[3] < 260.0, "{v:?}");
+    assert!(v[2] / (v[3]) >= 4.0 / 3.0 - 0.01, "{v:?}");
+    // A lone small country still gets a sensible frame, inside the world.
+    let v = view(&region_map(&[country("SG", "Singapore", 1, "/sg/")], "SG"));
+    assert!(
+        v[2] >= 1000.0 / 7.0 - 0.1 && v[0] >= 0.0 && v[0] + v[2] <= 1000.0,
+        "{v:?}"
+    );
+    // With no articles, the whole world; the world map is unframed.
+    assert_eq!(view(&region_map(&[], "None"))[..3], [0.0, 0.0, 1000.0]);
+    assert_eq!(view(&world_map(&europe, "W"))[..3], [0.0, 0.0, 1000.0]);
+    assert_eq!(region_map(&europe, "E"), region_map(&europe, "E"));
 }

@@ -4,17 +4,43 @@ use std::fmt::Write as _;
 
 use super::{TimePoint, articles, esc, num, open};
 
-pub(super) const TL_W: f64 = 480.0;
-pub(super) const TL_H: f64 = 170.0;
-pub(super) const TL_LEFT: f64 = 36.0;
-pub(super) const TL_RIGHT: f64 = 8.0;
-pub(super) const TL_TOP: f64 = 12.0;
-pub(super) const TL_BASE: f64 = 140.0;
-/// Estimated width of one character of an axis label (font size 13).
-pub(super) const TL_CHAR: f64 = 8.2;
+pub(super) const TL_W: f64 = 720.0;
+pub(super) const TL_H: f64 = 226.0;
+pub(super) const TL_LEFT: f64 = 46.0;
+pub(super) const TL_RIGHT: f64 = 10.0;
+/// Room above the plot for the axis title.
+pub(super) const TL_TOP: f64 = 36.0;
+pub(super) const TL_BASE: f64 = 190.0;
+/// The text size, in chart units (pixels on a wide screen).
+const TL_FONT: f64 = 14.0;
+/// How much style.css enlarges the text on narrow screens, where the chart
+/// is drawn at about half its width; the layout leaves room for that.
+const TL_ZOOM: f64 = 1.75;
+/// Estimated width of one character of an axis label, enlarged.
+pub(super) const TL_CHAR: f64 = 0.6 * TL_FONT * TL_ZOOM;
+/// The axis title, over the count scale.
+pub(super) const TL_AXIS: &str = "Articles";
+
+/// The top of the count scale and the step between its ticks, for counts
+/// up to `max`: steps of 1, 2 or 5 times a power of ten, at most four of
+/// them, and a scale of at least 0–3, so that one article is not a full
+/// column.
+pub(super) fn scale(max: usize) -> (usize, usize) {
+    let mut pow = 1usize;
+    loop {
+        for m in [1, 2, 5] {
+            let step = pow.saturating_mul(m);
+            if max.div_ceil(step) <= 4 {
+                let top = max.div_ceil(step).saturating_mul(step);
+                return (top.max(if step == 1 { 3 } else { step }), step);
+            }
+        }
+        pow = pow.saturating_mul(10);
+    }
+}
 
 /// A weekly column chart: one column per point (linked when it has an
-/// href), the count scale from 0 to the largest count, and a few of the
+/// href), a count scale from 0 with its ticks and title, and a few of the
 /// labels under the axis, spread evenly. Columns with no articles are left
 /// out. Empty input gives an empty string.
 pub fn timeline(points: &[TimePoint], title: &str) -> String {
@@ -23,6 +49,7 @@ pub fn timeline(points: &[TimePoint], title: &str) -> String {
     }
     let n = points.len();
     let max = points.iter().map(|p| p.count).max().unwrap_or(0);
+    let (top, tick) = scale(max);
     let plot_w = TL_W - TL_LEFT - TL_RIGHT;
     let plot_h = TL_BASE - TL_TOP;
     let step = plot_w / n as f64;
@@ -32,21 +59,7 @@ pub fn timeline(points: &[TimePoint], title: &str) -> String {
     let mut out = String::with_capacity(200 + n * 260);
     open(&mut out, "chart-timeline", TL_W, TL_H, "timeline", title);
 
-    // Axis: a line at the top count and at zero, with their values.
-    let _ = write!(
-        out,
-        "<g class=\"axis\" font-size=\"13\"><line class=\"grid\" x1=\"{l}\" y1=\"{t}\" \
-         x2=\"{r}\" y2=\"{t}\"/><line x1=\"{l}\" y1=\"{b}\" x2=\"{r}\" y2=\"{b}\"/>\
-         <text x=\"{lx}\" y=\"{ty}\" text-anchor=\"end\">{max}</text>\
-         <text x=\"{lx}\" y=\"{by}\" text-anchor=\"end\">0</text>",
-        l = num(TL_LEFT),
-        r = num(TL_W - TL_RIGHT),
-        t = num(TL_TOP),
-        b = num(TL_BASE),
-        lx = num(TL_LEFT - 6.0),
-        ty = num(TL_TOP + 4.0),
-        by = num(TL_BASE + 4.0),
-    );
+    count_axis(&mut out, top, tick);
     // Labels: the first and last columns' and evenly spaced ones between,
     // as many as fit; a label sits under its column, pulled inside the plot,
     // and one that would still touch the label before it is left out (the
@@ -88,7 +101,7 @@ pub fn timeline(points: &[TimePoint], title: &str) -> String {
             "<line x1=\"{c}\" y1=\"{b}\" x2=\"{c}\" y2=\"{b2}\"/>\
              <text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
             num(x),
-            num(TL_BASE + 21.0),
+            num(TL_BASE + 6.0 + TL_FONT * TL_ZOOM * 0.8),
             esc(points[i].label),
             c = num(cx),
             b = num(TL_BASE),
@@ -101,7 +114,7 @@ pub fn timeline(points: &[TimePoint], title: &str) -> String {
         if p.count == 0 {
             continue;
         }
-        let h = (p.count as f64 / max as f64 * plot_h).max(1.0);
+        let h = (p.count as f64 / top as f64 * plot_h).max(1.0);
         let x = TL_LEFT + step * i as f64 + gap / 2.0;
         let tip = format!("{}: {}", p.label, articles(p.count));
         match p.href {
@@ -134,4 +147,32 @@ pub fn timeline(points: &[TimePoint], title: &str) -> String {
     }
     out.push_str("</g></svg>");
     out
+}
+
+/// The count axis: its title, a grid line and value at each tick, the base
+/// line at zero. Opens the axis group, which the labels under the plot
+/// close.
+fn count_axis(out: &mut String, top: usize, tick: usize) {
+    let plot_h = TL_BASE - TL_TOP;
+    let _ = write!(
+        out,
+        "<g class=\"axis\" font-size=\"{}\"><text class=\"axis-title\" x=\"0\" y=\"{}\">{}</text>",
+        num(TL_FONT),
+        num(TL_TOP - 14.0),
+        TL_AXIS
+    );
+    for v in (0..=top).step_by(tick.max(1)) {
+        let y = TL_BASE - v as f64 / top as f64 * plot_h;
+        let _ = write!(
+            out,
+            "<line{} x1=\"{l}\" y1=\"{y}\" x2=\"{r}\" y2=\"{y}\"/>\
+             <text x=\"{lx}\" y=\"{ty}\" text-anchor=\"end\">{v}</text>",
+            if v == 0 { "" } else { " class=\"grid\"" },
+            l = num(TL_LEFT),
+            r = num(TL_W - TL_RIGHT),
+            y = num(y),
+            lx = num(TL_LEFT - 6.0),
+            ty = num(y + TL_FONT * 0.35),
+        );
+    }
 }

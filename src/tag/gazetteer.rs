@@ -3,7 +3,7 @@
 //! names, ambiguous forms, stop-phrases), compiled into one aho-corasick
 //! automaton (leftmost-longest, case-sensitive, whole words).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 use anyhow::Context as _;
@@ -48,6 +48,8 @@ struct RawCountry {
     historical: Vec<String>,
     #[serde(default)]
     ambiguous: Vec<String>,
+    #[serde(default)]
+    subdivisions: Vec<String>,
 }
 
 /// How a surface form refers to its country.
@@ -107,7 +109,21 @@ pub struct Gazetteer {
     /// Bytes some form starts with.
     first_bytes: [bool; 256],
     origin_suffixes: Vec<String>,
+    /// States and provinces, lower-cased, with their dots ("ill.", "n.y.",
+    /// "ontario"): a place followed by one is in its country.
+    subdivisions: HashMap<String, CountryCode>,
+    /// The stop-phrases again, in any case ("SEA OF JAPAN", "Iran Arms
+    /// Affair" in a headline).
+    stops_any_case: AhoCorasick,
 }
+
+/// Capitalised words that make a country's name before them part of a
+/// place's ("Turkey Point", "Panama City", "Lebanon Valley").
+const PLACE_WORDS: [&str; 22] = [
+    "Point", "Hill", "Hills", "Creek", "Lake", "Bay", "Beach", "Springs", "City", "County",
+    "Street", "Road", "Avenue", "Park", "Valley", "Falls", "Harbor", "Harbour", "Mountain",
+    "Township", "Canyon", "Ridge",
+];
 
 /// What ISO data (keshvar) gives: every country, its names for lookup,
 /// and the forms that mention it in text.
@@ -117,12 +133,34 @@ struct Iso {
     forms: BTreeMap<String, Target>,
 }
 
+/// The names of a country in ISO data besides its short and long names,
+/// lower-cased: "iran, islamic republic of" (the short name's other
+/// order), "islamic republic of iran" (the long name without "The") and
+/// the common names ("iran").
+fn other_iso_names(c: &keshvar::Country) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    let short = c.iso_short_name();
+    if let Some((head, rest)) = short.split_once(" (")
+        && let Some(inner) = rest.strip_suffix(')')
+    {
+        names.insert(format!("{head}, {inner}"));
+        names.insert(format!("{inner} {head}"));
+    }
+    let long = c.iso_long_name();
+    names.insert(long.strip_prefix("The ").unwrap_or(long).to_string());
+    names.extend(c.unofficial_name_list().iter().map(|n| (*n).to_string()));
+    names.into_iter().map(|n| n.trim().to_lowercase()).collect()
+}
+
 impl Iso {
     fn from_keshvar() -> Iso {
         let mut countries = BTreeMap::new();
         let mut lookup = HashMap::new();
         let mut forms: BTreeMap<String, Target> = BTreeMap::new();
         let mut demonym_owner: BTreeMap<String, (u64, CountryCode)> = BTreeMap::new();
+        // Every other way ISO data writes a country's name, for front
+        // matter; a name two countries share is neither's.
+        let mut also: BTreeMap<String, Vec<CountryCode>> = BTreeMap::new();
 
         for c in keshvar::CountryIterator::new() {
             let Some(code) = CountryCode::new(&c.alpha2().to_string()) else {
@@ -132,6 +170,9 @@ impl Iso {
             lookup.insert(code.as_str().to_ascii_lowercase(), code);
             lookup.insert(iso.to_lowercase(), code);
             lookup.insert(c.iso_long_name().to_lowercase(), code);
+            for name in other_iso_names(&c) {
+                also.entry(name).or_default().push(code);
+            }
             if !iso.contains(['(', ',']) {
                 forms.insert(iso.to_string(), country_target(code, MentionKind::Name));
             }
@@ -157,6 +198,11 @@ impl Iso {
 
         for (n, (_, code)) in demonym_owner {
             forms.insert(n, country_target(code, MentionKind::Demonym));
+        }
+        for (name, codes) in also {
+            if let [code] = codes[..] {
+                lookup.entry(name).or_insert(code);
+            }
         }
         Iso {
             countries,
@@ -190,6 +236,7 @@ impl Gazetteer {
             mut lookup,
             mut forms,
         } = Iso::from_keshvar();
+        let mut subdivisions = HashMap::new();
         for rc in &raw.country {
             let code = CountryCode::new(&rc.code)
                 .filter(|c| countries.contains_key(c))
@@ -216,6 +263,9 @@ impl Gazetteer {
                     forms.insert(f.clone(), country_target(code, kind));
                 }
             }
+            for f in &rc.subdivisions {
+                subdivisions.insert(f.to_lowercase(), code);
+            }
             for f in &rc.ambiguous {
                 if let Some(Target::Country { ambiguous, .. }) = forms.get_mut(f) {
                     *ambiguous = true;
@@ -236,6 +286,12 @@ impl Gazetteer {
         for p in &raw.stop.phrases {
             forms.insert(p.clone(), Target::Stop);
         }
+        let stops_any_case = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Anchored)
+            .ascii_case_insensitive(true)
+            .kind(Some(kind))
+            .build(&raw.stop.phrases)?;
         for line in cities.lines().filter(|l| !l.starts_with('#')) {
             let mut cols = line.split('\t');
             if let (Some(name), Some(code)) = (cols.next(), cols.next())
@@ -278,6 +334,8 @@ impl Gazetteer {
             targets,
             first_bytes,
             origin_suffixes: raw.stop.origin_suffixes,
+            subdivisions,
+            stops_any_case,
         })
     }
 
@@ -306,14 +364,69 @@ impl Gazetteer {
         self.lookup.get(&v.to_lowercase()).copied()
     }
 
+    /// The country whose name is nearest to an unknown `value`, when it
+    /// looks like a misspelling of one ("Pakstan", "Korea South").
+    pub fn nearest(&self, value: &str) -> Option<CountryCode> {
+        let mut names: Vec<(&str, CountryCode)> =
+            self.lookup.iter().map(|(n, c)| (n.as_str(), *c)).collect();
+        names.sort_unstable();
+        crate::suggest::nearest(value, names)
+    }
+
     /// The country of a place name in any case ("ISLAMABAD", "New York").
     pub fn place(&self, name: &str) -> Option<CountryCode> {
         self.places.get(&name.trim().to_lowercase()).copied()
     }
 
+    /// The country of a state or province as datelines write it, in any
+    /// case ("Ill.", "N.Y.", "Calif.", "Ontario", "ONT.").
+    pub fn subdivision(&self, name: &str) -> Option<CountryCode> {
+        self.subdivisions.get(&name.trim().to_lowercase()).copied()
+    }
+
+    /// A state or province right after a place: `after` starts with ", "
+    /// and a subdivision that ends at a word boundary ("HEBRON, Ill., said"
+    /// → US). Returns its country and the length of `after` it takes.
+    pub fn subdivision_after(&self, after: &str) -> Option<(CountryCode, usize)> {
+        let rest = after.strip_prefix(", ")?;
+        if !rest.starts_with(|c: char| c.is_ascii_uppercase()) {
+            return None;
+        }
+        // One to three words: "Ill.", "N.Y.", "New Mexico", "Prince Edward Island".
+        let mut best = None;
+        let mut end = 0;
+        for _ in 0..3 {
+            let next = rest[end..]
+                .find(|c: char| !(c.is_alphabetic() || c == '.'))
+                .map_or(rest.len(), |i| end + i);
+            if next == end {
+                break;
+            }
+            if let Some(code) = self.subdivision(&rest[..next]) {
+                best = Some((code, 2 + next));
+            }
+            if !rest[next..].starts_with(' ') {
+                break;
+            }
+            end = next + 1;
+        }
+        best
+    }
+
     /// Whole-word mentions in `text`, stop-phrases and weapon-origin
     /// adjectives ("Chinese-made") left out.
     pub fn mentions<'g>(&'g self, text: &str) -> Vec<Mention<'g>> {
+        self.mentions_in(text, false)
+    }
+
+    /// [`mentions`](Self::mentions) in a headline, where stop-phrases may
+    /// be written in capitals or title case ("SEA OF JAPAN", "Iran Arms
+    /// Affair"); running text writes them as listed.
+    pub fn headline_mentions<'g>(&'g self, text: &str) -> Vec<Mention<'g>> {
+        self.mentions_in(text, true)
+    }
+
+    fn mentions_in<'g>(&'g self, text: &str, headline: bool) -> Vec<Mention<'g>> {
         // Every form starts a word, and nearly all start with a capital: an
         // anchored search at each word start that could begin one visits a
         // small part of the text instead of scanning all of it.
@@ -351,6 +464,7 @@ impl Gazetteer {
                 .origin_suffixes
                 .iter()
                 .any(|suf| after.starts_with(suf.as_str()))
+                || is_part_of_place(target, after)
             {
                 continue;
             }
@@ -360,8 +474,63 @@ impl Gazetteer {
                 target,
             });
         }
+        if headline {
+            out.retain(|m| !self.in_stop_any_case(text, m.start));
+        }
         out
     }
+
+    /// Whether a stop-phrase in any case ("SEA OF JAPAN", "Iran Arms
+    /// Affair") covers `pos`: one starting there or up to three words
+    /// before it.
+    fn in_stop_any_case(&self, text: &str, pos: usize) -> bool {
+        let b = text.as_bytes();
+        let mut start = pos;
+        for _ in 0..4 {
+            let input = Input::new(text).range(start..).anchored(Anchored::Yes);
+            if let Some(m) = self.stops_any_case.find(input)
+                && m.end() > pos
+                && is_boundary(text, m.start(), m.end())
+            {
+                return true;
+            }
+            // The start of the word before.
+            let mut s = start;
+            while s > 0 && !b[s - 1].is_ascii_alphanumeric() {
+                s -= 1;
+                if start - s > 3 {
+                    return false;
+                }
+            }
+            while s > 0 && (b[s - 1].is_ascii_alphanumeric() || b[s - 1] == b'.') {
+                s -= 1;
+            }
+            if s == start || !text.is_char_boundary(s) {
+                return false;
+            }
+            start = s;
+        }
+        false
+    }
+}
+
+/// "Turkey Point", "Panama City": a country's name followed by a word for a
+/// kind of place names that place, not the country.
+fn is_part_of_place(target: &Target, after: &str) -> bool {
+    let name = matches!(
+        target,
+        Target::Country {
+            kind: MentionKind::Name,
+            ..
+        }
+    );
+    name && after.strip_prefix(' ').is_some_and(|rest| {
+        let word = rest
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("");
+        PLACE_WORDS.contains(&word)
+    })
 }
 
 fn country_target(code: CountryCode, kind: MentionKind) -> Target {

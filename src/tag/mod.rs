@@ -1,12 +1,24 @@
 //! The tag stage: front-matter tags are normalised ("pakistan" → PK), and
 //! articles without them get tags inferred from their text, each with the
-//! evidence that earned it.
+//! evidence that earned it: countries by salience, then relevance (is the
+//! story about defence and security at all?) and topics.
+//!
+//! Files: `gazetteer` (country names), `salience` (which countries a story
+//! is about), `dateline` (where a wire story was filed), `lexicon` (the
+//! security vocabulary), `topics` (the taxonomy and its rules), `text`
+//! (sentences, neighbours, names of organisations), `senses` (ambiguous
+//! words read in context), `relevance` (the score), `assign` (topics).
 
+mod assign;
+pub mod dateline;
 pub mod gazetteer;
+pub mod lexicon;
+pub mod relevance;
 pub mod salience;
+pub mod senses;
+pub mod text;
 pub mod topics;
 
-use std::collections::BTreeMap;
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -19,9 +31,7 @@ pub use crate::model::{Evidence, Explanation, Part};
 use gazetteer::Gazetteer;
 use topics::TopicSet;
 
-/// A topic is kept when its score reaches this and a share of the top one.
-const TOPIC_MIN_SCORE: f64 = 3.0;
-const TOPIC_MIN_SHARE: f64 = 0.3;
+pub use relevance::Relevance;
 
 /// The text the tagger reads.
 #[derive(Clone, Debug)]
@@ -70,11 +80,25 @@ impl Workload {
     }
 }
 
+/// Everything the tagger finds in one text.
+#[derive(Clone, Debug, Serialize)]
+pub struct Analysis {
+    /// Countries the story is about, most salient first.
+    pub countries: Vec<Scored<CountryCode>>,
+    /// Countries mentioned but not tagged.
+    pub dropped: Vec<Scored<CountryCode>>,
+    /// How much the story is about defence and security.
+    pub relevance: Relevance,
+    /// Topics, strongest first.
+    pub topics: Vec<Scored<String>>,
+}
+
 pub struct Tagger {
     pub gazetteer: Gazetteer,
     pub topics: TopicSet,
     max_topics: usize,
     auto_tag: bool,
+    min_relevance: f64,
 }
 
 impl Tagger {
@@ -89,7 +113,13 @@ impl Tagger {
             topics: TopicSet::with_kind(config.builtin_topics, &config.topics, work.kind())?,
             max_topics: config.max_topics,
             auto_tag: config.auto_tag,
+            min_relevance: config.min_relevance,
         })
+    }
+
+    /// The relevance below which an article is off-topic.
+    pub fn min_relevance(&self) -> f64 {
+        self.min_relevance
     }
 
     /// Normalises or infers the tags of every article, in parallel. Unknown
@@ -140,6 +170,10 @@ impl Tagger {
             }
         }
 
+        // Relevance is measured on every article (for templates and
+        // ranking); only automatic topics make an article off-topic.
+        let read = assign::assign(&self.topics, &text, self.min_relevance, self.max_topics);
+        a.relevance = read.relevance.score;
         let not_topics = self.resolve_topics(a, &a.not_topics, &mut errs);
         match &a.raw_topics {
             Some(raw) => {
@@ -149,7 +183,7 @@ impl Tagger {
             None => {
                 a.topics.clear();
                 if auto {
-                    for s in self.topics_for(&text) {
+                    for s in read.topics {
                         if !not_topics.contains(&s.tag) {
                             a.explanations.push(Explanation {
                                 kind: TagKind::Topic,
@@ -180,15 +214,9 @@ impl Tagger {
                 Some(c) if !out.contains(&c) => out.push(c),
                 Some(_) => {}
                 None => errs.push(
-                    Diagnostic::new(
-                        &a.source_path,
-                        format!(
-                            "unknown country {:?}: use an ISO 3166-1 code (\"PK\") or an English name (\"Pakistan\")",
-                            t.value
-                        ),
-                    )
-                    .at(t.line, t.col)
-                    .code("unknown-country"),
+                    Diagnostic::new(&a.source_path, self.unknown_country(&t.value))
+                        .at(t.line, t.col)
+                        .code("unknown-country"),
                 ),
             }
         }
@@ -207,19 +235,39 @@ impl Tagger {
                 Some(s) if !out.iter().any(|o| o == s) => out.push(s.to_string()),
                 Some(_) => {}
                 None => errs.push(
-                    Diagnostic::new(
-                        &a.source_path,
-                        format!(
-                            "unknown topic {:?}: topics are the slugs of data/topics.toml and of [[topic]] in config.toml",
-                            t.value
-                        ),
-                    )
-                    .at(t.line, t.col)
-                    .code("unknown-topic"),
+                    Diagnostic::new(&a.source_path, self.unknown_topic(&t.value))
+                        .at(t.line, t.col)
+                        .code("unknown-topic"),
                 ),
             }
         }
         out
+    }
+
+    /// "unknown country \"Pakstan\" (did you mean \"Pakistan\"?)", and
+    /// where to find the names.
+    fn unknown_country(&self, value: &str) -> String {
+        let hint = match self.gazetteer.nearest(value) {
+            Some(c) => format!(" (did you mean {:?}?)", self.gazetteer.name(c)),
+            None => String::new(),
+        };
+        format!(
+            "unknown country {value:?}{hint}: give an ISO 3166-1 code or a name; `milbrief tags --list countries` lists them"
+        )
+    }
+
+    /// "unknown topic \"procurment\" (did you mean \"procurement\"?)",
+    /// and where to find the topics.
+    fn unknown_topic(&self, value: &str) -> String {
+        let topics = self.topics.all().iter();
+        let names = topics.flat_map(|t| [(t.slug.as_str(), &t.slug), (t.name.as_str(), &t.slug)]);
+        let hint = match crate::suggest::nearest(value, names) {
+            Some(slug) => format!(" (did you mean {slug:?}?)"),
+            None => String::new(),
+        };
+        format!(
+            "unknown topic {value:?}{hint}: `milbrief tags --list topics` lists the topics; `[[topic]]` in config.toml adds one"
+        )
     }
 
     /// Countries a text is about, most salient first, with evidence.
@@ -227,114 +275,32 @@ impl Tagger {
         salience::countries(&self.gazetteer, t)
     }
 
-    /// Topics a text is about, strongest first (at most `max_topics`).
+    /// Topics a text is about, strongest first (at most `max_topics`):
+    /// security topics only when the text is relevant.
     pub fn topics_for(&self, t: &TagText<'_>) -> Vec<Scored<String>> {
-        let n = self.topics.all().len();
-        let lead = t.lead.start.min(t.body.len())..t.lead.end.min(t.body.len());
-        let title = salience::uncap(t.title);
-        // Every hit of every rule, with where it stands.
-        let mut hits: BTreeMap<(usize, &str), Vec<(Part, i32)>> = BTreeMap::new();
-        for (text, in_title) in [(title.as_str(), true), (t.body, false)] {
-            // Rules of one topic that match at the same place ("exercise"
-            // and "exercise*", "missile" and "missile test") count once,
-            // as the strongest of them.
-            let mut best: BTreeMap<(usize, usize), topics::RuleMatch<'_>> = BTreeMap::new();
-            for m in self.topics.matches(text) {
-                let key = (m.topic, m.start);
-                if best.get(&key).is_none_or(|b| m.weight > b.weight) {
-                    best.insert(key, m);
-                }
-            }
-            for m in best.into_values() {
-                let part = if in_title {
-                    Part::Title
-                } else if lead.contains(&m.start) {
-                    Part::Lead
-                } else {
-                    Part::Body
-                };
-                hits.entry((m.topic, m.phrase))
-                    .or_default()
-                    .push((part, m.weight));
-            }
-        }
-        // A phrase repeated adds less each time, so a long story that
-        // keeps using one word does not outweigh what its headline and
-        // lead say. A topic needs one strong cue (a weight-2 phrase, or
-        // any cue in the headline or lead) to be considered at all.
-        let mut scores = vec![0.0; n];
-        let mut strong = vec![false; n];
-        let mut evidence: Vec<Vec<Evidence>> = vec![Vec::new(); n];
-        for ((topic, phrase), mut occ) in hits {
-            occ.sort_by(|a, b| part_mult(b.0).total_cmp(&part_mult(a.0)));
-            let mut factor = 1.0;
-            for (part, weight) in occ {
-                let w = f64::from(weight) * part_mult(part) * factor;
-                factor *= REPEAT_DECAY;
-                scores[topic] += w;
-                if weight >= 2 || (weight > 0 && matches!(part, Part::Title | Part::Lead)) {
-                    strong[topic] = true;
-                }
-                match evidence[topic]
-                    .iter_mut()
-                    .find(|e| e.text == phrase && e.part == part)
-                {
-                    Some(e) => {
-                        e.count += 1;
-                        e.weight += w;
-                    }
-                    None => evidence[topic].push(Evidence {
-                        text: phrase.to_string(),
-                        part,
-                        count: 1,
-                        weight: w,
-                        note: None,
-                    }),
-                }
-            }
-        }
-        let mut ranked: Vec<(usize, f64)> = scores
-            .iter()
-            .copied()
-            .enumerate()
-            .filter(|(i, _)| strong[*i])
-            .collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        let top = ranked.first().map_or(0.0, |r| r.1);
-        ranked
-            .into_iter()
-            .filter(|(_, s)| *s >= TOPIC_MIN_SCORE && *s >= top * TOPIC_MIN_SHARE)
-            .take(self.max_topics)
-            .map(|(i, s)| {
-                let mut ev = std::mem::take(&mut evidence[i]);
-                for e in &mut ev {
-                    e.weight = (e.weight * 100.0).round() / 100.0;
-                }
-                ev.sort_by(|a, b| {
-                    b.weight
-                        .total_cmp(&a.weight)
-                        .then_with(|| a.text.cmp(&b.text))
-                });
-                Scored {
-                    tag: self.topics.slug(i).to_string(),
-                    score: (s * 100.0).round() / 100.0,
-                    evidence: ev,
-                }
-            })
-            .collect()
+        assign::assign(&self.topics, t, self.min_relevance, self.max_topics).topics
     }
-}
 
-/// Each further occurrence of a topic phrase counts this much of the last.
-const REPEAT_DECAY: f64 = 0.6;
+    /// How much a text is about defence and security, with evidence.
+    pub fn relevance_for(&self, t: &TagText<'_>) -> Relevance {
+        assign::assign(&self.topics, t, self.min_relevance, self.max_topics).relevance
+    }
 
-fn part_mult(p: Part) -> f64 {
-    match p {
-        Part::Title => 3.0,
-        Part::Lead => 2.0,
-        Part::Body | Part::Dateline => 1.0,
+    /// Countries (kept and left out), relevance and topics of a text.
+    pub fn analyse(&self, t: &TagText<'_>) -> Analysis {
+        let (countries, dropped) = salience::ranked(&self.gazetteer, t);
+        let a = assign::assign(&self.topics, t, self.min_relevance, self.max_topics);
+        Analysis {
+            countries,
+            dropped,
+            relevance: a.relevance,
+            topics: a.topics,
+        }
     }
 }
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod sense_tests;

@@ -10,9 +10,12 @@ use super::{Evidence, Part, Scored, TagText};
 use crate::model::CountryCode;
 
 /// A country is kept when its score reaches this and a share of the top one.
-const MIN_SCORE: f64 = 2.0;
+const MIN_SCORE: f64 = 1.8;
 const MIN_SHARE: f64 = 0.2;
 const MAX_COUNTRIES: usize = 6;
+
+/// What a dateline adds when the story also names its country.
+const DATELINE_CONFIRMED: f64 = 1.0;
 
 fn part_weight(p: Part) -> f64 {
     match p {
@@ -88,21 +91,21 @@ pub fn ranked(
     collect(g, &title, 0..title.len(), Part::Title, None, &mut hits);
 
     let lead = clamp(t.body, t.lead.clone());
-    let dateline = dateline(g, t.body, lead.start);
+    let dateline = super::dateline::find(g, t.body, lead.start);
     let mut dateline_code = None;
-    if let Some((range, code)) = &dateline {
-        dateline_code = Some(*code);
+    if let Some(d) = &dateline {
+        dateline_code = Some(d.code);
         hits.push(Hit {
-            code: *code,
+            code: d.code,
             part: Part::Dateline,
-            text: t.body[range.clone()].trim(),
+            text: t.body[d.city.clone()].trim(),
             weight: 0.0,
             note: Some("dateline"),
             ambiguous: false,
             either: None,
         });
     }
-    let skip = dateline.as_ref().map(|(r, _)| r.clone());
+    let skip = dateline.as_ref().map(|d| d.range.clone());
     collect(
         g,
         t.body,
@@ -150,6 +153,17 @@ pub fn ranked(
         }
     }
 
+    // A dateline country the story names as well is where the story
+    // happens, not only where it was filed.
+    if let Some(code) = dateline_code
+        && hits
+            .iter()
+            .any(|h| h.code == code && h.part != Part::Dateline && h.weight > 0.0)
+        && let Some(d) = hits.iter_mut().find(|h| h.part == Part::Dateline)
+    {
+        d.weight = DATELINE_CONFIRMED;
+        d.note = Some("dateline, and named in the story");
+    }
     let mut scores: BTreeMap<CountryCode, (f64, Vec<Evidence>)> = BTreeMap::new();
     for h in &hits {
         let e = scores.entry(h.code).or_default();
@@ -168,7 +182,12 @@ pub fn ranked(
             score: round(s),
             evidence: e,
         };
-        if s >= MIN_SCORE && s >= top * MIN_SHARE && kept.len() < MAX_COUNTRIES {
+        let armed = scored
+            .evidence
+            .iter()
+            .any(|e| e.note.as_deref() == Some(ARMED_ACTOR));
+        let enough = (s >= MIN_SCORE && s >= top * MIN_SHARE) || (armed && s >= ARMED_ACTOR_MIN);
+        if enough && kept.len() < MAX_COUNTRIES {
             kept.push(scored);
         } else {
             dropped.push(scored);
@@ -236,7 +255,17 @@ fn collect<'g, 't>(
         return;
     }
     let slice = &text[range.clone()];
-    let mentions: Vec<Mention<'g>> = g.mentions(slice);
+    let mentions: Vec<Mention<'g>> = if part == Part::Title {
+        g.headline_mentions(slice)
+    } else {
+        g.mentions(slice)
+    };
+    let headline = part == Part::Title && super::text::is_title_case(slice);
+    let brackets = if mentions.is_empty() {
+        Vec::new()
+    } else {
+        super::text::bracket_spans(slice)
+    };
     // Enumerations ("Japan, South Korea, Australia and India") are lists:
     // each item is incidental unless the story names it elsewhere too.
     let in_list = enumerations(slice, &mentions);
@@ -257,11 +286,35 @@ fn collect<'g, 't>(
             },
             Target::Stop => continue,
         };
-        let mut weight = part_weight(part) * kind_weight(kind);
-        let mut note = None;
         let before = &slice[..m.start];
         let after = &slice[m.end..];
-        if is_source(kind, after) {
+        // "HEBRON, Ill.", "Lebanon, Pa.": a place in a state or province,
+        // whatever its name; but "France, Georgia" is a list of countries.
+        let (code, kind, ambiguous, either) = match g.subdivision_after(after) {
+            Some((c, len))
+                if kind != MentionKind::Demonym
+                    && !(kind == MentionKind::Name
+                        && g.resolve(after[2..len].trim_end_matches([',', '.']))
+                            .is_some()) =>
+            {
+                (c, MentionKind::City, false, None)
+            }
+            _ => (code, kind, ambiguous, either),
+        };
+        let mut weight = part_weight(part) * kind_weight(kind);
+        let mut note = None;
+        // Companies listed as metonyms ("Northrop", "Rostec") stand for
+        // their country on purpose.
+        let organisation = kind != MentionKind::Metonym
+            && (super::text::in_name_at(slice, &brackets, m.start, m.end, headline)
+                || (kind == MentionKind::Demonym && part_of_a_name(slice, m.start)));
+        if organisation {
+            // "Gibraltar Financial Corp", "<Royal Dutch Petroleum>", "Hong
+            // Kong Land": an organisation; its country counts through it
+            // only when the story names it otherwise too.
+            weight *= 0.25;
+            note = Some("part of an organisation's name");
+        } else if is_source(kind, after) {
             weight *= 0.15;
             note = Some("nationality of a news source");
         } else if kind == MentionKind::Demonym && is_non_state_group(after) {
@@ -275,6 +328,10 @@ fn collect<'g, 't>(
         } else if in_list.contains(&m.start) && part != Part::Title {
             weight *= 0.35;
             note = Some("one item of a list");
+        } else if matches!(kind, MentionKind::Name | MentionKind::Metonym) && is_armed_actor(after)
+        {
+            weight *= 1.3;
+            note = Some(ARMED_ACTOR);
         } else if matches!(
             kind,
             MentionKind::Name | MentionKind::Demonym | MentionKind::Metonym
@@ -383,6 +440,58 @@ const ACTOR_VERBS: [&str; 40] = [
     "sold",
 ];
 
+/// The note of a country that does something armed ("Russia's invasion",
+/// "Iraq attacked"): named once, it is a party to the story.
+const ARMED_ACTOR: &str = "actor in an armed event";
+
+/// The least score of a country named only as an armed actor.
+const ARMED_ACTOR_MIN: f64 = 1.3;
+
+/// Verbs of armed action after a country ("Iraq attacked").
+const ARMED_VERBS: [&str; 10] = [
+    "attacked", "invaded", "fired", "launched", "struck", "shelled", "bombed", "seized",
+    "deployed", "occupied",
+];
+
+/// Nouns of armed action or force after a country's possessive ("Russia's
+/// invasion", "Iran's navy"); without the possessive they name an origin
+/// ("Soviet missiles").
+const ARMED_NOUNS: [&str; 16] = [
+    "attack",
+    "attacks",
+    "invasion",
+    "offensive",
+    "occupation",
+    "aggression",
+    "troops",
+    "forces",
+    "army",
+    "navy",
+    "military",
+    "missiles",
+    "warships",
+    "warplanes",
+    "war",
+    "bombing",
+];
+
+/// "Russia's unprovoked invasion", "Iraq attacked", "Iran's navy".
+fn is_armed_actor(after: &str) -> bool {
+    fn words(rest: &str) -> impl Iterator<Item = &str> {
+        rest.split(|c: char| !c.is_alphabetic())
+            .filter(|w| !w.is_empty())
+    }
+    if let Some(rest) = after
+        .strip_prefix("'s ")
+        .or_else(|| after.strip_prefix("’s "))
+    {
+        return words(rest).take(2).any(|w| ARMED_NOUNS.contains(&w));
+    }
+    after
+        .strip_prefix(' ')
+        .is_some_and(|rest| words(rest).next().is_some_and(|w| ARMED_VERBS.contains(&w)))
+}
+
 fn is_actor(after: &str) -> bool {
     let rest = after.trim_start_matches([' ', ',']);
     let word: &str = rest
@@ -435,41 +544,81 @@ fn is_non_state_group(after: &str) -> bool {
     after.starts_with(' ') && GROUPS.iter().any(|g| word.starts_with(g))
 }
 
+/// Capitalised words that may stand before a demonym without making a name
+/// of it ("the Former Soviet", "President Iranian" never; "In March Dutch").
+const NOT_NAME_WORDS: [&str; 48] = [
+    "The",
+    "A",
+    "An",
+    "In",
+    "On",
+    "At",
+    "For",
+    "Of",
+    "And",
+    "But",
+    "Or",
+    "By",
+    "To",
+    "From",
+    "With",
+    "As",
+    "That",
+    "This",
+    "Its",
+    "His",
+    "Her",
+    "Their",
+    "Both",
+    "Former",
+    "Then",
+    "Mr",
+    "President",
+    "Premier",
+    "Minister",
+    "Foreign",
+    "Prime",
+    "Deputy",
+    "Vice",
+    "Chief",
+    "General",
+    "Senior",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// "Royal Dutch", "First American": a demonym after a capitalised word
+/// inside a sentence is part of a name.
+fn part_of_a_name(slice: &str, start: usize) -> bool {
+    let Some((ws, w)) = super::text::word_before(slice, start) else {
+        return false;
+    };
+    if slice[ws + w.len()..start] != *" " || NOT_NAME_WORDS.contains(&w) || w.len() < 2 {
+        return false;
+    }
+    let capital = w.chars().next().is_some_and(char::is_uppercase)
+        && w.chars().skip(1).any(char::is_lowercase);
+    let mid_sentence = slice[..ws]
+        .trim_end_matches(' ')
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_alphanumeric() || c == ',');
+    capital && mid_sentence
+}
+
 fn followed_by_capitalised(after: &str) -> bool {
     let mut chars = after.chars();
     chars.next() == Some(' ') && chars.next().is_some_and(char::is_uppercase)
-}
-
-/// A dateline at the start of the lead: "ISLAMABAD:", "MOSCOW, April 3 -",
-/// "KYIV (Reuters) -", "WASHINGTON —". Returns its byte range and country.
-fn dateline(
-    g: &Gazetteer,
-    body: &str,
-    lead_start: usize,
-) -> Option<(std::ops::Range<usize>, CountryCode)> {
-    let text = body.get(lead_start..)?;
-    let lead_ws = text.len() - text.trim_start().len();
-    let text = text.trim_start();
-    let cut = text
-        .find([':', ',', '(', '—', '–'])
-        .or_else(|| text.find(" -"))?;
-    if cut == 0 || cut > 40 {
-        return None;
-    }
-    let head = text[..cut].trim();
-    // All capitals (the wire convention), letters, spaces, dots, hyphens.
-    let letters = head.chars().filter(|c| c.is_alphabetic()).count();
-    let is_caps = letters >= 3
-        && head.chars().all(|c| {
-            c.is_uppercase() || " .'’-".contains(c) || !c.is_alphabetic() && !c.is_ascii_digit()
-        });
-    if !is_caps {
-        return None;
-    }
-    // "NEW YORK" → "New York"; also try the last comma-free part.
-    let code = g.place(head)?;
-    let start = lead_start + lead_ws;
-    Some((start..start + head.len(), code))
 }
 
 /// An all-capitals headline ("MOSCOW STAGES NUCLEAR TEST") in title case,

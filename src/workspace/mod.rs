@@ -6,7 +6,9 @@
 //! ([`crate::pipeline`]) for what changed.
 //!
 //! A rebuild either succeeds and replaces the state, or fails and leaves
-//! the last good state as it was.
+//! the last good site as it was. A failed rebuild still remembers what it
+//! read of each content file, so a broken file is reported by every
+//! rebuild until it is fixed, whatever else changes meanwhile.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -222,8 +224,9 @@ impl Workspace {
         })
     }
 
-    /// Every content file of the last good pass (path relative to the
-    /// root) with its stamp when read and its article.
+    /// Every content file as last read (path relative to the root) that
+    /// made an article, with its stamp when read and the article: after a
+    /// good pass, the articles of that pass.
     pub fn articles(&self) -> impl Iterator<Item = (&PathBuf, FileStamp, &Arc<Article>)> {
         self.cache.iter().filter_map(|(p, e)| match &e.result {
             Ok(a) => Some((p, e.stamp, a)),
@@ -307,15 +310,21 @@ impl Workspace {
         ));
         let (articles, mut errs, warnings) =
             pipeline::select(next.values().map(|e| &e.result), self.opts.drafts);
-        let mut templates = match templates {
-            Ok(t) => t,
+        let templates = match templates {
+            Ok(t) => errs.into_result().map(|()| t).map_err(Error::from),
             Err(Error::Site(d)) => {
                 errs.0.extend(d.0);
-                return Err(Error::Site(errs.sorted()));
+                Err(Error::Site(errs.sorted()))
             }
-            Err(e) => return Err(e),
+            Err(e) => Err(e),
         };
-        errs.into_result()?;
+        let mut templates = match templates {
+            Ok(t) => t,
+            Err(e) => {
+                self.remember_reads(next, config_changed);
+                return Err(e);
+            }
+        };
 
         let count = articles.len();
         progress.phase("Indexing", None);
@@ -330,17 +339,26 @@ impl Workspace {
             &self.fingerprints
         };
         progress.phase("Rendering", None);
-        let statics = pipeline::statics(&root)?;
         // The render cache only gains entries that belong to this
         // configuration, so a failed rebuild leaves it usable.
-        let pass = pipeline::render(
-            &site,
-            &mut templates,
-            &statics,
-            &*self.parts,
-            &mut self.render_cache,
-            previous,
-        )?;
+        let rendered = pipeline::statics(&root).and_then(|statics| {
+            let pass = pipeline::render(
+                &site,
+                &mut templates,
+                &statics,
+                &*self.parts,
+                &mut self.render_cache,
+                previous,
+            )?;
+            Ok((statics, pass))
+        });
+        let (statics, pass) = match rendered {
+            Ok(r) => r,
+            Err(e) => {
+                self.remember_reads(next, config_changed);
+                return Err(e);
+            }
+        };
         laps.mark("render");
         // Nothing can fail from here on.
         self.config = Some(settled);
@@ -358,6 +376,19 @@ impl Workspace {
             phases: laps.list,
             warnings: warnings.sorted().0.iter().map(|d| d.to_string()).collect(),
         })
+    }
+
+    /// Keeps what a failed pass read of the content files, so that a
+    /// problem stays a problem: the next pass, whatever it is told changed,
+    /// finds the broken file's entry (same stamp, same problems) and fails
+    /// again until the file is fixed. Errors are state, not events. The
+    /// last good site stays as it was; only a pass under the configuration
+    /// the workspace holds may leave its reads (another configuration's
+    /// pass reads everything again anyway).
+    fn remember_reads(&mut self, next: HashMap<PathBuf, Entry>, config_changed: bool) {
+        if !config_changed {
+            self.cache = next;
+        }
     }
 
     /// The configuration to build with, and whether it changed since the
@@ -450,7 +481,7 @@ fn read_and_tag(
 ) -> Vec<(PathBuf, Entry)> {
     let n = fresh.len();
     progress.phase("Reading", Some(n));
-    let parsed: Vec<(PathBuf, FileStamp, Result<Article, Vec<Diagnostic>>)> = fresh
+    let parsed: Vec<(PathBuf, FileStamp, Result<Article, load::Unloaded>)> = fresh
         .into_par_iter()
         .map(|(rel, stamp)| {
             let r = pipeline::read(root, &rel, config);
@@ -463,7 +494,10 @@ fn read_and_tag(
     let tagged = parsed
         .into_par_iter()
         .map(|(rel, stamp, r)| {
-            let result = r.and_then(|a| pipeline::tagged(tagger, a)).map(Arc::new);
+            let result = r
+                .map_err(|u| pipeline::problems(tagger, u))
+                .and_then(|a| pipeline::tagged(tagger, a))
+                .map(Arc::new);
             progress.inc(1);
             (rel, Entry { stamp, result })
         })

@@ -255,6 +255,41 @@ fn every_problem_of_a_file_is_reported() {
     );
 }
 
+/// An unknown key does not hide the tags' problems: the four problems of
+/// one file come in one run, from `check` and from `build` alike.
+#[test]
+fn a_files_key_and_tag_problems_come_in_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("content")).unwrap();
+    std::fs::write(
+        dir.path().join("content/2023-10-01-many.md"),
+        "+++\ntitle = \"Four problems\"\ncountrys = [\"PL\"]\ncountries = [\"Narnia\", \"Korea South\"]\ntopics = [\"procurment\"]\n+++\nText.\n",
+    )
+    .unwrap();
+    let r = check(&options(dir.path())).unwrap();
+    let got: Vec<(Option<usize>, &str)> = r.problems.iter().map(|p| (p.line, p.code)).collect();
+    assert_eq!(
+        got,
+        [
+            (Some(3), "unknown-key"),
+            (Some(4), "unknown-country"),
+            (Some(4), "unknown-country"),
+            (Some(5), "unknown-topic"),
+        ],
+        "{}",
+        r.to_text()
+    );
+    let out = milbrief()
+        .arg("build")
+        .current_dir(dir.path())
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    for needle in ["countrys", "Narnia", "Korea South", "procurment"] {
+        assert!(stderr.contains(needle), "{needle} missing from: {stderr}");
+    }
+}
+
 #[test]
 fn links_in_summaries_are_checked_where_they_are_shown() {
     // A relative link that works on the article's page but not on the

@@ -13,7 +13,16 @@ fn stderr(out: &std::process::Output) -> String {
 
 #[test]
 fn every_verb_has_help() {
-    for verb in ["build", "check", "import", "init", "new", "serve", "tags"] {
+    for verb in [
+        "build",
+        "check",
+        "import",
+        "init",
+        "new",
+        "serve",
+        "tags",
+        "templates",
+    ] {
         let out = milbrief().args([verb, "--help"]).output().unwrap();
         assert!(out.status.success(), "{verb} --help");
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage: milbrief"));
@@ -96,8 +105,9 @@ fn init_then_new_then_build() {
     let site = dir.path().join("digest");
     milbrief().arg("init").arg(&site).assert().success();
     assert!(site.join("config.toml").is_file());
-    assert!(site.join("templates/base.html").is_file());
-    assert!(site.join("static/style.css").is_file());
+    // The templates and the stylesheet are built in, not copied.
+    assert!(!site.join("templates").exists() && !site.join("static").exists());
+    assert!(site.join(".gitignore").is_file());
     // A second init refuses the now non-empty directory.
     milbrief().arg("init").arg(&site).assert().failure();
 
@@ -206,7 +216,43 @@ fn tags_prints_json_for_the_scorer() {
     let topics = entry["topics"].as_array().unwrap();
     assert!(!topics.is_empty() && topics.len() <= 4, "{topics:?}");
     assert!(topics.iter().all(|t| t.is_string()));
+    let relevance = entry["relevance"].as_f64().unwrap();
+    assert!((0.5..=1.0).contains(&relevance), "{relevance}");
     assert!(v.get(".hidden.md").is_none(), "dotfiles are skipped");
+}
+
+#[test]
+fn tags_explain_says_why_a_story_is_off_topic() {
+    let dir = tempfile::tempdir().unwrap();
+    let story = dir.path().join("results.md");
+    std::fs::write(
+        &story,
+        "# Toolmaker lifts quarterly dividend\n\nSTAMFORD, Conn., Feb 26 - The toolmaker raised its quarterly dividend and said it would exercise an option to buy a plant.\n",
+    )
+    .unwrap();
+    let out = milbrief()
+        .args(["tags", "--explain"])
+        .arg(&story)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("off-topic: relevance 0.00 below 0.30"),
+        "{text}"
+    );
+    assert!(text.contains("country US (United States)"), "{text}");
+    assert!(!text.contains("  topic "), "{text}");
+
+    let out = milbrief()
+        .args(["tags", "--json", "--explain"])
+        .arg(&story)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let entry = v.as_object().unwrap().values().next().unwrap();
+    assert_eq!(entry["relevance"], serde_json::json!(0.0));
+    assert_eq!(entry["explain"]["off_topic"], serde_json::json!(true));
 }
 
 #[test]
@@ -221,10 +267,11 @@ fn tags_explain_shows_scores_and_phrases() {
     assert!(text.contains("country PK (Pakistan) score"), "{text}");
     assert!(text.contains("headline \"Pakistan\""), "{text}");
     assert!(
-        text.contains("dateline \"ISLAMABAD\": +0 (dateline)"),
+        text.contains("dateline \"ISLAMABAD\": +1 (dateline, and named in the story)"),
         "{text}"
     );
     assert!(text.contains("topic terrorism-insurgency score"), "{text}");
+    assert!(text.contains("\n  relevant 1.00: "), "{text}");
 
     let out = milbrief()
         .args(["tags", "--json", "--explain"])

@@ -77,7 +77,14 @@ fn editions_group_the_week_and_link_to_each_other() {
             *seen.entry(target).or_default() += 1;
         }
     }
-    let dated = site.articles.iter().filter(|a| a.date.is_some()).count();
+    // Off-topic articles (the site hides them, the default) are in none.
+    let dated = site
+        .articles
+        .iter()
+        .filter(|a| {
+            a.date.is_some() && !a.is_off_topic(site.config.min_relevance, site.config.auto_tag)
+        })
+        .count();
     assert_eq!(seen.len(), dated);
     assert!(seen.values().all(|&n| n == 1), "{seen:?}");
 
@@ -259,9 +266,11 @@ fn min_pair_articles_and_week_start_are_honoured() {
     }
     assert!(!out.contains_key("countries/pk/atom.xml"));
     assert!(out.contains_key("atom.xml"));
+    // No charts on the pages (the flags are SVG files of their own).
     assert!(
-        !out.values()
-            .any(|b| String::from_utf8_lossy(b).contains("<svg"))
+        !out.iter()
+            .filter(|(k, _)| k.ends_with(".html"))
+            .any(|(_, b)| String::from_utf8_lossy(b).contains("<svg"))
     );
     let problems = broken_links(&out, "/");
     assert!(problems.is_empty(), "{problems:?}");
@@ -303,10 +312,13 @@ fn regions_group_the_countries() {
 fn feeds_parse_and_carry_the_newest_articles() {
     let (site, out) = sample();
     let feeds: Vec<&String> = out.keys().filter(|k| k.ends_with("atom.xml")).collect();
-    // Site, editions, and one per country, topic and pair.
+    // Site, editions, and one per country, topic, pair and source.
     assert_eq!(
         feeds.len(),
-        2 + site.by_country.len() + site.by_topic.len() + site.by_pair.len()
+        2 + site.by_country.len()
+            + site.by_topic.len()
+            + site.by_pair.len()
+            + site.outlets.list.len()
     );
     for f in &feeds {
         let feed = atom_syndication::Feed::read_from(&out[*f][..])
@@ -531,4 +543,47 @@ fn the_sample_site_builds_every_family_without_broken_links() {
     }
     let problems = broken_links(&out, "/");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn off_topic_articles_stay_out_of_editions_and_the_front_page_unless_shown() {
+    let navy = "+++\ntitle = \"Navy warships escort tankers through the strait\"\ndate = 2023-10-17\n+++\n\nBAHRAIN: Navy warships escorted three tankers after missile attacks on shipping, officials said.\n";
+    let bank = "+++\ntitle = \"Regional bank raises quarterly dividend\"\ndate = 2023-10-18\n+++\n\nSTAMFORD, Conn., Oct 18 - The bank raised its quarterly dividend and said profit rose.\n";
+    let chosen = "+++\ntitle = \"Brewer opens a plant\"\ndate = 2023-10-19\ntopics = [\"trade-economy\"]\n+++\n\nThe brewer opened a plant, it said.\n";
+    let files = [("navy.md", navy), ("bank.md", bank), ("brewer.md", chosen)];
+    let listed = |out: &Outputs, page: &str| -> Vec<String> {
+        card_links(text(&out[page]))
+            .iter()
+            .map(|l| resolve(page, l, "/").unwrap().0)
+            .collect()
+    };
+    let dir = site_with("title = \"T\"\n", &files);
+    let (site, out) = build_in_memory(&BuildOptions::new(dir.path()));
+    let bank_article = site
+        .articles
+        .iter()
+        .find(|a| a.slug.contains("bank"))
+        .unwrap();
+    assert!(bank_article.is_off_topic(0.3, true) && bank_article.relevance < 0.3);
+    let bank_page = &format!("articles/{}/index.html", bank_article.slug);
+    // Hidden from the front page and the edition, but it keeps its page
+    // and its country page, and says why on it.
+    let front = listed(&out, "index.html");
+    let edition = listed(&out, "editions/2023-w42/index.html");
+    for list in [&front, &edition] {
+        assert_eq!(list.len(), 2, "{list:?}");
+        assert!(!list.contains(bank_page), "{list:?}");
+    }
+    let page = text(&out[bank_page]);
+    assert!(page.contains("below this digest's threshold"), "{page}");
+    assert!(
+        !page.contains("editions/2023-w42/"),
+        "no link to an edition that omits it"
+    );
+    assert!(listed(&out, "countries/us/index.html").contains(bank_page));
+
+    let dir = site_with("title = \"T\"\n[tagging]\noff_topic = \"show\"\n", &files);
+    let (_, out) = build_in_memory(&BuildOptions::new(dir.path()));
+    assert_eq!(listed(&out, "index.html").len(), 3);
+    assert_eq!(listed(&out, "editions/2023-w42/index.html").len(), 3);
 }

@@ -82,6 +82,59 @@ fn import_text(data: &[u8]) {
     }
 }
 
+/// `fuzz/fuzz_targets/import_html.rs`.
+fn import_html(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let opts = Options {
+        date: Some(jiff::civil::date(2023, 10, 18)),
+        ..Options::default()
+    };
+    let debris = Debris::new(&[]);
+    let Ok(p) = prepare("input.html", &text, &opts, &CONFIG, None, &debris) else {
+        return;
+    };
+    let md = p.to_markdown(None).expect("front matter serialises");
+    let rel = Path::new("content/2023-10-18-imported.md");
+    if let Err(e) = milbrief::load_bytes(rel, md.clone().into_bytes(), &CONFIG) {
+        panic!("the importer wrote an article that does not load: {e:?}\n{md}");
+    }
+}
+
+/// A shard's three sections, split at the two lengths that open `b`.
+fn three(b: &[u8]) -> [&[u8]; 3] {
+    let len = |i: usize| {
+        b.get(i..i + 2)
+            .map_or(0, |w| usize::from(u16::from_le_bytes([w[0], w[1]])))
+    };
+    let rest = b.get(4..).unwrap_or_default();
+    let (first, rest) = rest.split_at(len(0).min(rest.len()));
+    let (second, third) = rest.split_at(len(2).min(rest.len()));
+    [first, second, third]
+}
+
+/// `fuzz/fuzz_targets/cache_loader.rs`: the first byte chooses a state
+/// (bit 0 clear) or a shard (set), the file as it is (bit 1 clear) or
+/// framed here from its sections (set). Returns whether it loaded.
+fn cache_loader(data: &[u8]) -> Option<bool> {
+    let (&which, bytes) = data.split_first()?;
+    let shard = which & 1 == 1;
+    let framed;
+    let bytes = if which & 2 == 0 {
+        bytes
+    } else {
+        framed = if shard {
+            milbrief::frame_for_probe(7, &three(bytes))
+        } else {
+            milbrief::frame_for_probe(0, &[bytes])
+        };
+        &framed[..]
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cache-file");
+    std::fs::write(&file, bytes).unwrap();
+    Some(milbrief::probe_cache(&file, shard).is_ok())
+}
+
 fn seeds(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fuzz/seeds")
@@ -129,6 +182,42 @@ fn import_text_seeds_and_regressions() {
     }
     for input in IMPORT_TEXT_REGRESSIONS {
         import_text(input);
+    }
+}
+
+#[test]
+fn import_html_seeds_and_regressions() {
+    for (p, bytes) in seeds("import_html") {
+        eprintln!("{}", p.display());
+        import_html(&bytes);
+    }
+}
+
+/// The seeds are a real cache's files: they load (the state lists two
+/// articles; a shard holds its articles with their bodies). Their forged
+/// variants are errors, not aborts.
+#[test]
+fn cache_loader_seeds_and_forgeries() {
+    for (p, bytes) in seeds("cache_loader") {
+        eprintln!("{}", p.display());
+        assert_eq!(cache_loader(&bytes), Some(true), "{}", p.display());
+        if bytes[0] & 2 != 0 {
+            continue;
+        }
+        let shard = bytes[0] % 2 == 1;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("f");
+        // Each section length 4 GiB, then every length word all ones.
+        for at in (20..bytes.len().min(21 + 16 * 3)).step_by(16) {
+            for forged in [4u64 << 30, u64::MAX] {
+                let mut f = bytes[1..].to_vec();
+                if at + 8 <= f.len() {
+                    f[at..at + 8].copy_from_slice(&forged.to_le_bytes());
+                    std::fs::write(&file, &f).unwrap();
+                    assert!(milbrief::probe_cache(&file, shard).is_err());
+                }
+            }
+        }
     }
 }
 

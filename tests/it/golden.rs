@@ -303,14 +303,14 @@ fn article(i: usize, rng: &mut Rng) -> (String, String) {
         b.1,
         date.strftime("%A")
     );
-    if i % 5 == 0 {
+    if i.is_multiple_of(5) {
         body.push_str("<!-- more -->\n\n");
     }
     body.push_str("## Background\n\n");
     for _ in 0..2 + rng.below(3) {
         let _ = writeln!(body, "{}\n", rng.pick(FILLER));
     }
-    if i % 4 == 0 {
+    if i.is_multiple_of(4) {
         let _ = writeln!(
             body,
             "- Units involved: {}\n- Duration: {} days\n- Observers: [briefing](https://example.net/brief/{i})\n",

@@ -127,7 +127,17 @@ impl Site {
     /// An incremental build, then a clean full build into a new directory:
     /// both must hold the same files with the same bytes.
     fn check(&mut self, step: &str) -> milbrief::BuildReport {
-        let r = milbrief::build_with(&self.opts(&self.out), true, &Progress::hidden())
+        self.check_with(step, false)
+    }
+
+    /// [`Site::check`], the build cleaning with `clean`: files milbrief
+    /// did not write are removed (otherwise kept).
+    fn check_with(&mut self, step: &str, clean: bool) -> milbrief::BuildReport {
+        let opts = BuildOptions {
+            clean,
+            ..self.opts(&self.out)
+        };
+        let r = milbrief::build_with(&opts, true, &Progress::hidden())
             .unwrap_or_else(|e| panic!("{step}: {e:#}"));
         self.fresh += 1;
         let clean = self.out.with_file_name(format!("clean-{}", self.fresh));
@@ -244,6 +254,29 @@ fn incremental_builds_equal_clean_builds_at_every_step() {
         "+++\ntitle = \"Finland joins exercise\"\ncountries = [\"FI\"]\n+++\n\nHELSINKI: Finnish troops joined the drills.\n",
     );
     s.check("added article");
+
+    // An article from a source the site had none from: its page, and the
+    // sources index lists it; then its source changes, and it moves.
+    let index_before = std::fs::read_to_string(s.out.join("sources/index.html")).unwrap();
+    assert!(!index_before.contains("Xinhua News Agency"));
+    s.edit(
+        "content/2023-12-02-xinhua.md",
+        "+++\ntitle = \"China holds naval drills\"\nsource = \"Xinhua\"\ncountries = [\"CN\"]\n+++\n\nBEIJING: The navy held drills.\n",
+    );
+    s.check("article from a new source");
+    let page =
+        std::fs::read_to_string(s.out.join("sources/xinhua-news-agency/index.html")).unwrap();
+    assert!(page.contains("China holds naval drills"), "{page}");
+    assert!(page.contains("badge-state-affiliated"));
+    let index = std::fs::read_to_string(s.out.join("sources/index.html")).unwrap();
+    assert!(index.contains("Xinhua News Agency"), "{index}");
+    assert!(s.out.join("sources/xinhua-news-agency/atom.xml").is_file());
+    s.edit(
+        "content/2023-12-02-xinhua.md",
+        "+++\ntitle = \"China holds naval drills\"\nsource = \"Wire\"\ncountries = [\"CN\"]\n+++\n\nBEIJING: The navy held drills.\n",
+    );
+    s.check("source changed");
+    assert!(!s.out.join("sources/xinhua-news-agency").exists());
     std::fs::create_dir_all(s.path("content/moved")).unwrap();
     std::fs::rename(
         s.path("content/2023-09-04-estonia-cyber.md"),
@@ -290,11 +323,12 @@ fn incremental_builds_equal_clean_builds_at_every_step() {
     milbrief::build_with(&with_drafts, true, &Progress::hidden()).unwrap();
     s.check("back from --drafts");
 
-    // Output files touched by hand are written again; strays removed.
+    // Output files touched by hand are written again; strays removed (the
+    // build cleans; otherwise they are kept, see the adversarial suite).
     std::fs::write(s.out.join("index.html"), "scribbled").unwrap();
     std::fs::write(s.out.join("stray.html"), "not ours").unwrap();
     std::fs::remove_file(s.out.join("countries/index.html")).unwrap();
-    let r = s.check("damaged output");
+    let r = s.check_with("damaged output", true);
     assert_eq!(r.cache, CacheUse::Incremental);
     assert_eq!(r.reread, 0);
     assert_eq!(r.stats.removed, 1);
@@ -415,10 +449,14 @@ fn a_damaged_cache_means_a_full_build() {
     let r = s.check("unreadable state");
     assert_eq!(r.cache, CacheUse::Full);
     assert!(
-        r.notices.iter().any(|n| n.contains("cannot save")),
+        r.notices.iter().any(|n| n.contains("was a directory")),
         "{:?}",
         r.notices
     );
+    // Repaired: the next build uses the cache, without a note.
+    let r = s.check("repaired state");
+    assert!(r.notices.is_empty(), "{:?}", r.notices);
+    assert_ne!(r.cache, CacheUse::Full);
 }
 
 #[test]
@@ -455,7 +493,7 @@ fn changes_in_trusted_output_directories_are_seen() {
     std::fs::create_dir_all(s.out.join("countries/index.html/inside")).unwrap();
     #[cfg(unix)]
     std::os::unix::fs::symlink("../index.html", page_dir.join("link.html")).unwrap();
-    let r = s.check("foreign changes");
+    let r = s.check_with("foreign changes", true);
     assert_eq!(r.cache, CacheUse::Incremental);
 
     // And again once those directories are trusted too.
@@ -464,6 +502,6 @@ fn changes_in_trusted_output_directories_are_seen() {
     std::fs::create_dir_all(page_dir.join("sub/dir")).unwrap();
     std::fs::write(page_dir.join("sub/dir/stray.html"), "not ours").unwrap();
     std::fs::remove_dir_all(s.out.join("countries")).unwrap();
-    let r = s.check("foreign changes again");
+    let r = s.check_with("foreign changes again", true);
     assert_eq!(r.cache, CacheUse::Incremental);
 }

@@ -370,6 +370,48 @@ fn errors_show_in_the_page_and_the_last_good_site_stays() {
     server.stop();
 }
 
+/// Errors are state, not events: while one article stays broken, saving
+/// another file rebuilds, fails again on the broken one, and the overlay
+/// stays; only fixing the broken file clears it.
+#[test]
+fn a_broken_file_stays_reported_while_other_files_change() {
+    let dir = site_copy();
+    let server = start(dir.path());
+    let events = listen(server.addr);
+    wait_for(&events, "hello");
+
+    let broken = dir.path().join("content/2023-10-03-tank-deal.md");
+    let good = std::fs::read_to_string(&broken).unwrap();
+    rewrite(&broken, &good.replace("\"KR\"", "\"Narnia\""));
+    assert!(wait_for(&events, "build-error").contains("Narnia"));
+
+    let other = dir.path().join("content/2023-10-02-navy-drill.md");
+    let text = std::fs::read_to_string(&other).unwrap();
+    rewrite(&other, &format!("{text}\nAnother paragraph.\n"));
+    let again = wait_for(&events, "build-error");
+    assert!(
+        again.contains("tank-deal.md") && again.contains("Narnia"),
+        "{again}"
+    );
+    let status = get(server.addr, "/__milbrief/status").text();
+    assert!(status.contains("Narnia"), "{status}");
+
+    rewrite(&broken, &good);
+    wait_for(&events, "reload");
+    eventually("the error clears", || {
+        get(server.addr, "/__milbrief/status")
+            .text()
+            .contains("\"error\":null")
+    });
+    assert!(
+        get(server.addr, "/articles/navy-drill/")
+            .text()
+            .contains("Another paragraph"),
+        "the other change is served once the site builds"
+    );
+    server.stop();
+}
+
 #[test]
 fn a_stylesheet_change_swaps_css_without_reload() {
     let dir = site_copy();
@@ -397,9 +439,19 @@ fn the_command_prints_its_url_and_never_writes_public() {
         .unwrap();
     let stdout = child.stdout.take().unwrap();
     let mut lines = BufReader::new(stdout).lines();
-    let url = lines
-        .by_ref()
-        .take(5)
+    let first = lines.next().unwrap().unwrap();
+    assert!(
+        first.starts_with("Built in "),
+        "the first build is no rebuild: {first}"
+    );
+    let serving = lines.next().unwrap().unwrap();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    assert!(
+        serving.starts_with(&format!("Serving {} at http://", root.display())),
+        "{serving}"
+    );
+    let url = std::iter::once(Ok(serving))
+        .chain(lines.by_ref().take(5))
         .map_while(Result::ok)
         .find_map(|line| {
             line.split_whitespace()

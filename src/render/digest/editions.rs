@@ -8,10 +8,9 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 use tera::Value;
 
-use super::{Aggregate, Edition, REGIONS, RegionGroup, Weeks, date_range};
+use super::{Aggregate, Edition, RegionGroup, Weeks, date_range};
 use crate::index::edition_end;
 use crate::model::CountryCode;
-use crate::regions;
 use crate::render::Renderer;
 use crate::render::views::obj;
 use crate::stories::rank;
@@ -24,11 +23,17 @@ impl Renderer<'_> {
         let list: Vec<usize> = list
             .iter()
             .copied()
-            .filter(|&i| rank::shown(&s.articles[i]))
+            .filter(|&i| rank::shown(&s.articles[i], c))
             .collect();
         let countries = self.country_tally(&list, None);
         let topics = self.topic_tally(&list);
         let rising = self.rising(&countries, &topics, prev);
+        // The outlets of every report of the edition's stories.
+        let reports: Vec<usize> = list
+            .iter()
+            .flat_map(|&i| s.stories.members(s.stories.of(i)))
+            .map(|&j| j as usize)
+            .collect();
         let end = edition_end(start, c);
         let before = start
             .checked_sub(jiff::SignedDuration::from_hours(
@@ -56,6 +61,7 @@ impl Renderer<'_> {
             ("range", Value::from(date_range(start, end))),
             ("count", Value::from(list.len())),
             ("country_count", Value::from(countries.len())),
+            ("source_count", Value::from(self.source_count(&reports))),
             ("top_countries", top_countries),
             ("top_topics", top_topics),
             (
@@ -82,11 +88,10 @@ impl Renderer<'_> {
         let mut other = Vec::new();
         for &(_, i) in ranked.iter().skip(c.top_stories) {
             let a = &s.articles[i];
-            let placed = a.countries.first().and_then(|code| {
-                let r = regions::region_of(&code.to_string())?;
-                let k = REGIONS.iter().position(|x| *x == r.region)?;
-                Some((k, *code))
-            });
+            let placed = a
+                .countries
+                .first()
+                .and_then(|code| Some((s.config.regions.place(*code)?.index, *code)));
             match placed {
                 Some((k, code)) => by_region
                     .entry(k)
@@ -106,7 +111,8 @@ impl Renderer<'_> {
                         .cmp(&a.1.len())
                         .then_with(|| self.name(a.0).cmp(&self.name(b.0)))
                 });
-                (REGIONS[k], cs)
+                let name = s.config.regions.names().nth(k).unwrap_or_default();
+                (name.to_string(), cs)
             })
             .collect();
         let mut aggr = Aggregate::new(vec![("glance", glance.clone())]);
@@ -141,13 +147,14 @@ impl Renderer<'_> {
             self.country_tally(prev, None).into_iter().collect();
         let before_t: HashMap<&str, usize> = self.topic_tally(prev).into_iter().collect();
         let mut rising: Vec<(usize, String, Value)> = Vec::new();
-        let mut push = |n: usize, was: usize, name: String, shown: String, path: String| {
+        let mut push = |n: usize, was: usize, name: String, flag: String, path: String| {
             if n >= was + 2 {
                 rising.push((
                     n - was,
-                    name,
+                    name.clone(),
                     obj([
-                        ("name", Value::from(shown)),
+                        ("name", Value::from(name)),
+                        ("flag", Value::from(flag)),
                         ("path", Value::from(path)),
                         ("count", Value::from(n)),
                         ("was", Value::from(was)),
@@ -158,13 +165,12 @@ impl Renderer<'_> {
         for (code, n) in countries {
             let r = self.fixed.country_ref(*code);
             let was = before_c.get(code).copied().unwrap_or(0);
-            let shown = format!("{} {}", r.flag, r.name);
-            push(*n, was, r.name, shown, r.path);
+            push(*n, was, r.name, r.flag, r.path);
         }
         for (t, n) in topics {
             let r = self.fixed.topic_ref(t);
             let was = before_t.get(t).copied().unwrap_or(0);
-            push(*n, was, r.name.clone(), r.name, r.path);
+            push(*n, was, r.name, String::new(), r.path);
         }
         rising.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
         rising

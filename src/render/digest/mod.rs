@@ -1,5 +1,5 @@
 //! What the digest pages show beyond article lists: counts, editions'
-//! "at a glance", regions, timelines and charts. All of it follows from the
+//! "at a glance", regions, sources' coverage, timelines and charts. All of it follows from the
 //! site's structure (order, dates and tags of the articles, never their
 //! text), so it is computed once per structure and reused by every pass
 //! until an article moves, changes tags or comes or goes.
@@ -15,6 +15,7 @@ use tera::Value;
 mod charts;
 mod editions;
 mod regions;
+mod sources;
 mod tags;
 
 use charts::Weeks;
@@ -24,9 +25,6 @@ use super::kinds::CountryPair as Pair;
 use super::views::obj;
 use crate::model::CountryCode;
 use crate::urls;
-
-/// The M49 regions in display order.
-pub(super) const REGIONS: [&str; 5] = ["Africa", "Americas", "Asia", "Europe", "Oceania"];
 
 /// Template values shown on a page, and their hash for fingerprints.
 pub(super) struct Aggregate {
@@ -76,7 +74,7 @@ impl Hash for Region {
 }
 
 /// Articles of an edition under a region: (country, articles) in order.
-pub(super) type RegionGroup = (&'static str, Vec<(CountryCode, Vec<usize>)>);
+pub(super) type RegionGroup = (String, Vec<(CountryCode, Vec<usize>)>);
 
 /// (name, code, article count) of the countries of one sub-region.
 type SubregionCountries = Vec<(String, CountryCode, usize)>;
@@ -98,7 +96,7 @@ pub(super) struct Edition {
 }
 
 pub(super) struct Region {
-    pub(super) name: &'static str,
+    pub(super) name: String,
     pub(super) slug: String,
     /// Sub-regions with their countries, also shown on the countries index.
     pub(super) subregions: Value,
@@ -124,6 +122,9 @@ pub(super) struct Derived {
     topics_index: OnceLock<Aggregate>,
     editions_index: OnceLock<Aggregate>,
     relations_index: OnceLock<Aggregate>,
+    /// Each source's coverage, as `site.outlets.list`.
+    sources: Vec<OnceLock<Aggregate>>,
+    sources_index: OnceLock<Aggregate>,
 }
 
 impl Derived {
@@ -165,6 +166,11 @@ impl Derived {
                 BTreeMap::new()
             },
             edition_keys: site.by_edition.keys().copied().collect(),
+            sources: if sec.sources {
+                cells(site.outlets.list.len()).collect()
+            } else {
+                Vec::new()
+            },
             ..Derived::default()
         }
     }
@@ -204,7 +210,15 @@ impl<'s> Renderer<'s> {
             scope.spawn(|_| {
                 self.regions_list();
             });
+            scope.spawn(|_| {
+                (0..d.sources.len()).into_par_iter().for_each(|k| {
+                    self.source_aggr(k);
+                })
+            });
         });
+        if sec.sources {
+            self.sources_index_aggr();
+        }
         self.countries_index_aggr();
         self.topics_index_aggr();
         if sec.editions {
@@ -252,6 +266,19 @@ impl<'s> Renderer<'s> {
                 .and_then(|p| s.by_edition.get(&p));
             self.edition(e, &s.by_edition[&e], prev.map_or(&[][..], Vec::as_slice))
         }))
+    }
+
+    /// A source page's coverage (`None` without source pages).
+    pub(super) fn source_aggr(&self, k: usize) -> Option<&Aggregate> {
+        let cell = self.derived.sources.get(k)?;
+        Some(cell.get_or_init(|| self.source_aggregate(k)))
+    }
+
+    /// The sources index's groups and counts.
+    pub(super) fn sources_index_aggr(&self) -> &Aggregate {
+        self.derived
+            .sources_index
+            .get_or_init(|| self.sources_index_aggregate())
     }
 
     /// The regions with the site's countries, in display order.

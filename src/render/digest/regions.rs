@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use tera::Value;
 
-use super::{Aggregate, REGION_LATEST, REGIONS, Region, SubregionCountries};
+use super::{Aggregate, REGION_LATEST, Region, SubregionCountries};
 use crate::model::CountryCode;
 use crate::regions;
 use crate::render::Renderer;
@@ -13,30 +13,38 @@ use crate::render::views::obj;
 use crate::svg;
 use crate::urls;
 
+/// A sub-region's name and its countries.
+type Subregion<'a> = (&'a str, SubregionCountries);
+
 impl Renderer<'_> {
-    /// Regions with the countries of the site, grouped by sub-region.
+    /// The site's regions that have countries of the site, grouped by
+    /// sub-region, in the regions' order.
     pub(super) fn regions(&self) -> Vec<Region> {
         let s = self.site;
-        let mut grouped: BTreeMap<usize, BTreeMap<&'static str, SubregionCountries>> =
-            BTreeMap::new();
+        let set = &s.config.regions;
+        // Region position -> (sub-region name, its countries), in order.
+        let mut grouped: BTreeMap<usize, (&str, Vec<Subregion<'_>>)> = BTreeMap::new();
         for (c, list) in s.by_country.iter() {
-            if let Some(r) = regions::region_of(&c.to_string())
-                && let Some(k) = REGIONS.iter().position(|x| *x == r.region)
-            {
-                grouped
-                    .entry(k)
-                    .or_default()
-                    .entry(r.subregion)
-                    .or_default()
-                    .push((self.name(*c), *c, list.len()));
+            if let Some(p) = set.place(*c) {
+                let subs = &mut grouped.entry(p.index).or_insert((p.region, Vec::new())).1;
+                let at = match subs.iter().position(|x| x.0 == p.subregion) {
+                    Some(j) => j,
+                    None => {
+                        subs.push((p.subregion, Vec::new()));
+                        subs.len() - 1
+                    }
+                };
+                subs[at].1.push((self.name(*c), *c, list.len()));
             }
         }
         grouped
-            .into_iter()
-            .map(|(k, subs)| {
-                let name = REGIONS[k];
+            .into_values()
+            .map(|(name, mut subs)| {
+                // M49's sub-regions by name; a site's own in its order.
+                subs.sort_by_key(|(sub, _)| set.subregion_position(name, sub));
                 let mut all: Vec<usize> = Vec::new();
                 let mut tally: Vec<(String, String, usize)> = Vec::new();
+                let mut members: Vec<(CountryCode, usize)> = Vec::new();
                 let subregions: Value = subs
                     .into_iter()
                     .map(|(sub, mut cs)| {
@@ -47,7 +55,8 @@ impl Renderer<'_> {
                             .map(|(_, c, n)| {
                                 all.extend(&s.by_country[c]);
                                 let r = self.fixed.country_ref(*c);
-                                tally.push((format!("{} {}", r.flag, r.name), r.path.clone(), *n));
+                                tally.push((r.name.clone(), r.path.clone(), *n));
+                                members.push((*c, *n));
                                 obj([
                                     ("country", Value::from_serializable(&r)),
                                     ("count", Value::from(*n)),
@@ -72,7 +81,9 @@ impl Renderer<'_> {
                     .into_iter()
                     .map(|(l, p, n)| (l, format!("{up}{p}"), n))
                     .collect();
+                let map = self.region_map(&members, &up, name);
                 let aggr = Aggregate::new(vec![
+                    ("map", map),
                     (
                         "region",
                         obj([
@@ -89,7 +100,7 @@ impl Renderer<'_> {
                 ]);
                 all.truncate(REGION_LATEST);
                 Region {
-                    name,
+                    name: name.to_string(),
                     slug,
                     subregions,
                     aggr,
@@ -97,6 +108,34 @@ impl Renderer<'_> {
                 }
             })
             .collect()
+    }
+
+    /// The world map with the countries of a region shaded, linked from a
+    /// page `up` from the site root.
+    fn region_map(&self, members: &[(CountryCode, usize)], up: &str, name: &str) -> Value {
+        if !self.site.config.sections.charts {
+            return Value::from("");
+        }
+        let rows: Vec<(String, String, String, usize)> = members
+            .iter()
+            .map(|(c, n)| {
+                let href = format!("{up}{}", self.fixed.link(&urls::country(*c)));
+                (c.to_string(), self.name(*c), href, *n)
+            })
+            .collect();
+        let items: Vec<svg::MapCountry> = rows
+            .iter()
+            .map(|(code, name, href, count)| svg::MapCountry {
+                code,
+                name,
+                count: *count,
+                href,
+            })
+            .collect();
+        Value::from(svg::region_map(
+            &items,
+            &format!("Articles per country of {name}"),
+        ))
     }
 
     pub(super) fn countries_index(&self, regions: &[Region]) -> Aggregate {
@@ -133,7 +172,7 @@ impl Renderer<'_> {
             .map(|(c, l)| {
                 let r = self.fixed.country_ref(*c);
                 (
-                    format!("{} {}", r.flag, r.name),
+                    r.name.clone(),
                     format!("{}{}", urls::up(urls::COUNTRIES), r.path),
                     l.len(),
                 )
@@ -147,7 +186,7 @@ impl Renderer<'_> {
             .iter()
             .map(|r| {
                 obj([
-                    ("name", Value::from(r.name)),
+                    ("name", Value::from(r.name.as_str())),
                     (
                         "path",
                         if sec.regions {
@@ -163,9 +202,7 @@ impl Renderer<'_> {
         let rest: Vec<Value> = s
             .by_country
             .iter()
-            .filter(|(c, _)| {
-                regions::region_of(&c.to_string()).is_none_or(|r| !REGIONS.contains(&r.region))
-            })
+            .filter(|(c, _)| s.config.regions.place(**c).is_none())
             .map(|(c, l)| {
                 obj([
                     (

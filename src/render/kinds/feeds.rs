@@ -1,10 +1,10 @@
-//! Atom feeds: the site's, each country's, topic's and pair's (with tag
-//! feeds on), and the editions'.
+//! Atom feeds: the site's, each country's, topic's, pair's and source's
+//! (with tag feeds on), and the editions'.
 
 use jiff::civil::Date;
 
 use super::places::pairs_of;
-use super::{Changed, CountryPair, TopicId, position};
+use super::{Changed, CountryPair, SourceId, TopicId, position};
 use crate::index::edition_start;
 use crate::model::{CountryCode, Unreadable};
 use crate::render::Renderer;
@@ -176,6 +176,65 @@ impl Kind for TopicFeed {
         let title = r.fixed.feed_title(&r.fixed.topic_ref(slug).name);
         let list = r.site.by_topic.get(slug).map_or(&[][..], Vec::as_slice);
         FeedInputs::new(r, title, urls::topic(slug), list.iter().copied())
+    }
+
+    fn make(f: &Fixed<'_>, i: FeedInputs<'_>) -> Result<Made, Unreadable> {
+        feed(f, i)
+    }
+}
+
+/// A source's feed.
+pub(in crate::render) struct SourceFeed;
+
+impl SourceFeed {
+    fn on(r: &Renderer<'_>) -> bool {
+        let sec = &r.site.config.sections;
+        sec.tag_feeds && sec.sources
+    }
+}
+
+impl Kind for SourceFeed {
+    type Key = SourceId;
+    type Inputs<'r> = FeedInputs<'r>;
+    const IN_SITEMAP: bool = false;
+
+    fn each(r: &Renderer<'_>, out: &mut Vec<SourceId>) {
+        if SourceFeed::on(r) {
+            out.extend((0..r.site.outlets.list.len()).map(|k| SourceId(k as u32)));
+        }
+    }
+
+    fn showing(r: &Renderer<'_>, changed: &Changed, out: &mut Vec<SourceId>) -> Option<()> {
+        if !SourceFeed::on(r) {
+            return Some(());
+        }
+        let outlets = &r.site.outlets;
+        for i in changed.ids() {
+            if let Some(k) = outlets.of.get(i)? {
+                if in_feed(r, position(&outlets.articles[*k as usize], i)?) {
+                    out.push(SourceId(*k));
+                }
+            }
+        }
+        Some(())
+    }
+
+    fn path(r: &Renderer<'_>, id: SourceId) -> String {
+        let slug = r
+            .site
+            .outlets
+            .list
+            .get(id.0 as usize)
+            .map(|o| o.slug.as_str());
+        urls::feed(&urls::source(slug.unwrap_or_default()))
+    }
+
+    fn inputs<'r>(r: &'r Renderer<'_>, id: SourceId) -> FeedInputs<'r> {
+        let k = id.0 as usize;
+        let o = &r.site.outlets.list[k];
+        let title = r.fixed.feed_title(&o.name);
+        let list = &r.site.outlets.articles[k];
+        FeedInputs::new(r, title, urls::source(&o.slug), list.iter().copied())
     }
 
     fn make(f: &Fixed<'_>, i: FeedInputs<'_>) -> Result<Made, Unreadable> {

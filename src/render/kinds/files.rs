@@ -1,7 +1,5 @@
-//! Files for machines: the search index and its summary shards, the
-//! sitemap, and robots.txt.
-
-use jiff::civil::Date;
+//! Files for machines: the search index and its summary shards (each as
+//! JSON and as a script, see [`Form`]), the sitemap, and robots.txt.
 
 use super::Changed;
 use crate::model::{CountryCode, Unreadable};
@@ -12,52 +10,85 @@ use crate::render::feeds::{
 };
 use crate::render::fixed::Fixed;
 use crate::render::page::{Kind, Made, Page};
+use crate::sources::Outlet;
 use crate::urls;
+
+/// The two forms of each search file: JSON, for the search page served
+/// over HTTP and for tools; and a script that hands the same data to the
+/// page (`milbriefSearch(path, data)`), for a page opened from disk, where
+/// browsers refuse to fetch files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(in crate::render) enum Form {
+    Json,
+    Script,
+}
+
+impl Form {
+    const BOTH: [Form; 2] = [Form::Json, Form::Script];
+
+    fn path(self, json: String) -> String {
+        match self {
+            Form::Json => json,
+            Form::Script => urls::search_script(&json),
+        }
+    }
+
+    /// The file's bytes, from the JSON at `json_path`.
+    fn bytes(self, json_path: &str, json: String) -> Vec<u8> {
+        match self {
+            Form::Json => json.into_bytes(),
+            Form::Script => format!("milbriefSearch({json_path:?}, {json});\n").into_bytes(),
+        }
+    }
+}
 
 /// The search index: every article's title, date, tags and link.
 pub(in crate::render) struct SearchIndex;
 
 #[derive(Hash)]
 pub(in crate::render) struct SearchIndexInputs<'r> {
+    form: Form,
     all: Cards<'r>,
     countries: Vec<CountryCode>,
     topics: Vec<&'r str>,
+    outlets: &'r [Outlet],
 }
 
 impl Kind for SearchIndex {
-    type Key = ();
+    type Key = Form;
     type Inputs<'r> = SearchIndexInputs<'r>;
     const IN_SITEMAP: bool = false;
 
-    fn each(r: &Renderer<'_>, out: &mut Vec<()>) {
+    fn each(r: &Renderer<'_>, out: &mut Vec<Form>) {
         if r.site.config.sections.search {
-            out.push(());
+            out.extend(Form::BOTH);
         }
     }
 
-    fn showing(r: &Renderer<'_>, changed: &Changed, out: &mut Vec<()>) -> Option<()> {
+    fn showing(r: &Renderer<'_>, changed: &Changed, out: &mut Vec<Form>) -> Option<()> {
         if r.site.config.sections.search && !changed.is_empty() {
-            out.push(());
+            out.extend(Form::BOTH);
         }
         Some(())
     }
 
-    fn path(_: &Renderer<'_>, _: ()) -> String {
-        urls::SEARCH_INDEX.to_string()
+    fn path(_: &Renderer<'_>, form: Form) -> String {
+        form.path(urls::SEARCH_INDEX.to_string())
     }
 
-    fn inputs<'r>(r: &'r Renderer<'_>, _: ()) -> SearchIndexInputs<'r> {
+    fn inputs<'r>(r: &'r Renderer<'_>, form: Form) -> SearchIndexInputs<'r> {
         SearchIndexInputs {
+            form,
             all: Cards::new(r, Ids::Range(0, r.site.articles.len())),
             countries: r.site.by_country.keys().copied().collect(),
             topics: r.topics.clone(),
+            outlets: &r.site.outlets.list,
         }
     }
 
     fn make(f: &Fixed<'_>, i: SearchIndexInputs<'_>) -> Result<Made, Unreadable> {
-        Ok(Made::File(
-            search_index(f, &i.all, &i.countries, &i.topics).into_bytes(),
-        ))
+        let json = search_index(f, &i.all, &i.countries, &i.topics, i.outlets);
+        Ok(Made::File(i.form.bytes(urls::SEARCH_INDEX, json)))
     }
 }
 
@@ -66,42 +97,49 @@ pub(in crate::render) struct SearchShard;
 
 #[derive(Hash)]
 pub(in crate::render) struct SearchShardInputs<'r> {
+    shard: usize,
+    form: Form,
     cards: Cards<'r>,
 }
 
 impl Kind for SearchShard {
-    type Key = usize;
+    type Key = (usize, Form);
     type Inputs<'r> = SearchShardInputs<'r>;
     const IN_SITEMAP: bool = false;
 
-    fn each(r: &Renderer<'_>, out: &mut Vec<usize>) {
+    fn each(r: &Renderer<'_>, out: &mut Vec<(usize, Form)>) {
         if r.site.config.sections.search {
-            out.extend(0..r.site.articles.len().div_ceil(SEARCH_SHARD));
+            let shards = 0..r.site.articles.len().div_ceil(SEARCH_SHARD);
+            out.extend(shards.flat_map(|k| Form::BOTH.map(|f| (k, f))));
         }
     }
 
-    fn showing(r: &Renderer<'_>, changed: &Changed, out: &mut Vec<usize>) -> Option<()> {
+    fn showing(r: &Renderer<'_>, changed: &Changed, out: &mut Vec<(usize, Form)>) -> Option<()> {
         if r.site.config.sections.search {
-            out.extend(changed.ids().map(|i| i / SEARCH_SHARD));
+            let shards = changed.ids().map(|i| i / SEARCH_SHARD);
+            out.extend(shards.flat_map(|k| Form::BOTH.map(|f| (k, f))));
         }
         Some(())
     }
 
-    fn path(_: &Renderer<'_>, k: usize) -> String {
-        urls::search_shard(k)
+    fn path(_: &Renderer<'_>, (k, form): (usize, Form)) -> String {
+        form.path(urls::search_shard(k))
     }
 
-    fn inputs<'r>(r: &'r Renderer<'_>, k: usize) -> SearchShardInputs<'r> {
+    fn inputs<'r>(r: &'r Renderer<'_>, (k, form): (usize, Form)) -> SearchShardInputs<'r> {
         let n = r.site.articles.len();
         let lo = (k * SEARCH_SHARD).min(n);
         let hi = (lo + SEARCH_SHARD).min(n);
         SearchShardInputs {
+            shard: k,
+            form,
             cards: Cards::new(r, Ids::Range(lo, hi)),
         }
     }
 
     fn make(_: &Fixed<'_>, i: SearchShardInputs<'_>) -> Result<Made, Unreadable> {
-        Ok(Made::File(search_shard(&i.cards).into_bytes()))
+        let json = search_shard(&i.cards);
+        Ok(Made::File(i.form.bytes(&urls::search_shard(i.shard), json)))
     }
 }
 
@@ -141,7 +179,7 @@ pub(in crate::render) struct Sitemap;
 #[derive(Hash)]
 pub(in crate::render) struct SitemapInputs<'r> {
     part: usize,
-    urls: &'r [(String, Option<Date>)],
+    urls: &'r [(String, Option<crate::model::When>)],
 }
 
 impl Kind for Sitemap {
@@ -181,6 +219,44 @@ impl Kind for Sitemap {
         let base = f.urls.absolute("");
         Ok(Made::File(
             sitemap_xml(&base, i.part, i.urls, SITEMAP_URLS).into_bytes(),
+        ))
+    }
+}
+
+/// A country's flag, for each country the site shows.
+pub(in crate::render) struct Flag;
+
+impl Kind for Flag {
+    type Key = CountryCode;
+    type Inputs<'r> = CountryCode;
+    const IN_SITEMAP: bool = false;
+
+    fn each(r: &Renderer<'_>, out: &mut Vec<CountryCode>) {
+        out.extend(
+            r.site
+                .by_country
+                .keys()
+                .copied()
+                .filter(|&c| crate::flags::svg(c).is_some()),
+        );
+    }
+
+    fn showing(_: &Renderer<'_>, _: &Changed, _: &mut Vec<CountryCode>) -> Option<()> {
+        // The same countries, the same flags.
+        Some(())
+    }
+
+    fn path(_: &Renderer<'_>, c: CountryCode) -> String {
+        urls::flag(c)
+    }
+
+    fn inputs(_: &Renderer<'_>, c: CountryCode) -> CountryCode {
+        c
+    }
+
+    fn make(_: &Fixed<'_>, c: CountryCode) -> Result<Made, Unreadable> {
+        Ok(Made::File(
+            crate::flags::svg(c).unwrap_or_default().as_bytes().to_vec(),
         ))
     }
 }

@@ -1,7 +1,7 @@
 //! The front page, articles' pages, the search page and the 404 page.
 
-use super::{Changed, page_range, pages, position};
-use crate::index::edition_start;
+use super::{Changed, page_slice, pages, position};
+use crate::index::{edition_start, hidden};
 use crate::model::Unreadable;
 use crate::render::Renderer;
 use crate::render::cards::{Card, Cards, Ids, Whole};
@@ -12,12 +12,16 @@ use crate::render::views::obj;
 use crate::urls;
 use tera::Value;
 
-/// The front page and its further pages: every article, newest first.
+/// The front page and its further pages: every story by its lead, newest
+/// first, but the off-topic ones when the site hides them (`Site::front`);
+/// the first page leads with the latest edition's top stories.
 pub(in crate::render) struct Front;
 
 #[derive(Hash)]
 pub(in crate::render) struct FrontInputs<'r> {
     page: usize,
+    /// How many stories the front pages list, and the site has.
+    listed: usize,
     articles: usize,
     countries: usize,
     topics: usize,
@@ -34,16 +38,17 @@ impl Kind for Front {
     const IN_SITEMAP: bool = true;
 
     fn each(r: &Renderer<'_>, out: &mut Vec<usize>) {
-        out.extend(1..=pages(r, r.site.leads.len()));
+        out.extend(1..=pages(r, r.site.front.len()));
     }
 
     fn showing(r: &Renderer<'_>, changed: &Changed, out: &mut Vec<usize>) -> Option<()> {
-        let leads = &r.site.leads;
+        // A hidden story is on no front page (were it newly hidden, the
+        // site's structure would have changed and every page be made).
         out.extend(
             changed
                 .ids()
-                .filter_map(|i| position(leads, i))
-                .map(|k| changed.page_of(k)),
+                .filter_map(|i| position(&r.site.front, i))
+                .map(|pos| changed.page_of(pos)),
         );
         // The first page shows the latest edition's top stories.
         out.push(1);
@@ -56,16 +61,16 @@ impl Kind for Front {
 
     fn inputs<'r>(r: &'r Renderer<'_>, page: usize) -> FrontInputs<'r> {
         let s = r.site;
-        let range = page_range(r, s.leads.len(), page);
         let glance = if page == 1 { r.latest_edition() } else { None };
         FrontInputs {
             page,
+            listed: s.front.len(),
             articles: s.leads.len(),
             countries: s.by_country.len(),
             topics: s.by_topic.len(),
             glance,
             top: Cards::of(r, glance.map_or(&[][..], |e| &e.top[..])),
-            cards: Cards::of(r, &s.leads[range]),
+            cards: Cards::new(r, Ids::List(page_slice(r, &s.front, page))),
         }
     }
 
@@ -79,7 +84,7 @@ impl Kind for Front {
         let mut doc = Document::new("index.html", title, c.description.clone());
         let ctx = &mut doc.ctx;
         ctx.insert_value("days", i.cards.days());
-        ctx.insert("pagination", &f.pagination("", i.page, i.articles));
+        ctx.insert("pagination", &f.pagination("", i.page, i.listed));
         ctx.insert("article_count", &i.articles);
         ctx.insert("country_count", &i.countries);
         ctx.insert("topic_count", &i.topics);
@@ -105,7 +110,8 @@ pub(in crate::render) struct ArticleInputs<'r> {
     /// another article.
     story: Cards<'r>,
     lead: Option<Card<'r>>,
-    /// The day of the story's lead: the story is in that day's edition.
+    /// The day of the story's lead: the story is in that day's edition
+    /// (none when the site keeps the story out of editions).
     story_date: Option<jiff::civil::Date>,
 }
 
@@ -142,8 +148,8 @@ impl Kind for Article {
         urls::page_file(&urls::article(&r.site.articles[i].slug))
     }
 
-    fn lastmod(r: &Renderer<'_>, i: usize) -> Option<jiff::civil::Date> {
-        r.site.articles[i].date
+    fn lastmod(r: &Renderer<'_>, i: usize) -> Option<crate::model::When> {
+        r.site.articles[i].when()
     }
 
     fn inputs<'r>(r: &'r Renderer<'_>, i: usize) -> ArticleInputs<'r> {
@@ -157,7 +163,9 @@ impl Kind for Article {
             related: Cards::of(r, &r.site.related[i]),
             story: Cards::new(r, Ids::Story(st.members(s))),
             lead: (st.lead(s) != i).then(|| Card::new(r, st.lead(s))),
-            story_date: r.site.articles[st.lead(s)].date,
+            story_date: Some(&r.site.articles[st.lead(s)])
+                .filter(|l| !hidden(l, &r.site.config))
+                .and_then(|l| l.date),
         }
     }
 
@@ -166,7 +174,7 @@ impl Kind for Article {
         let mut doc = Document::new("article.html", a.title.clone(), a.summary_text.clone());
         doc.og_type = "article";
         let ctx = &mut doc.ctx;
-        ctx.insert("article", &f.article_view(a)?);
+        ctx.insert("article", &f.article_view(a, i.article.outlet())?);
         if let Some(c) = i.newer {
             ctx.insert_value("newer", c.value());
         }
@@ -180,6 +188,7 @@ impl Kind for Article {
         if let Some(c) = i.lead {
             ctx.insert_value("story_lead", c.value());
         }
+        // An article of a story the site keeps out of editions links to none.
         if let Some(d) = i.story_date.filter(|_| f.config.sections.editions) {
             let start = edition_start(d, f.config);
             ctx.insert_value(
@@ -250,7 +259,8 @@ impl Kind for NotFound {
     fn inputs(_: &Renderer<'_>, _: ()) {}
 
     fn make(_: &Fixed<'_>, _: ()) -> Result<Made, Unreadable> {
-        let mut doc = Document::new("404.html", "Page not found".into(), String::new());
+        let about = "There is nothing at this address: the front page, the countries and the topics lead to every article.";
+        let mut doc = Document::new("404.html", "Page not found".into(), about.into());
         doc.anywhere = true;
         Ok(Made::Page(doc))
     }

@@ -6,15 +6,17 @@ mod feeds;
 mod files;
 mod home;
 mod places;
+mod sources;
 mod tags;
 mod time;
 
 use std::ops::Range;
 
-pub(super) use feeds::{CountryFeed, EditionsFeed, PairFeed, SiteFeed, TopicFeed};
-pub(super) use files::{Robots, SearchIndex, SearchShard, Sitemap};
+pub(super) use feeds::{CountryFeed, EditionsFeed, PairFeed, SiteFeed, SourceFeed, TopicFeed};
+pub(super) use files::{Flag, Robots, SearchIndex, SearchShard, Sitemap};
 pub(super) use home::{Article, Front, NotFound, Search};
 pub(super) use places::{Pair, Region, Relations};
+pub(super) use sources::{Source, Sources};
 pub(super) use tags::{Countries, Country, Topic, Topics};
 pub(super) use time::{Archive, Edition, Editions, Month};
 
@@ -24,6 +26,10 @@ use crate::model::{self, CountryCode};
 /// A topic of the site, by its position among the site's topics.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(super) struct TopicId(pub(super) u32);
+
+/// A source of the site, by its position among the site's outlets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(super) struct SourceId(pub(super) u32);
 
 /// Two countries, codes ascending.
 pub(super) type CountryPair = (CountryCode, CountryCode);

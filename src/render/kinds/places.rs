@@ -194,7 +194,7 @@ impl Kind for Region {
     }
 
     fn make(_: &Fixed<'_>, i: RegionInputs<'_>) -> Result<Made, Unreadable> {
-        let name = i.region.name;
+        let name = &i.region.name;
         let mut doc = Document::new(
             "region.html",
             name.to_string(),

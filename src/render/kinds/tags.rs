@@ -110,7 +110,7 @@ impl Kind for Country {
         let base = urls::country(i.code);
         let mut doc = Document::new(
             "country.html",
-            format!("{} {}", cref.flag, cref.name),
+            cref.name.clone(),
             format!("Defense news about {}", cref.name),
         );
         doc.feed = f.tag_feed(f.feed_title(&cref.name), &base);
@@ -122,17 +122,23 @@ impl Kind for Country {
         if let Some(a) = i.aggr {
             a.insert_into(ctx);
         }
-        if let Some(r) = regions::region_of(i.code.as_str()) {
+        if let Some(r) = f.config.regions.place(i.code) {
             let path = if f.config.sections.regions {
                 Value::from(f.link(&urls::region(&regions::slug(r.region))))
             } else {
                 Value::none()
             };
+            // A region's own countries are in a sub-region of its name.
+            let sub = if r.subregion == r.region {
+                Value::none()
+            } else {
+                Value::from(r.subregion)
+            };
             ctx.insert_value(
                 "region",
                 obj([
                     ("name", Value::from(r.region)),
-                    ("subregion", Value::from(r.subregion)),
+                    ("subregion", sub),
                     ("path", path),
                 ]),
             );

@@ -329,7 +329,7 @@ impl Kind for Edition {
                     })
                     .collect();
                 obj([
-                    ("name", Value::from(*region)),
+                    ("name", Value::from(region.as_str())),
                     ("countries", Value::from(countries)),
                 ])
             })

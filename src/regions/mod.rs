@@ -1,4 +1,6 @@
-//! UN M49 regions and sub-regions of countries, from `data/regions.tsv`.
+//! Regions: the UN M49 regions and sub-regions of countries, from
+//! `data/regions.tsv`, and the sets of regions a site groups its countries
+//! by ([`sets`]: M49, a preset, or the site's own).
 //!
 //! The region is the M49 region (Africa, Americas, Asia, Europe, Oceania,
 //! and Antarctica of milbrief's own); the sub-region is the M49 sub-region,
@@ -6,10 +8,14 @@
 //! and the Caribbean ("Eastern Africa", "South America"). The data file's
 //! header says where the figures come from.
 
+mod sets;
+
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-const DATA: &str = include_str!("../data/regions.tsv");
+pub use sets::{PRESETS, RawRegion, Regions};
+
+const DATA: &str = include_str!("../../data/regions.tsv");
 
 /// The regions and their sub-regions, in display order.
 #[cfg(test)]
@@ -127,10 +133,15 @@ pub fn m49_of(alpha2: &str) -> Option<&'static str> {
     row(alpha2).and_then(|r| r.1)
 }
 
+/// Every listed alpha-2 code with its M49 region, sorted by code.
+fn all() -> impl Iterator<Item = (&'static str, Region)> {
+    TABLE.rows.iter().map(|r| (r.0, r.2))
+}
+
 #[cfg(test)]
 /// Every listed alpha-2 code with its region, sorted by code.
 pub fn countries() -> impl Iterator<Item = (&'static str, Region)> {
-    TABLE.rows.iter().map(|r| (r.0, r.2))
+    all()
 }
 
 #[cfg(test)]

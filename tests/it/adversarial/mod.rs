@@ -7,6 +7,11 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
+mod cache;
+mod concurrent;
+mod dates;
+mod output;
+
 fn milbrief() -> Command {
     Command::cargo_bin("milbrief").unwrap()
 }
@@ -188,6 +193,44 @@ fn an_unclosed_raw_tag_keeps_the_rest_of_the_article() {
         page.contains("&lt;style&gt;"),
         "the stray tag is shown as text"
     );
+    // `check` warns about it, naming the file and the tag.
+    let o = milbrief()
+        .args(["check", "--root"])
+        .arg(s.path())
+        .output()
+        .unwrap();
+    let report = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{report}");
+    assert!(report.contains("2024-03-04-quote.md"), "{report}");
+    assert!(report.contains("unclosed-html"), "{report}");
+    assert!(
+        report.contains("<style> is opened and never closed"),
+        "{report}"
+    );
+}
+
+/// A FIFO named `*.md` under `content/` is skipped by the build; `check`
+/// says so (it once said nothing).
+#[cfg(unix)]
+#[test]
+fn check_notes_a_fifo_named_md() {
+    let s = site_with("", &[("2024-03-04-ok.md", OK_ARTICLE)]);
+    let fifo = s.path().join("content/pipe.md");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("notice: mkfifo is not available; the FIFO check test is skipped");
+        return;
+    }
+    let o = milbrief()
+        .args(["check", "--root"])
+        .arg(s.path())
+        .output()
+        .unwrap();
+    let report = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{report}");
+    assert!(report.contains("content/pipe.md"), "{report}");
+    assert!(report.contains("special-file-skipped"), "{report}");
+    assert!(build(s.path()).status.success());
 }
 
 /// Addresses are read by a real URL parser: no host, spaces and
