@@ -210,10 +210,10 @@ impl Kind for SourceFeed {
         }
         let outlets = &r.site.outlets;
         for i in changed.ids() {
-            if let Some(k) = outlets.of.get(i)? {
-                if in_feed(r, position(&outlets.articles[*k as usize], i)?) {
-                    out.push(SourceId(*k));
-                }
+            if let Some(k) = outlets.of.get(i)?
+                && in_feed(r, position(&outlets.articles[*k as usize], i)?)
+            {
+                out.push(SourceId(*k));
             }
         }
         Some(())
