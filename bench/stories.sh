@@ -3,7 +3,8 @@
 # directory (default sizes 5000, 10000 and all) and reports, per size, the
 # full build's time and peak memory, the clustering's own time, stories vs
 # articles and the largest page; and, for the whole corpus, the same build
-# by an older binary (OLD=path) for "before".
+# by an older binary (OLD=path) for "before", in a site that binary's own
+# `init` made.
 #
 #   bench/stories.sh CORPUS_DIR [N ...]
 #
@@ -48,8 +49,16 @@ for n in "${sizes[@]}"; do
   stories=$("$new" stories --min 1000000000 --root "$site")
   echo "size=$n articles=$articles build_s=$secs peak_rss_kb=$rss cluster_ms=$cl largest=[$big] $stories"
   if [ -n "$old" ] && [ "$n" = all ]; then
-    read -r osecs orss < <(measure "$old" "$site")
-    obig=$(largest "$site")
+    # The older binary builds a site its own `init` made (its configuration
+    # keys and templates; a newer init's config may name keys it does not
+    # know), with the same articles, hard-linked.
+    osite="$work/site-$n-before"
+    rm -rf "$osite"
+    "$old" init "$osite" >/dev/null
+    rm -rf "$osite/content"/*
+    cp -l "$site/content"/*.md "$osite/content/" 2>/dev/null || cp "$site/content"/*.md "$osite/content/"
+    read -r osecs orss < <(measure "$old" "$osite")
+    obig=$(largest "$osite")
     echo "before: size=$n build_s=$osecs peak_rss_kb=$orss largest=[$obig]"
   fi
 done
