@@ -26,6 +26,7 @@ struct RawConfig {
     editions: RawEditions,
     relations: RawRelations,
     feeds: RawFeeds,
+    stories: RawStories,
     sections: Sections,
     #[serde(rename = "topic")]
     topics: Vec<TopicConfig>,
@@ -55,6 +56,7 @@ impl Default for RawConfig {
             editions: RawEditions::default(),
             relations: RawRelations::default(),
             feeds: RawFeeds::default(),
+            stories: RawStories::default(),
             sections: Sections::default(),
             topics: Vec::new(),
             regions: "m49".into(),
@@ -132,6 +134,10 @@ struct RawEditions {
     week_start: String,
     /// The length of an edition in days.
     days: i64,
+    /// How many stories an edition leads with.
+    top_stories: i64,
+    /// How many stories each country's section of an edition shows.
+    per_country: i64,
 }
 
 impl Default for RawEditions {
@@ -139,7 +145,24 @@ impl Default for RawEditions {
         Self {
             week_start: "monday".into(),
             days: 7,
+            top_stories: 10,
+            per_country: 5,
         }
+    }
+}
+
+/// `[stories]`: how articles are clustered into stories.
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct RawStories {
+    /// A story spans at most this many days from its first report (0:
+    /// every article is a story of its own).
+    window_days: i64,
+}
+
+impl Default for RawStories {
+    fn default() -> Self {
+        Self { window_days: 3 }
     }
 }
 
@@ -257,6 +280,12 @@ pub struct Config {
     /// Edition length in days (7: weekly editions named by ISO week when
     /// they start on Monday).
     pub edition_days: u16,
+    /// How many stories an edition leads with.
+    pub top_stories: usize,
+    /// How many stories each country's section of an edition shows.
+    pub per_country: usize,
+    /// A story spans at most this many days from its first report.
+    pub story_days: u16,
     pub min_pair_articles: usize,
     pub feed_entries: usize,
     pub sections: Sections,
@@ -385,6 +414,9 @@ fn validate(raw: RawConfig, shown: &Path, text: &str) -> Result<Config, Diagnost
         import_debris: raw.import.debris,
         week_start,
         edition_days: raw.editions.days as u16,
+        top_stories: raw.editions.top_stories as usize,
+        per_country: raw.editions.per_country as usize,
+        story_days: raw.stories.window_days as u16,
         min_pair_articles: raw.relations.min_pair_articles as usize,
         feed_entries: raw.feeds.entries as usize,
         sections: raw.sections,
@@ -470,7 +502,31 @@ fn table_name_at(text: &str, name: &str) -> Option<usize> {
 /// that is not, at its key.
 fn check_ranges(raw: &RawConfig, err: &mut impl FnMut(&str, String)) {
     // (key, name in messages, value, least, most, a note on the most)
-    let ranges: [(&str, &str, i64, i64, i64, &str); 7] = [
+    let ranges: [(&str, &str, i64, i64, i64, &str); 10] = [
+        (
+            "top_stories",
+            "[editions] top_stories",
+            raw.editions.top_stories,
+            0,
+            100,
+            "",
+        ),
+        (
+            "per_country",
+            "[editions] per_country",
+            raw.editions.per_country,
+            1,
+            1000,
+            "",
+        ),
+        (
+            "window_days",
+            "[stories] window_days",
+            raw.stories.window_days,
+            0,
+            31,
+            "",
+        ),
         ("per_page", "per_page", raw.per_page, 1, 10_000, ""),
         ("related", "related", raw.related, 0, 50, ""),
         (

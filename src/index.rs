@@ -1,7 +1,8 @@
-//! The index stage: articles sorted newest first, grouped by country,
-//! topic, month, edition and pair of countries, with related articles,
-//! and each article's source resolved to an outlet. Pure: values in,
-//! values out.
+//! The index stage: articles sorted newest first, clustered into stories
+//! ([`crate::stories`]), and the stories grouped by country, topic, month,
+//! edition and pair of countries, with related stories; each article's
+//! source resolved to an outlet. Every grouping lists a story once, by its
+//! lead article, so counts count stories. Pure: values in, values out.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -13,6 +14,7 @@ use jiff::civil::Date;
 use crate::config::Config;
 use crate::model::{Article, CountryCode};
 use crate::sources::{Outlets, Sources};
+use crate::stories::Stories;
 use crate::tag::Tagger;
 
 /// How many neighbours in each tag list are considered for "related".
@@ -23,8 +25,12 @@ pub struct Site {
     pub tagger: Arc<Tagger>,
     /// Newest first; undated articles last.
     pub articles: Vec<Arc<Article>>,
-    /// Positions of the articles the front page lists: all of them, or all
-    /// but the off-topic ones when the site hides those.
+    /// The stories of the articles.
+    pub stories: Arc<Stories>,
+    /// The lead article of each story, newest first: what listings show.
+    pub leads: Arc<Vec<usize>>,
+    /// The leads the front page lists: every story's, or all but the
+    /// off-topic ones when the site hides those.
     pub front: Arc<Vec<usize>>,
     pub by_country: Arc<BTreeMap<CountryCode, Vec<usize>>>,
     pub by_topic: Arc<BTreeMap<String, Vec<usize>>>,
@@ -108,10 +114,18 @@ pub fn index_reusing(
     previous: Option<&Groupings>,
 ) -> Site {
     sort_articles(&mut articles);
-    let structure = structure_of(&articles, config.related);
+    // Clustered on every pass (it is linear, and a fraction of a build):
+    // the groupings follow from the stories, so they are part of the
+    // structure, and an edit that does not move an article between
+    // stories keeps every grouping.
+    let stories = Stories::cluster(&articles, config.story_days);
+    let leads = leads_of(&stories);
+    let structure = structure_of(&articles, &config, &stories);
     let outlets = Arc::new(outlets_of(&config, &articles));
     let front = Arc::new(
-        (0..articles.len())
+        leads
+            .iter()
+            .copied()
             .filter(|&i| !hidden(&articles[i], &config))
             .collect::<Vec<usize>>(),
     );
@@ -119,6 +133,8 @@ pub fn index_reusing(
         return Site {
             config,
             tagger,
+            leads: Arc::new(leads),
+            stories: Arc::new(stories),
             articles,
             front,
             by_country: p.by_country.clone(),
@@ -136,20 +152,43 @@ pub fn index_reusing(
     let mut by_month: BTreeMap<(i16, i8), Vec<usize>> = BTreeMap::new();
     let mut by_edition: BTreeMap<Date, Vec<usize>> = BTreeMap::new();
     let mut by_pair: BTreeMap<(CountryCode, CountryCode), Vec<usize>> = BTreeMap::new();
-    for (i, a) in articles.iter().enumerate() {
-        for (k, x) in a.countries.iter().enumerate() {
-            for y in &a.countries[k + 1..] {
+    let mut countries: Vec<CountryCode> = Vec::new();
+    let mut topics: Vec<&str> = Vec::new();
+    for &i in &leads {
+        let a = &articles[i];
+        // A story is about every country and topic of its reports: each
+        // tag's page lists it once, by its lead.
+        countries.clear();
+        topics.clear();
+        for &j in stories.members(stories.of(i)) {
+            let b = &articles[j as usize];
+            countries.extend(
+                b.countries
+                    .iter()
+                    .filter(|c| !countries.contains(c))
+                    .collect::<Vec<_>>(),
+            );
+            topics.extend(
+                b.topics
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|t| !topics.contains(t))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        for (k, x) in countries.iter().enumerate() {
+            for y in &countries[k + 1..] {
                 let key = if x < y { (*x, *y) } else { (*y, *x) };
                 if key.0 != key.1 {
                     by_pair.entry(key).or_default().push(i);
                 }
             }
         }
-        for c in &a.countries {
+        for c in &countries {
             by_country.entry(*c).or_default().push(i);
         }
-        for t in &a.topics {
-            by_topic.entry(t.clone()).or_default().push(i);
+        for t in &topics {
+            by_topic.entry(t.to_string()).or_default().push(i);
         }
         if let Some(d) = a.date {
             by_month.entry((d.year(), d.month())).or_default().push(i);
@@ -165,11 +204,13 @@ pub fn index_reusing(
         list.dedup();
         list.len() >= config.min_pair_articles
     });
-    let related = related_all(&articles, &by_country, &by_topic, config.related);
+    let related = related_all(&articles, &stories, &by_country, &by_topic, config.related);
     Site {
         config,
         tagger,
         articles,
+        stories: Arc::new(stories),
+        leads: Arc::new(leads),
         front,
         by_country: Arc::new(by_country),
         by_topic: Arc::new(by_topic),
@@ -233,17 +274,24 @@ fn sort_articles(articles: &mut Vec<Arc<Article>>) {
     articles.extend(order.into_iter().filter_map(|i| slots[i].take()));
 }
 
-fn structure_of(articles: &[Arc<Article>], related: usize) -> u64 {
+/// The lead of each story, in the site's order (newest first).
+fn leads_of(stories: &Stories) -> Vec<usize> {
+    (0..stories.len()).map(|s| stories.lead(s)).collect()
+}
+
+/// A hash of what the groupings follow from: each article's placement
+/// and story.
+fn structure_of(articles: &[Arc<Article>], config: &Config, stories: &Stories) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::hash::DefaultHasher::new();
-    related.hash(&mut h);
-    for a in articles {
+    config.related.hash(&mut h);
+    for (i, a) in articles.iter().enumerate() {
         let key = if a.placement != 0 {
             a.placement
         } else {
             a.placement_key()
         };
-        key.hash(&mut h);
+        (key, stories.of(i)).hash(&mut h);
     }
     h.finish()
 }
@@ -255,6 +303,7 @@ fn structure_of(articles: &[Arc<Article>], related: usize) -> u64 {
 /// worker, and only the best few are sorted.
 fn related_all(
     articles: &[Arc<Article>],
+    stories: &Stories,
     by_country: &BTreeMap<CountryCode, Vec<usize>>,
     by_topic: &BTreeMap<String, Vec<usize>>,
     n: usize,
@@ -273,7 +322,7 @@ fn related_all(
                     let lo = pos.saturating_sub(RELATED_WINDOW);
                     let hi = (pos + RELATED_WINDOW + 1).min(list.len());
                     for &j in &list[lo..hi] {
-                        if j != i {
+                        if j != i && stories.of(j) != stories.of(i) {
                             if score[j] == 0 {
                                 touched.push(j);
                             }
@@ -281,11 +330,12 @@ fn related_all(
                         }
                     }
                 };
-                for c in &a.countries {
-                    add(&by_country[c], 2);
+                // A report that leads no story may have tags no lead has.
+                for l in a.countries.iter().filter_map(|c| by_country.get(c)) {
+                    add(l, 2);
                 }
-                for t in &a.topics {
-                    add(&by_topic[t], 1);
+                for l in a.topics.iter().filter_map(|t| by_topic.get(t)) {
+                    add(l, 1);
                 }
                 let mut best: Vec<(u32, usize)> = touched
                     .iter()
@@ -355,6 +405,27 @@ mod tests {
         // About defence: not off-topic, listed in editions.
         a.relevance = 1.0;
         a
+    }
+
+    #[test]
+    fn a_report_with_a_country_no_lead_has_is_related_without_panicking() {
+        let config = Config::default();
+        let tagger = Arc::new(Tagger::new(&config).unwrap());
+        let lead = "The navy commissioned two new frigates at the northern base on Monday, officials said, adding that the ships would patrol the strait and escort convoys through the sea lanes.";
+        let mut a = art("frigates", 2, &["PK"], &["arms-trade"]);
+        a.title = "Navy commissions two frigates".into();
+        a.summary_text = lead.into();
+        let mut b = art("frigates-copy", 3, &["PK", "CN"], &["shipbuilding"]);
+        b.title = a.title.clone();
+        b.summary_text = lead.into();
+        let site = index(config, tagger, vec![Arc::new(a), Arc::new(b)]);
+        assert_eq!(site.stories.len(), 1);
+        assert_eq!(site.leads.len(), 1);
+        // Counts count stories: one story, on the page of each country of
+        // its reports.
+        assert_eq!(site.by_country.len(), 2);
+        assert!(site.by_country.values().all(|l| l == &[site.leads[0]]));
+        assert_eq!(site.related.len(), 2);
     }
 
     #[test]

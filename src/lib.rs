@@ -37,6 +37,7 @@ mod render;
 mod scaffold;
 mod serve;
 mod sources;
+mod stories;
 mod suggest;
 mod svg;
 mod tag;

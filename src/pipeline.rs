@@ -182,13 +182,13 @@ pub fn tagged(tagger: &Tagger, a: Article) -> Result<Article, Vec<Diagnostic>> {
 }
 
 /// The articles a build publishes, from every content file's article or
-/// problems: drafts only with `drafts`; and every problem, those of the
-/// files (drafts included: a file's problems are its own) and slugs taken
-/// twice.
+/// problems: drafts only with `drafts`; every problem of the files
+/// (drafts included: a file's problems are its own); and warnings, one for
+/// each article whose slug was taken and that got a slug of its own.
 pub fn select<'a>(
     files: impl Iterator<Item = &'a Result<Arc<Article>, Vec<Diagnostic>>>,
     drafts: bool,
-) -> (Vec<Arc<Article>>, Diagnostics) {
+) -> (Vec<Arc<Article>>, Diagnostics, Diagnostics) {
     let mut errs = Diagnostics::default();
     let mut articles = Vec::new();
     for r in files {
@@ -198,36 +198,67 @@ pub fn select<'a>(
             Err(ds) => errs.0.extend(ds.iter().cloned()),
         }
     }
-    errs.0.extend(check_slugs(&articles).0);
-    (articles, errs)
+    let mut warnings = Diagnostics::default();
+    for (i, slug, d) in slug_renames(&articles) {
+        Arc::make_mut(&mut articles[i]).slug = slug;
+        warnings.0.push(d);
+    }
+    (articles, errs, warnings)
 }
 
-/// Two articles with one slug would be written to one page: each but the
-/// first (by path) is a problem.
-pub fn check_slugs<A: Borrow<Article>>(articles: &[A]) -> Diagnostics {
-    let mut by_slug: HashMap<&str, Vec<&Path>> = HashMap::with_capacity(articles.len());
-    for a in articles {
-        let a: &Article = a.borrow();
-        by_slug.entry(&a.slug).or_default().push(&a.source_path);
+/// Two articles with one slug would be written to one page: the older
+/// (by date, then file name; undated last) keeps the slug, each newer one
+/// gets the first free `slug-2`, `slug-3`…, as `milbrief import` names
+/// files. Returns `(position, new slug, warning)` for each renamed one.
+pub fn slug_renames<A: Borrow<Article>>(articles: &[A]) -> Vec<(usize, String, Diagnostic)> {
+    let mut by_slug: HashMap<&str, Vec<usize>> = HashMap::with_capacity(articles.len());
+    for (i, a) in articles.iter().enumerate() {
+        by_slug.entry(&a.borrow().slug).or_default().push(i);
     }
-    let mut errs = Diagnostics::default();
-    for (slug, mut paths) in by_slug.into_iter().filter(|(_, p)| p.len() > 1) {
-        paths.sort();
-        for p in &paths[1..] {
-            errs.0.push(
-                Diagnostic::new(
-                    *p,
-                    format!(
-                        "slug {slug:?} is already used by {}: both would be written to {}; set a different `slug`",
-                        display_path(paths[0]),
-                        urls::article(slug),
-                    ),
-                )
-                .code("duplicate-slug"),
-            );
+    let mut taken: std::collections::HashSet<String> =
+        by_slug.keys().map(|s| s.to_string()).collect();
+    let mut dups: Vec<(&str, Vec<usize>)> =
+        by_slug.into_iter().filter(|(_, l)| l.len() > 1).collect();
+    dups.sort();
+    let mut out = Vec::new();
+    for (slug, mut list) in dups {
+        let key = |i: &usize| {
+            let a: &Article = articles[*i].borrow();
+            (a.date.is_none(), a.date, a.time, a.source_path.clone())
+        };
+        list.sort_by_key(key);
+        let first = articles[list[0]].borrow();
+        for &i in &list[1..] {
+            let a: &Article = articles[i].borrow();
+            let new = (2..)
+                .map(|n| suffixed(slug, n))
+                .find(|s| !taken.contains(s))
+                .unwrap_or_default();
+            taken.insert(new.clone());
+            let d = Diagnostic::new(
+                &a.source_path,
+                format!(
+                    "slug {slug:?} is already used by {}: this article is published at {} (set a different `slug` to choose)",
+                    display_path(&first.source_path),
+                    urls::article(&new),
+                ),
+            )
+            .code("duplicate-slug");
+            out.push((i, new, d));
         }
     }
-    errs
+    out
+}
+
+/// `slug-n`, the slug cut so that the whole stays within the longest slug
+/// allowed.
+fn suffixed(slug: &str, n: usize) -> String {
+    let tail = format!("-{n}");
+    let mut end = slug.len().min(load::SLUG_MAX.saturating_sub(tail.len()));
+    while !slug.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}{tail}", slug[..end].trim_end_matches('-'))
 }
 
 // ---- index (pure) -------------------------------------------------------------
@@ -299,17 +330,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn slugs_taken_twice_are_problems_of_the_later_files() {
+    fn slugs_taken_twice_go_to_the_newer_article_with_a_suffix() {
         let mut a = Article::blank("same");
         a.source_path = "content/b.md".into();
+        a.date = Some(jiff::civil::date(2023, 10, 2));
         let mut b = Article::blank("same");
-        b.source_path = "content/a.md".into();
-        let c = Article::blank("other");
-        let errs = check_slugs(&[a, b, c]);
-        assert_eq!(errs.0.len(), 1);
+        b.source_path = "content/c.md".into();
+        b.date = Some(jiff::civil::date(2023, 10, 1));
+        let c = Article::blank("same-2");
+        let mut d = Article::blank("same");
+        d.source_path = "content/a.md".into();
+        d.date = Some(jiff::civil::date(2023, 10, 3));
+        let files = [a, b, c, d].map(|x| Ok(Arc::new(x)));
+        let (articles, errs, warnings) = select(files.iter(), false);
+        assert!(errs.0.is_empty());
+        let slugs: Vec<&str> = articles.iter().map(|a| a.slug.as_str()).collect();
+        // c.md is the oldest; "same-2" is taken, so the next is "same-3".
+        assert_eq!(slugs, ["same-3", "same", "same-2", "same-4"]);
+        assert_eq!(warnings.0.len(), 2);
         assert_eq!(
-            errs.0[0].to_string(),
-            "content/b.md: slug \"same\" is already used by content/a.md: both would be written to articles/same/; set a different `slug`"
+            warnings.0[0].to_string(),
+            "content/b.md: slug \"same\" is already used by content/c.md: this article is published at articles/same-3/ (set a different `slug` to choose)"
         );
     }
 
@@ -322,10 +363,10 @@ mod tests {
             Ok(Arc::new(draft)),
             Err(vec![Diagnostic::new("content/x.md", "bad")]),
         ];
-        let (articles, errs) = select(files.iter(), false);
+        let (articles, errs, _) = select(files.iter(), false);
         assert_eq!(articles.len(), 1);
         assert_eq!(errs.0.len(), 1);
-        let (articles, _) = select(files.iter(), true);
+        let (articles, _, _) = select(files.iter(), true);
         assert_eq!(articles.len(), 2);
     }
 }

@@ -298,6 +298,7 @@ impl<'o> Build<'o> {
             r => r,
         }?;
         self.phases.extend(&pass.phases);
+        self.notices.extend(pass.warnings.iter().cloned());
         Ok(pass)
     }
 

@@ -12,14 +12,14 @@ const SHINGLE: usize = 3;
 /// Texts with fewer shingles are too short to judge.
 pub const MIN_SHINGLES: usize = 20;
 /// Hash functions in a signature, as bands × rows.
-const BANDS: usize = 16;
+pub const BANDS: usize = 16;
 const ROWS: usize = 4;
 pub const HASHES: usize = BANDS * ROWS;
 /// Jaccard similarity of shingle sets from which two texts are reported.
 pub const THRESHOLD: f64 = 0.8;
 
 /// 64-bit FNV-1a, then a finaliser: stable across runs and platforms.
-fn hash_bytes(bytes: &[u8]) -> u64 {
+pub fn hash_bytes(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in bytes {
         h ^= u64::from(*b);

@@ -109,8 +109,8 @@ pub const CODES: &[(&str, Severity, &str)] = &[
     ("unknown-topic", Severity::Error, "a topic is not known"),
     (
         "duplicate-slug",
-        Severity::Error,
-        "two articles have the same slug",
+        Severity::Warning,
+        "two articles have the same slug: the newer gets `-2`",
     ),
     (
         "output-clash",

@@ -139,23 +139,25 @@ fn load_all(
     (articles, would_exist)
 }
 
-/// Slugs taken twice, reported at the `slug` key of the later files. Only
-/// the first article of a slug stays (two pages cannot share a path).
+/// Slugs taken twice, reported at the `slug` key of the newer files,
+/// which are published under a slug of their own (as a build does).
 /// Returns the slugs taken twice.
-fn slugs(root: &Path, articles: &mut Vec<Checked>, p: &mut Problems) -> HashSet<String> {
+fn slugs(root: &Path, articles: &mut [Checked], p: &mut Problems) -> HashSet<String> {
     let list: Vec<&Article> = articles.iter().map(|c| &c.article).collect();
+    let renames = pipeline::slug_renames(&list);
     let mut dup_slugs = HashSet::new();
-    for mut d in pipeline::check_slugs(&list).0 {
-        if let Some(a) = list.iter().find(|a| a.source_path == d.path) {
-            dup_slugs.insert(a.slug.clone());
-        }
+    let mut moved = Vec::new();
+    for (i, slug, mut d) in renames {
+        dup_slugs.insert(list[i].slug.clone());
         if let Some((l, c)) = key_position(root, &d.path, "slug") {
             d = d.at(l, c);
         }
         p.add([d], "duplicate-slug");
+        moved.push((i, slug));
     }
-    let mut taken = HashSet::new();
-    articles.retain(|c| taken.insert(c.article.slug.clone()));
+    for (i, slug) in moved {
+        articles[i].article.slug = slug;
+    }
     dup_slugs
 }
 

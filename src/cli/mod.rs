@@ -6,6 +6,7 @@ mod check;
 mod init;
 mod new;
 mod serve;
+mod stories;
 mod tag_names;
 mod tags;
 mod templates;
@@ -19,6 +20,7 @@ pub use check::CheckArgs;
 pub use init::InitArgs;
 pub use new::NewArgs;
 pub use serve::ServeArgs;
+pub use stories::StoriesArgs;
 pub use tags::TagsArgs;
 pub use templates::TemplatesArgs;
 
@@ -46,6 +48,9 @@ pub enum Command {
     New(NewArgs),
     /// Preview the site on localhost, rebuilding and reloading on every change.
     Serve(ServeArgs),
+    /// Print the site's stories of several reports; with --explain, why
+    /// each report belongs to its story.
+    Stories(StoriesArgs),
     /// Print the countries and topics the tagger finds in Markdown files.
     Tags(TagsArgs),
     /// List the built-in templates and static files, or copy one into the
@@ -65,6 +70,7 @@ impl Cli {
             Command::Init(a) => Ok(a.run()?),
             Command::New(a) => Ok(a.run()?),
             Command::Serve(a) => Ok(a.run()?),
+            Command::Stories(a) => a.run(),
             Command::Tags(a) => a.run(),
             Command::Templates(a) => Ok(a.run()?),
         }

@@ -204,12 +204,15 @@ impl Article {
             && self.relevance < min_relevance
     }
 
-    /// Sort key: newest first, undated last, then by title and slug.
+    /// Sort key: newest first, undated last. Within a day, by time
+    /// (newest first; articles without a time after those with one), then
+    /// in import order: by file name, as `milbrief import` names files in
+    /// the order it writes them. Never by title.
     pub fn sort_key(&self) -> impl Ord + '_ {
         (
             std::cmp::Reverse(self.date),
             std::cmp::Reverse(self.time),
-            self.title.as_str(),
+            self.source_path.as_path(),
             self.slug.as_str(),
         )
     }

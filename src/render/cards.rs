@@ -62,6 +62,8 @@ impl<'a> CardInputs<'a> {
 pub(super) enum Ids<'r> {
     List(&'r [usize]),
     Range(usize, usize),
+    /// A story's articles.
+    Story(&'r [u32]),
 }
 
 impl<'r> Ids<'r> {
@@ -69,15 +71,20 @@ impl<'r> Ids<'r> {
         match self {
             Ids::List(l) => l.len(),
             Ids::Range(lo, hi) => hi - lo,
+            Ids::Story(l) => l.len(),
         }
     }
 
     pub(super) fn iter(&self) -> impl Iterator<Item = usize> + 'r {
-        let (list, range): (&'r [usize], std::ops::Range<usize>) = match *self {
-            Ids::List(l) => (l, 0..0),
-            Ids::Range(lo, hi) => (&[], lo..hi),
+        let (list, range, small): (&'r [usize], std::ops::Range<usize>, &'r [u32]) = match *self {
+            Ids::List(l) => (l, 0..0, &[]),
+            Ids::Range(lo, hi) => (&[], lo..hi, &[]),
+            Ids::Story(l) => (&[], 0..0, l),
         };
-        list.iter().copied().chain(range)
+        list.iter()
+            .copied()
+            .chain(range)
+            .chain(small.iter().map(|&i| i as usize))
     }
 }
 
@@ -221,6 +228,8 @@ impl Hash for Full<'_> {
         self.ids.len().hash(h);
         for &i in &self.ids {
             self.r.fps[i].hash(h);
+            // An entry is updated when its story grows.
+            self.r.story_updated(i).hash(h);
         }
     }
 }

@@ -125,13 +125,21 @@ pub(super) fn atom<'e>(
 }
 
 /// (updated, entry XML) of an article whose body is `body`.
-pub(super) fn article_entry(f: &Fixed<'_>, a: &Article, body: &str) -> (String, String) {
+/// `updated`: when the article's story last grew (a later report), if it
+/// did; else the entry is updated when it was published.
+pub(super) fn article_entry(
+    f: &Fixed<'_>,
+    a: &Article,
+    body: &str,
+    updated: Option<When>,
+) -> (String, String) {
     let url = f.urls.absolute(&urls::article(&a.slug));
     let when = a.when().map_or_else(String::new, stamp);
+    let last = updated.map_or_else(|| when.clone(), stamp);
     let mut e = String::with_capacity(body.len() * 5 / 4 + 512);
     let _ = write!(
         e,
-        "<entry>\n<title>{}</title>\n<id>{}</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n<published>{when}</published>\n<updated>{when}</updated>\n",
+        "<entry>\n<title>{}</title>\n<id>{}</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n<published>{when}</published>\n<updated>{last}</updated>\n",
         xml(&a.title),
         xml(&url),
         xml(&url),

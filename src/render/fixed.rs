@@ -10,8 +10,8 @@ use tera::{Context, Tera};
 
 use super::cards::CardInputs;
 use super::views::{
-    ArticleView, Badge, Card, CountryRef, PageLink, Pagination, SourceRef, TopicRef, WhyView,
-    human_date, long_date, page_window, why_phrases,
+    ArticleView, Badge, Card, Chip, CountryRef, LINE_CHIPS, PageLink, Pagination, SourceRef,
+    TopicRef, WhyView, human_date, long_date, page_window, why_phrases,
 };
 use super::{RenderError, Templates};
 use crate::config::Config;
@@ -169,6 +169,9 @@ impl<'s> Fixed<'s> {
             url,
             relevance,
         } = inputs;
+        let countries: Vec<_> = countries.iter().map(|c| self.country_ref(*c)).collect();
+        let topics: Vec<_> = topics.iter().map(|t| self.topic_ref(t)).collect();
+        let chips = chips_of(&countries, &topics);
         Card {
             title,
             path: self.link(&urls::article(slug)),
@@ -180,8 +183,10 @@ impl<'s> Fixed<'s> {
             url,
             summary_html,
             summary_text,
-            countries: countries.iter().map(|c| self.country_ref(*c)).collect(),
-            topics: topics.iter().map(|t| self.topic_ref(t)).collect(),
+            more_tags: (countries.len() + topics.len()).saturating_sub(chips.len()),
+            chips,
+            countries,
+            topics,
             relevance: f64::from_bits(relevance),
         }
     }
@@ -361,6 +366,26 @@ impl<'s> Fixed<'s> {
             .map_err(|e| RenderError::Template(templates.error(&e)))?;
         Ok(Output::new(path, html))
     }
+}
+
+/// A compact line's tags: the first [`LINE_CHIPS`], countries first.
+fn chips_of(countries: &[CountryRef], topics: &[TopicRef]) -> Vec<Chip> {
+    countries
+        .iter()
+        .map(|c| Chip {
+            kind: "country",
+            name: c.name.clone(),
+            flag: c.flag.clone(),
+            path: c.path.clone(),
+        })
+        .chain(topics.iter().map(|t| Chip {
+            kind: "topic",
+            name: t.name.clone(),
+            flag: String::new(),
+            path: t.path.clone(),
+        }))
+        .take(LINE_CHIPS)
+        .collect()
 }
 
 /// Search engines show about 160 characters of a meta description: a

@@ -34,6 +34,7 @@ use tera::{Tera, Value};
 use crate::diag::Diagnostics;
 use crate::index::Site;
 use crate::model::{Output, Parts, Unreadable};
+use crate::urls;
 use cards::CardInputs;
 use digest::Derived;
 use fixed::Fixed;
@@ -213,6 +214,9 @@ impl<'s> Renderer<'s> {
             fps: self.fps.clone(),
         });
         let mut cards = self.prev_cards.clone();
+        // A card is kept by the hash of what it shows (its story's other
+        // reports included), so a lead's card is reused only for the same
+        // story.
         for (c, fp) in self.cards.iter().zip(&self.card_fps) {
             if let (Some(v), Some(fp)) = (c.get(), fp.get()) {
                 cards.entry(*fp).or_insert_with(|| v.clone());
@@ -309,21 +313,92 @@ impl<'s> Renderer<'s> {
 
     // ---- cards ---------------------------------------------------------
 
-    /// The card of the article at `i`, as a template value.
+    /// The card of the article at `i`, as a template value. A story's
+    /// lead's card also shows how many reports the story has and each
+    /// other report's outlet and link (`reports`, `others`).
     fn card_value(&self, i: usize) -> Value {
         self.cards[i]
-            .get_or_init(|| match self.prev_cards.get(&self.card_fp(i)) {
-                Some(v) => v.clone(),
-                None => Value::from_serializable(&self.fixed.card(CardInputs::of(self.site, i))),
+            .get_or_init(|| {
+                if let Some(v) = self.prev_cards.get(&self.card_fp(i)) {
+                    return v.clone();
+                }
+                let v = Value::from_serializable(&self.fixed.card(CardInputs::of(self.site, i)));
+                let members = self.story_members(i);
+                if members.len() <= 1 {
+                    return v;
+                }
+                let Some(mut m) = v.clone().into_map() else {
+                    return v;
+                };
+                m.insert("reports".into(), Value::from(members.len()));
+                let others: Vec<Value> = members[1..]
+                    .iter()
+                    .map(|&j| self.report_value(j as usize))
+                    .collect();
+                m.insert("others".into(), Value::from(others));
+                Value::from(m)
             })
             .clone()
     }
 
-    /// A hash of what the card of the article at `i` shows.
+    /// The articles of the story the article at `i` leads (just `i` when
+    /// it leads none).
+    fn story_members(&self, i: usize) -> &'s [u32] {
+        let st = &self.site.stories;
+        let s = st.of(i);
+        if st.lead(s) == i { st.members(s) } else { &[] }
+    }
+
+    /// When the story the article at `i` leads last grew: the date and
+    /// time of its newest later report, if it has one.
+    fn story_updated(&self, i: usize) -> Option<crate::model::When> {
+        let articles = &self.site.articles;
+        let lead = &articles[i];
+        self.story_members(i)
+            .iter()
+            .skip(1)
+            .filter_map(|&j| {
+                let b = &articles[j as usize];
+                Some(((b.date?, b.time), b))
+            })
+            .filter(|&(w, _)| Some(w) > lead.date.map(|d| (d, lead.time)))
+            .max_by_key(|&(w, _)| w)
+            .and_then(|(_, b)| b.when())
+    }
+
+    /// One report of a story, as its lead's card lists it: by its outlet's
+    /// name, as cards give it.
+    fn report_value(&self, j: usize) -> Value {
+        let b = &self.site.articles[j];
+        let outlet = self.site.outlets.of_article(j).map(|o| o.name.as_str());
+        views::obj([
+            ("title", Value::from(b.title.as_str())),
+            (
+                "source",
+                Value::from(outlet.or(b.source.as_deref()).unwrap_or("Report")),
+            ),
+            (
+                "path",
+                Value::from(self.fixed.link(&urls::article(&b.slug))),
+            ),
+            (
+                "date",
+                Value::from(b.date.map(|d| d.to_string()).unwrap_or_default()),
+            ),
+        ])
+    }
+
+    /// A hash of what the card of the article at `i` shows: its own
+    /// fields, and those of its story's other reports.
     fn card_fp(&self, i: usize) -> u64 {
         *self.card_fps[i].get_or_init(|| {
             let mut h = std::hash::DefaultHasher::new();
             CardInputs::of(self.site, i).hash(&mut h);
+            for &j in self.story_members(i).iter().skip(1) {
+                let b = &self.site.articles[j as usize];
+                let outlet = self.site.outlets.of_article(j as usize);
+                (&b.title, &b.source, outlet, &b.slug, b.date).hash(&mut h);
+            }
             h.finish()
         })
     }
@@ -335,7 +410,7 @@ impl<'s> Renderer<'s> {
             return Ok(e);
         }
         let a = &self.site.articles[i];
-        let e = feeds::article_entry(&self.fixed, a, self.fixed.body(a)?);
+        let e = feeds::article_entry(&self.fixed, a, self.fixed.body(a)?, self.story_updated(i));
         Ok(self.entries[i].get_or_init(|| e))
     }
 

@@ -63,6 +63,18 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/partials/flag.html"),
     ),
     (
+        "partials/line.html",
+        include_str!("../../templates/partials/line.html"),
+    ),
+    (
+        "partials/reports.html",
+        include_str!("../../templates/partials/reports.html"),
+    ),
+    (
+        "partials/source.html",
+        include_str!("../../templates/partials/source.html"),
+    ),
+    (
         "partials/pagination.html",
         include_str!("../../templates/partials/pagination.html"),
     ),

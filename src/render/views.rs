@@ -90,9 +90,26 @@ pub(super) struct Card<'a> {
     pub(super) summary_text: &'a str,
     pub(super) countries: Vec<CountryRef>,
     pub(super) topics: Vec<TopicRef>,
+    /// A compact line's tags: the first three, countries first.
+    pub(super) chips: Vec<Chip>,
+    /// How many tags the compact line leaves out ("+n").
+    pub(super) more_tags: usize,
     /// How much the article is about defence and security, 0 to 1.
     pub(super) relevance: f64,
 }
+
+/// A tag as a compact line shows it.
+#[derive(Serialize)]
+pub(super) struct Chip {
+    /// "country" or "topic".
+    pub(super) kind: &'static str,
+    pub(super) name: String,
+    pub(super) flag: String,
+    pub(super) path: String,
+}
+
+/// How many tags a compact line shows.
+pub(super) const LINE_CHIPS: usize = 3;
 
 #[derive(Serialize)]
 pub(super) struct ArticleView<'a> {

@@ -78,6 +78,9 @@ pub struct Pass {
     /// Articles in the site.
     pub articles: usize,
     pub phases: Vec<(&'static str, Duration)>,
+    /// Problems that do not stop the build (a slug taken twice), each as
+    /// it is shown.
+    pub warnings: Vec<String>,
 }
 
 /// An article a former build read: its path relative to the root, the
@@ -305,7 +308,7 @@ impl Workspace {
         next.extend(read_and_tag(
             &root, config, tagger, fresh, progress, &mut laps,
         ));
-        let (articles, mut errs) =
+        let (articles, mut errs, warnings) =
             pipeline::select(next.values().map(|e| &e.result), self.opts.drafts);
         let templates = match templates {
             Ok(t) => errs.into_result().map(|()| t).map_err(Error::from),
@@ -371,6 +374,7 @@ impl Workspace {
             examined: pass.examined,
             articles: count,
             phases: laps.list,
+            warnings: warnings.sorted().0.iter().map(|d| d.to_string()).collect(),
         })
     }
 

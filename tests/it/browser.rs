@@ -39,10 +39,10 @@ fn click_a_country_chip_and_watch_an_edit_arrive() {
     rt.block_on(async {
         let client = tools.start().await;
 
-        // Front page → a country chip → the country page.
+        // Front page → a country tag of a compact line → the country page.
         client.goto(&base).await.unwrap();
         let chip = client
-            .find(Locator::Css(".card a.chip.country"))
+            .find(Locator::Css(".line a.tag.country"))
             .await
             .unwrap();
         let name = chip.text().await.unwrap();

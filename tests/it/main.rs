@@ -25,3 +25,4 @@ mod search;
 mod serve;
 mod serve_load;
 mod source_pages;
+mod stories;

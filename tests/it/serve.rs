@@ -299,10 +299,18 @@ fn edits_and_deletions_reload_open_pages() {
             .text()
             .contains("hold a much larger drill")
     });
-    eventually("the month page shows the new headline", || {
-        get(server.addr, "/archive/2023/10/")
-            .text()
-            .contains("hold a much larger drill")
+    eventually("the month's pages show the new headline", || {
+        [
+            "/archive/2023/10/",
+            "/archive/2023/10/page/2/",
+            "/archive/2023/10/page/3/",
+        ]
+        .iter()
+        .any(|p| {
+            get(server.addr, p)
+                .text()
+                .contains("hold a much larger drill")
+        })
     });
 
     std::fs::remove_file(&article).unwrap();

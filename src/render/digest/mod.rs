@@ -85,8 +85,11 @@ pub(super) struct Edition {
     /// editions index.
     pub(super) glance: Value,
     pub(super) aggr: Aggregate,
-    /// (region, [(country, articles)]); articles under their most salient
-    /// country only.
+    /// The top stories (their leads), highest rank first: not repeated in
+    /// the groups.
+    pub(super) top: Vec<usize>,
+    /// (region, [(country, stories)]); stories under their lead's most
+    /// salient country only, highest rank first.
     pub(super) groups: Vec<RegionGroup>,
     /// Articles about no country with a known region.
     pub(super) other: Vec<usize>,
@@ -255,13 +258,13 @@ impl<'s> Renderer<'s> {
         let s = self.site;
         let cell = self.derived.editions.get(&e)?;
         Some(cell.get_or_init(|| {
-            let keys = &self.derived.edition_keys;
-            let prev = keys
-                .binary_search(&e)
+            // Compared with the calendar week before, empty or not.
+            let days = i64::from(s.config.edition_days);
+            let prev = e
+                .checked_sub(jiff::SignedDuration::from_hours(24 * days))
                 .ok()
-                .and_then(|p| p.checked_sub(1))
-                .map(|p| &s.by_edition[&keys[p]][..]);
-            self.edition(e, &s.by_edition[&e], prev.unwrap_or(&[]))
+                .and_then(|p| s.by_edition.get(&p));
+            self.edition(e, &s.by_edition[&e], prev.map_or(&[][..], Vec::as_slice))
         }))
     }
 

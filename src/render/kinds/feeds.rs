@@ -72,7 +72,11 @@ impl Kind for SiteFeed {
     }
 
     fn showing(r: &Renderer<'_>, changed: &Changed, out: &mut Vec<()>) -> Option<()> {
-        if changed.ids().any(|i| in_feed(r, i)) {
+        let leads = &r.site.leads;
+        if changed
+            .ids()
+            .any(|i| position(leads, i).is_some_and(|k| in_feed(r, k)))
+        {
             out.push(());
         }
         Some(())
@@ -84,7 +88,7 @@ impl Kind for SiteFeed {
 
     fn inputs<'r>(r: &'r Renderer<'_>, _: ()) -> FeedInputs<'r> {
         let title = r.site.config.title.clone();
-        FeedInputs::new(r, title, String::new(), 0..r.site.articles.len())
+        FeedInputs::new(r, title, String::new(), r.site.leads.iter().copied())
     }
 
     fn make(f: &Fixed<'_>, i: FeedInputs<'_>) -> Result<Made, Unreadable> {

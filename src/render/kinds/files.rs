@@ -231,14 +231,15 @@ impl Kind for Flag {
     type Inputs<'r> = CountryCode;
     const IN_SITEMAP: bool = false;
 
+    /// The flags of the countries with articles, and of the outlets'
+    /// countries, which source pages show.
     fn each(r: &Renderer<'_>, out: &mut Vec<CountryCode>) {
-        out.extend(
-            r.site
-                .by_country
-                .keys()
-                .copied()
-                .filter(|&c| crate::flags::svg(c).is_some()),
-        );
+        let s = r.site;
+        let outlets = s.outlets.list.iter().filter_map(|o| o.country);
+        let mut all: Vec<CountryCode> = s.by_country.keys().copied().chain(outlets).collect();
+        all.sort_unstable();
+        all.dedup();
+        out.extend(all.into_iter().filter(|&c| crate::flags::svg(c).is_some()));
     }
 
     fn showing(_: &Renderer<'_>, _: &Changed, _: &mut Vec<CountryCode>) -> Option<()> {

@@ -12,20 +12,23 @@ use crate::render::views::obj;
 use crate::urls;
 use tera::Value;
 
-/// The front page and its further pages: every article, newest first, but
-/// the off-topic ones when the site hides them (`Site::front`).
+/// The front page and its further pages: every story by its lead, newest
+/// first, but the off-topic ones when the site hides them (`Site::front`);
+/// the first page leads with the latest edition's top stories.
 pub(in crate::render) struct Front;
 
 #[derive(Hash)]
 pub(in crate::render) struct FrontInputs<'r> {
     page: usize,
-    /// How many articles the front pages list, and the site has.
+    /// How many stories the front pages list, and the site has.
     listed: usize,
     articles: usize,
     countries: usize,
     topics: usize,
     /// The latest edition, whose glance the first page shows.
     glance: Option<&'r Edition>,
+    /// The latest edition's top stories, which the first page leads with.
+    top: Cards<'r>,
     cards: Cards<'r>,
 }
 
@@ -39,7 +42,7 @@ impl Kind for Front {
     }
 
     fn showing(r: &Renderer<'_>, changed: &Changed, out: &mut Vec<usize>) -> Option<()> {
-        // A hidden article is on no front page (were it newly hidden, the
+        // A hidden story is on no front page (were it newly hidden, the
         // site's structure would have changed and every page be made).
         out.extend(
             changed
@@ -47,6 +50,8 @@ impl Kind for Front {
                 .filter_map(|i| position(&r.site.front, i))
                 .map(|pos| changed.page_of(pos)),
         );
+        // The first page shows the latest edition's top stories.
+        out.push(1);
         Some(())
     }
 
@@ -56,13 +61,15 @@ impl Kind for Front {
 
     fn inputs<'r>(r: &'r Renderer<'_>, page: usize) -> FrontInputs<'r> {
         let s = r.site;
+        let glance = if page == 1 { r.latest_edition() } else { None };
         FrontInputs {
             page,
             listed: s.front.len(),
-            articles: s.articles.len(),
+            articles: s.leads.len(),
             countries: s.by_country.len(),
             topics: s.by_topic.len(),
-            glance: if page == 1 { r.latest_edition() } else { None },
+            glance,
+            top: Cards::of(r, glance.map_or(&[][..], |e| &e.top[..])),
             cards: Cards::new(r, Ids::List(page_slice(r, &s.front, page))),
         }
     }
@@ -83,6 +90,7 @@ impl Kind for Front {
         ctx.insert("topic_count", &i.topics);
         if let Some(e) = i.glance {
             ctx.insert_value("glance", e.glance.clone());
+            ctx.insert_value("top", i.top.values());
         }
         Ok(Made::Page(doc))
     }
@@ -98,6 +106,13 @@ pub(in crate::render) struct ArticleInputs<'r> {
     newer: Option<Card<'r>>,
     older: Option<Card<'r>>,
     related: Cards<'r>,
+    /// The article's story: every report, and its lead when that is
+    /// another article.
+    story: Cards<'r>,
+    lead: Option<Card<'r>>,
+    /// The day of the story's lead: the story is in that day's edition
+    /// (none when the site keeps the story out of editions).
+    story_date: Option<jiff::civil::Date>,
 }
 
 impl Kind for Article {
@@ -139,11 +154,18 @@ impl Kind for Article {
 
     fn inputs<'r>(r: &'r Renderer<'_>, i: usize) -> ArticleInputs<'r> {
         let n = r.site.articles.len();
+        let st = &r.site.stories;
+        let s = st.of(i);
         ArticleInputs {
             article: Whole::new(r, i),
             newer: (i > 0).then(|| Card::new(r, i - 1)),
             older: (i + 1 < n).then(|| Card::new(r, i + 1)),
             related: Cards::of(r, &r.site.related[i]),
+            story: Cards::new(r, Ids::Story(st.members(s))),
+            lead: (st.lead(s) != i).then(|| Card::new(r, st.lead(s))),
+            story_date: Some(&r.site.articles[st.lead(s)])
+                .filter(|l| !hidden(l, &r.site.config))
+                .and_then(|l| l.date),
         }
     }
 
@@ -160,11 +182,14 @@ impl Kind for Article {
             ctx.insert_value("older", c.value());
         }
         ctx.insert_value("related", i.related.values());
-        // An article the site keeps out of editions links to none.
-        if let Some(d) = a
-            .date
-            .filter(|_| f.config.sections.editions && !hidden(a, f.config))
-        {
+        if i.story.len() > 1 {
+            ctx.insert_value("story", i.story.values());
+        }
+        if let Some(c) = i.lead {
+            ctx.insert_value("story_lead", c.value());
+        }
+        // An article of a story the site keeps out of editions links to none.
+        if let Some(d) = i.story_date.filter(|_| f.config.sections.editions) {
             let start = edition_start(d, f.config);
             ctx.insert_value(
                 "edition",

@@ -35,7 +35,8 @@ pub(super) struct SourceId(pub(super) u32);
 pub(super) type CountryPair = (CountryCode, CountryCode);
 
 /// The articles whose fingerprint changed since the last pass, the
-/// structure of the site being the same.
+/// structure of the site being the same, with every other report of their
+/// stories: a story's pages and its lead's card show them all.
 pub(super) struct Changed {
     /// Their positions, ascending.
     list: Vec<usize>,
@@ -44,7 +45,14 @@ pub(super) struct Changed {
 }
 
 impl Changed {
-    pub(super) fn new(r: &Renderer<'_>, list: Vec<usize>) -> Changed {
+    pub(super) fn new(r: &Renderer<'_>, changed: Vec<usize>) -> Changed {
+        let st = &r.site.stories;
+        let mut list = changed.clone();
+        for i in changed {
+            list.extend(st.members(st.of(i)).iter().map(|&j| j as usize));
+        }
+        list.sort_unstable();
+        list.dedup();
         Changed {
             list,
             per: r.site.config.per_page,

@@ -7,9 +7,9 @@ use std::ops::Bound::{Excluded, Unbounded};
 use jiff::civil::Date;
 use tera::Value;
 
-use super::Changed;
+use super::{Changed, page_slice, paged, position};
 use crate::index::{edition_end, edition_start};
-use crate::model::Unreadable;
+use crate::model::{CountryCode, Unreadable};
 use crate::render::Renderer;
 use crate::render::cards::Cards;
 use crate::render::digest::{Aggregate, Edition as EditionView, date_range};
@@ -81,51 +81,66 @@ impl Kind for Archive {
     }
 }
 
-/// A month of the archive: all its articles, on one page.
+/// A month of the archive: its stories, newest first, a page at a time.
 pub(in crate::render) struct Month;
 
 #[derive(Hash)]
 pub(in crate::render) struct MonthInputs<'r> {
     month: (i16, i8),
+    page: usize,
+    /// How many stories the month has.
+    total: usize,
     prev: Option<(i16, i8)>,
     next: Option<(i16, i8)>,
     cards: Cards<'r>,
 }
 
 impl Kind for Month {
-    type Key = (i16, i8);
+    type Key = ((i16, i8), usize);
     type Inputs<'r> = MonthInputs<'r>;
     const IN_SITEMAP: bool = true;
 
-    fn each(r: &Renderer<'_>, out: &mut Vec<(i16, i8)>) {
+    fn each(r: &Renderer<'_>, out: &mut Vec<((i16, i8), usize)>) {
         if r.site.config.sections.archive {
-            out.extend(r.site.by_month.keys().copied());
+            paged(r, r.site.by_month.iter().map(|(k, l)| (*k, l.len())), out);
         }
     }
 
-    fn showing(r: &Renderer<'_>, changed: &Changed, out: &mut Vec<(i16, i8)>) -> Option<()> {
+    fn showing(
+        r: &Renderer<'_>,
+        changed: &Changed,
+        out: &mut Vec<((i16, i8), usize)>,
+    ) -> Option<()> {
         if r.site.config.sections.archive {
-            let dates = changed.articles(r).filter_map(|(_, a)| a.date);
-            out.extend(dates.map(|d| (d.year(), d.month())));
+            for (i, a) in changed.articles(r) {
+                let Some(d) = a.date else { continue };
+                let key = (d.year(), d.month());
+                let list = r.site.by_month.get(&key).map_or(&[][..], Vec::as_slice);
+                if let Some(k) = position(list, i) {
+                    out.push((key, changed.page_of(k)));
+                }
+            }
         }
         Some(())
     }
 
-    fn path(_: &Renderer<'_>, month: (i16, i8)) -> String {
-        urls::page_file(&urls::month(month))
+    fn path(_: &Renderer<'_>, (month, page): ((i16, i8), usize)) -> String {
+        urls::page_file(&urls::paged(&urls::month(month), page))
     }
 
-    fn inputs<'r>(r: &'r Renderer<'_>, month: (i16, i8)) -> MonthInputs<'r> {
+    fn inputs<'r>(r: &'r Renderer<'_>, (month, page): ((i16, i8), usize)) -> MonthInputs<'r> {
         let by_month = &r.site.by_month;
         let list = by_month.get(&month).map_or(&[][..], Vec::as_slice);
         MonthInputs {
             month,
+            page,
+            total: list.len(),
             prev: by_month.range(..month).next_back().map(|(k, _)| *k),
             next: by_month
                 .range((Excluded(month), Unbounded))
                 .next()
                 .map(|(k, _)| *k),
-            cards: Cards::of(r, list),
+            cards: Cards::of(r, page_slice(r, list, page)),
         }
     }
 
@@ -138,15 +153,20 @@ impl Kind for Month {
                 ("path", Value::from(f.link(&urls::month(k)))),
             ])
         };
-        let mut doc = Document::new(
-            "month.html",
-            label.clone(),
-            format!("Defense news of {label}"),
-        );
+        let title = if i.page > 1 {
+            format!("{label} — page {}", i.page)
+        } else {
+            label.clone()
+        };
+        let mut doc = Document::new("month.html", title, format!("Defense news of {label}"));
         let ctx = &mut doc.ctx;
         ctx.insert("month", &label);
-        ctx.insert("count", &i.cards.len());
+        ctx.insert("count", &i.total);
         ctx.insert_value("days", i.cards.days());
+        ctx.insert(
+            "pagination",
+            &f.pagination(&urls::month(i.month), i.page, i.total),
+        );
         if let Some(k) = i.prev {
             ctx.insert_value("prev_month", link(k));
         }
@@ -269,12 +289,28 @@ impl Kind for Edition {
         );
         doc.feed = Some(editions_feed(f));
         let ctx = &mut doc.ctx;
-        let (groups, other) = match i.edition {
+        let (top, groups, other) = match i.edition {
             Some(ed) => {
                 ed.aggr.insert_into(ctx);
-                (&ed.groups[..], &ed.other[..])
+                (&ed.top[..], &ed.groups[..], &ed.other[..])
             }
-            None => (&[][..], &[][..]),
+            None => (&[][..], &[][..], &[][..]),
+        };
+        let end = edition_end(i.start, c);
+        // Each section shows its top stories, and links to the rest: the
+        // search page with the country and the edition's dates set.
+        let section = |code: Option<CountryCode>, list: &[usize]| {
+            let cap = c.per_country.min(list.len());
+            let mut more = f.link(urls::SEARCH);
+            more.push_str(&format!("?from={}&to={end}", i.start));
+            if let Some(code) = code {
+                more.push_str(&format!("&country={code}"));
+            }
+            (
+                i.cards.subset(&list[..cap]),
+                Value::from(list.len() - cap),
+                Value::from(more),
+            )
         };
         let groups: Vec<Value> = groups
             .iter()
@@ -282,9 +318,13 @@ impl Kind for Edition {
                 let countries: Vec<Value> = cs
                     .iter()
                     .map(|(code, list)| {
+                        let (shown, more, more_path) = section(Some(*code), list);
                         obj([
                             ("country", Value::from_serializable(&f.country_ref(*code))),
-                            ("articles", i.cards.subset(list)),
+                            ("articles", shown),
+                            ("count", Value::from(list.len())),
+                            ("more", more),
+                            ("more_path", more_path),
                         ])
                     })
                     .collect();
@@ -294,8 +334,12 @@ impl Kind for Edition {
                 ])
             })
             .collect();
+        ctx.insert_value("top", i.cards.subset(top));
         ctx.insert_value("groups", Value::from(groups));
-        ctx.insert_value("other", i.cards.subset(other));
+        let (shown, more, more_path) = section(None, other);
+        ctx.insert_value("other", shown);
+        ctx.insert_value("other_more", more);
+        ctx.insert_value("other_more_path", more_path);
         let link = |k: Date| {
             obj([
                 ("name", Value::from(urls::edition_name(k, c))),

@@ -131,12 +131,21 @@ pub fn broken_links(outputs: &BTreeMap<String, Vec<u8>>, base_path: &str) -> Vec
     problems
 }
 
-/// Hrefs of the article cards on a listing page.
+/// Hrefs of the article cards and compact lines on a listing page, in
+/// order.
 pub fn card_links(html: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = html;
-    while let Some(i) = rest.find("class=\"card-title\"><a href=\"") {
-        rest = &rest[i + 28..];
+    let marks = [
+        "class=\"card-title\"><a href=\"",
+        "class=\"line-title\"><a href=\"",
+    ];
+    while let Some((i, m)) = marks
+        .iter()
+        .filter_map(|m| rest.find(m).map(|i| (i, m.len())))
+        .min()
+    {
+        rest = &rest[i + m..];
         let end = rest.find('"').unwrap_or(rest.len());
         out.push(rest[..end].to_string());
         rest = &rest[end..];
