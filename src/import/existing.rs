@@ -36,35 +36,41 @@ fn url_key(u: &str) -> String {
     u.trim_end_matches('/').to_string()
 }
 
+/// Calls `f` with the path and text of every Markdown file under `dirs`,
+/// in file-name order, each file once however many of `dirs` reach it;
+/// hidden entries, links and files that cannot be read as text are left
+/// out (they are the build's business). Missing directories are empty.
+pub(super) fn each_markdown(dirs: &[PathBuf], mut f: impl FnMut(&Path, &str)) {
+    let mut seen = HashSet::new();
+    for dir in dirs {
+        let walker = walkdir::WalkDir::new(dir)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for e in walker.flatten() {
+            let p = e.path();
+            if !e.file_type().is_file() || p.extension().is_none_or(|x| x != "md") {
+                continue;
+            }
+            let key = p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+            if !seen.insert(key) {
+                continue;
+            }
+            if let Ok(text) = std::fs::read_to_string(p) {
+                f(p, &text);
+            }
+        }
+    }
+}
+
 impl Existing {
     /// Reads the front matter of every Markdown file under `dirs` (missing
     /// directories are empty). Files that cannot be read are left out:
     /// they are the build's business.
     pub fn scan(dirs: &[PathBuf]) -> Existing {
         let mut ex = Existing::default();
-        let mut seen = HashSet::new();
-        for dir in dirs {
-            let walker = walkdir::WalkDir::new(dir)
-                .follow_links(false)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_entry(|e| {
-                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
-                });
-            for e in walker.flatten() {
-                let p = e.path();
-                if !e.file_type().is_file() || p.extension().is_none_or(|x| x != "md") {
-                    continue;
-                }
-                let key = p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-                if !seen.insert(key) {
-                    continue;
-                }
-                if let Ok(text) = std::fs::read_to_string(p) {
-                    ex.add_file(p, &text);
-                }
-            }
-        }
+        each_markdown(dirs, |p, text| ex.add_file(p, text));
         ex
     }
 

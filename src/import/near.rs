@@ -30,29 +30,7 @@ impl NearCopies {
     /// Indexes the Markdown files under `dirs` (unreadable ones are left out).
     pub fn scan(dirs: &[PathBuf]) -> NearCopies {
         let mut n = NearCopies::default();
-        let mut seen = std::collections::HashSet::new();
-        for dir in dirs {
-            let walker = walkdir::WalkDir::new(dir)
-                .follow_links(false)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_entry(|e| {
-                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
-                });
-            for e in walker.flatten() {
-                let p = e.path();
-                if !e.file_type().is_file() || p.extension().is_none_or(|x| x != "md") {
-                    continue;
-                }
-                let key = p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-                if !seen.insert(key) {
-                    continue;
-                }
-                if let Ok(text) = std::fs::read_to_string(p) {
-                    n.add(p, body_of(&text));
-                }
-            }
-        }
+        super::existing::each_markdown(dirs, |p, text| n.add(p, body_of(text)));
         n
     }
 
